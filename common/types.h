@@ -1,0 +1,105 @@
+// SQL types as Flern binds, stores and sends them, and their text forms as PostgreSQL prints them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flern {
+
+/// The logical SQL types. Physical representation (see docs/architecture.md):
+/// Bool u8, Int32 i32, Int64 i64, Float64 double, Numeric i128 scaled by 10^scale,
+/// Date i32 days since 2000-01-01, Text/Varchar 16-byte StringRef.
+enum class TypeId : uint8_t { Unknown, Bool, Int32, Int64, Float64, Numeric, Text, Varchar, Date };
+
+/// A SQL type with its modifiers.
+struct SqlType {
+  TypeId id = TypeId::Unknown;
+  int precision = 0; ///< NUMERIC precision, 0 when unconstrained
+  int scale = 0;     ///< NUMERIC scale
+  int length = 0;    ///< VARCHAR(n) limit, 0 when unconstrained
+
+  static SqlType boolean() { return {TypeId::Bool}; }
+  static SqlType int32() { return {TypeId::Int32}; }
+  static SqlType int64() { return {TypeId::Int64}; }
+  static SqlType float64() { return {TypeId::Float64}; }
+  static SqlType numeric(int precision, int scale) { return {TypeId::Numeric, precision, scale}; }
+  static SqlType text() { return {TypeId::Text}; }
+  static SqlType varchar(int length) { return {TypeId::Varchar, 0, 0, length}; }
+  static SqlType date() { return {TypeId::Date}; }
+  static SqlType unknown() { return {TypeId::Unknown}; }
+
+  bool isNumericLike() const {
+    return id == TypeId::Int32 || id == TypeId::Int64 || id == TypeId::Float64 ||
+           id == TypeId::Numeric;
+  }
+  bool isString() const { return id == TypeId::Text || id == TypeId::Varchar; }
+  bool operator==(const SqlType&) const = default;
+
+  /// The name PostgreSQL uses in messages, e.g. "numeric(10,2)" or "character varying".
+  std::string name() const;
+  /// The PostgreSQL type OID sent in RowDescription.
+  uint32_t oid() const;
+  /// The type modifier sent in RowDescription (-1 when none).
+  int32_t typmod() const;
+  /// Bytes one value occupies in a column.
+  int byteWidth() const;
+};
+
+/// A string as generated code sees it: 16 bytes, no per-row allocation. Strings of up to 12
+/// bytes live inline; longer ones keep a 4-byte prefix inline and point into a heap.
+struct StringRef {
+  uint32_t length;
+  char prefix[4];
+  union {
+    char inlined[8];
+    const char* pointer;
+  };
+
+  static constexpr uint32_t kInlineLimit = 12;
+  const char* data() const { return length <= kInlineLimit ? prefix : pointer; }
+  std::string_view view() const { return {data(), length}; }
+};
+static_assert(sizeof(StringRef) == 16);
+
+/// Builds a StringRef over bytes that outlive it (inline copies short strings).
+StringRef makeStringRef(std::string_view text);
+
+/// NUMERIC scale marking a value whose display scale is decided per value, as PostgreSQL does for
+/// division and avg(): such values travel packed as digits * 256 + scale (see packNumeric).
+inline constexpr int kDynamicScale = -1;
+inline __int128 packNumeric(__int128 digits, int scale) { return digits * 256 + scale; }
+inline int packedScale(__int128 packed) { return static_cast<int>(packed & 0xff); }
+inline __int128 packedDigits(__int128 packed) { return (packed - packedScale(packed)) / 256; }
+/// PostgreSQL's numeric division result scale (select_div_scale) for a / b.
+int divisionScale(__int128 a, int scaleA, __int128 b, int scaleB);
+/// a / b rounded half away from zero at `resultScale`; b must be non-zero.
+__int128 divideNumeric(__int128 a, int scaleA, __int128 b, int scaleB, int resultScale);
+
+/// 10^n as a 128-bit integer, n in [0, 38].
+__int128 pow10i128(int n);
+
+/// Parses a decimal literal into a value scaled by 10^scale (rounding half away from zero, as
+/// PostgreSQL). Returns nullopt when the text is not a number.
+std::optional<__int128> parseDecimal(std::string_view text, int scale);
+/// Number of digits after the decimal point written in a literal ("1.50" -> 2).
+int literalScale(std::string_view text);
+/// Formats a scaled integer the way PostgreSQL prints NUMERIC.
+std::string formatNumeric(__int128 value, int scale);
+/// Rounds a scaled integer from one scale to another, half away from zero.
+__int128 rescaleNumeric(__int128 value, int fromScale, int toScale);
+/// Number of decimal digits left of the point (for precision checks).
+int integerDigits(__int128 value, int scale);
+
+/// Formats a double the way PostgreSQL 15 prints float8 (shortest exact round trip).
+std::string formatFloat64(double value);
+
+/// Days since 2000-01-01 of a civil date; nullopt when the text is not a valid date.
+std::optional<int32_t> parseDate(std::string_view text);
+/// Days since 2000-01-01 from year, month, day.
+int32_t daysFromCivil(int year, unsigned month, unsigned day);
+/// Formats days since 2000-01-01 as YYYY-MM-DD.
+std::string formatDate(int32_t days);
+
+} // namespace flern

@@ -1,0 +1,709 @@
+#include "ir/codegen.h"
+
+#include "common/error.h"
+
+#include <cmath>
+#include <limits>
+
+namespace flern::ir {
+
+Type irType(const SqlType& type) {
+  switch (type.id) {
+  case TypeId::Bool:
+    return Type::I1;
+  case TypeId::Int32:
+  case TypeId::Date:
+    return Type::I32;
+  case TypeId::Int64:
+    return Type::I64;
+  case TypeId::Float64:
+    return Type::F64;
+  case TypeId::Numeric:
+    return Type::I128;
+  case TypeId::Text:
+  case TypeId::Varchar:
+  case TypeId::Unknown:
+    return Type::Str;
+  }
+  return Type::Str;
+}
+
+RowLayout::RowLayout(std::vector<SqlType> fieldTypes, int64_t headerBytes)
+    : types(std::move(fieldTypes)) {
+  int64_t offset = headerBytes;
+  for (const auto& type : types) {
+    int64_t width = type.id == TypeId::Bool ? 1 : type.byteWidth();
+    int64_t align = std::min<int64_t>(width, 8);
+    offset = (offset + align - 1) / align * align;
+    valueOffsets.push_back(offset);
+    offset += width;
+  }
+  for (size_t i = 0; i < types.size(); ++i)
+    nullOffsets.push_back(offset++);
+  size = (offset + 7) / 8 * 8;
+}
+
+CodegenContext::CodegenContext(Module& module, Function& function) : module_(module) {
+  builders_.push_back(std::make_unique<Builder>(module, function));
+}
+
+Value CodegenContext::state(const std::string& name, StateFactory factory) {
+  factories_[name] = std::move(factory);
+  return b().slot(name);
+}
+
+Value CodegenContext::externalState(const std::string& name) { return b().slot(name); }
+
+std::string CodegenContext::uniqueName(const std::string& prefix) {
+  return prefix + std::to_string(nameCounter_++);
+}
+
+void CodegenContext::emitComparator(const std::string& name,
+                                    const std::function<void(Value, Value)>& body) {
+  auto function = std::make_unique<Function>();
+  function->name = name;
+  function->isComparator = true;
+  function->contextArg = function->valueCount++;
+  function->secondArg = function->valueCount++;
+  Function& ref = *function;
+  module_.functions.push_back(std::move(function));
+  builders_.push_back(std::make_unique<Builder>(module_, ref));
+  body({ref.contextArg, Type::Ptr}, {ref.secondArg, Type::Ptr});
+  builders_.pop_back();
+}
+
+Value CodegenContext::zeroOf(const SqlType& type) {
+  switch (irType(type)) {
+  case Type::I1:
+    return b().constI1(false);
+  case Type::I32:
+    return b().constI32(0);
+  case Type::I64:
+    return b().constI64(0);
+  case Type::F64:
+    return b().constF64(0);
+  case Type::I128:
+    return b().constI128(0);
+  default:
+    return b().constStr("");
+  }
+}
+
+SqlValue CodegenContext::nullValue(const SqlType& type) {
+  return {zeroOf(type), b().constI1(true), type};
+}
+
+SqlValue CodegenContext::constant(const BoundExpr& expr) {
+  const SqlType& type = expr.type;
+  if (expr.isNull)
+    return nullValue(type);
+  Value notNull = b().constI1(false);
+  switch (type.id) {
+  case TypeId::Bool:
+    return {b().constI1(expr.intValue != 0), notNull, type};
+  case TypeId::Int32:
+  case TypeId::Date:
+    return {b().constI32(static_cast<int32_t>(expr.intValue)), notNull, type};
+  case TypeId::Int64:
+    return {b().constI64(expr.intValue), notNull, type};
+  case TypeId::Float64:
+    return {b().constF64(expr.floatValue), notNull, type};
+  case TypeId::Numeric:
+    return {b().constI128(expr.numericValue), notNull, type};
+  default:
+    return {b().constStr(expr.stringValue), notNull, type};
+  }
+}
+
+namespace {
+
+/// Runs `compute` only for non-null input; the result is the type's zero otherwise.
+template <typename Fn>
+Value guarded(CodegenContext& ctx, Value isNull, Type type, Value zero, Fn compute) {
+  Builder& b = ctx.b();
+  Value slot = b.var(type);
+  b.store(slot, zero);
+  b.ifThen(b.logicalNot(isNull), [&] { b.store(slot, compute()); });
+  return b.load(type, slot);
+}
+
+const char* outOfRangeMessage(TypeId id) {
+  switch (id) {
+  case TypeId::Int32:
+    return "integer out of range";
+  case TypeId::Int64:
+    return "bigint out of range";
+  default:
+    return "numeric field overflow";
+  }
+}
+
+} // namespace
+
+Value CodegenContext::rescale(Value value, int from, int to) {
+  if (from == to)
+    return value;
+  if (to > from && from != kDynamicScale)
+    return b().emitWith(OpCode::MulChecked, Type::I128, {value, b().constI128(pow10i128(to - from))},
+                        [](Op& op) { op.text = "numeric field overflow"; });
+  return b().call("flern_rt_numeric_rescale", Type::I128,
+                  {value, b().constI32(from), b().constI32(to)});
+}
+
+SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
+  return cast(value, to, false);
+}
+
+SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explicitCast) {
+  Builder& b = this->b();
+  const TypeId from = in.type.id;
+  auto result = [&](Value v) { return SqlValue{v, in.isNull, to}; };
+  auto checkRange = [&](Value wide, Type wideType, int64_t low, int64_t high) {
+    Value tooLow = b.compare(OpCode::Lt, wide, b.constant(wideType, low));
+    Value tooHigh = b.compare(OpCode::Gt, wide, b.constant(wideType, high));
+    b.ifThen(b.logicalOr(tooLow, tooHigh), [&] { b.raise("22003", outOfRangeMessage(to.id)); });
+  };
+  auto checkPrecision = [&](Value v) {
+    if (to.precision > 0)
+      b.call("flern_rt_check_numeric_precision", Type::Void,
+             {b.context(), v, b.constI32(to.precision), b.constI32(to.scale)});
+  };
+
+  if (from == to.id) {
+    if (from == TypeId::Numeric && in.type.scale != to.scale) {
+      Value v = rescale(in.value, in.type.scale, to.scale);
+      checkPrecision(v);
+      return result(v);
+    }
+    if (from == TypeId::Numeric && to.precision > 0 && in.type.precision != to.precision)
+      checkPrecision(in.value);
+    if (to.id == TypeId::Varchar && to.length > 0 &&
+        (in.type.length == 0 || in.type.length > to.length)) {
+      if (explicitCast)
+        return result(b.call("flern_rt_truncate_varchar", Type::Str,
+                             {in.value, b.constI64(to.length)}));
+      b.call("flern_rt_check_varchar", Type::Void, {b.context(), in.value, b.constI64(to.length)});
+    }
+    return result(in.value);
+  }
+  bool fromString = in.type.isString() || from == TypeId::Unknown;
+  if (fromString && to.isString()) {
+    if (to.id == TypeId::Varchar && to.length > 0)
+      return cast({in.value, in.isNull, SqlType::text()}, to, explicitCast);
+    return result(in.value);
+  }
+  if (fromString) {
+    Value ctx = b.context();
+    switch (to.id) {
+    case TypeId::Int32:
+      return result(guarded(*this, in.isNull, Type::I32, b.constI32(0), [&] {
+        return b.cast(b.call("flern_rt_parse_i64", Type::I64, {ctx, in.value, b.constI32(32)}),
+                      Type::I32);
+      }));
+    case TypeId::Int64:
+      return result(guarded(*this, in.isNull, Type::I64, b.constI64(0), [&] {
+        return b.call("flern_rt_parse_i64", Type::I64, {ctx, in.value, b.constI32(64)});
+      }));
+    case TypeId::Float64:
+      return result(guarded(*this, in.isNull, Type::F64, b.constF64(0),
+                            [&] { return b.call("flern_rt_parse_f64", Type::F64, {ctx, in.value}); }));
+    case TypeId::Numeric: {
+      Value v = guarded(*this, in.isNull, Type::I128, b.constI128(0), [&] {
+        return b.call("flern_rt_parse_numeric", Type::I128, {ctx, in.value, b.constI32(to.scale)});
+      });
+      checkPrecision(v);
+      return result(v);
+    }
+    case TypeId::Date:
+      return result(guarded(*this, in.isNull, Type::I32, b.constI32(0), [&] {
+        return b.call("flern_rt_parse_date", Type::I32, {ctx, in.value});
+      }));
+    case TypeId::Bool:
+      return result(guarded(*this, in.isNull, Type::I1, b.constI1(false), [&] {
+        return b.cast(b.call("flern_rt_parse_bool", Type::I32, {ctx, in.value}), Type::I1);
+      }));
+    default:
+      break;
+    }
+  }
+  if (to.isString()) {
+    Value ctx = b.context();
+    Value text;
+    switch (from) {
+    case TypeId::Bool:
+      text = b.select(in.value, b.constStr("true"), b.constStr("false"));
+      break;
+    case TypeId::Int32:
+    case TypeId::Int64:
+      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+        return b.call("flern_rt_i64_to_text", Type::Str, {ctx, b.cast(in.value, Type::I64)});
+      });
+      break;
+    case TypeId::Float64:
+      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+        return b.call("flern_rt_f64_to_text", Type::Str, {ctx, in.value});
+      });
+      break;
+    case TypeId::Numeric:
+      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+        return b.call("flern_rt_numeric_to_text", Type::Str,
+                      {ctx, in.value, b.constI32(in.type.scale)});
+      });
+      break;
+    case TypeId::Date:
+      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+        return b.call("flern_rt_date_to_text", Type::Str, {ctx, in.value});
+      });
+      break;
+    default:
+      internalError("unexpected cast to text");
+    }
+    return cast({text, in.isNull, SqlType::text()}, to, explicitCast);
+  }
+  switch (to.id) {
+  case TypeId::Int32:
+    if (from == TypeId::Int64) {
+      checkRange(in.value, Type::I64, INT32_MIN, INT32_MAX);
+      return result(b.cast(in.value, Type::I32));
+    }
+    if (from == TypeId::Bool)
+      return result(b.cast(in.value, Type::I32));
+    [[fallthrough]];
+  case TypeId::Int64: {
+    Type target = irType(to);
+    if (from == TypeId::Int32)
+      return result(b.cast(in.value, Type::I64));
+    if (from == TypeId::Float64) {
+      Value rounded = b.call("llvm.rint.f64", Type::F64, {in.value});
+      double high = to.id == TypeId::Int32 ? 2147483647.0 : 9223372036854775807.0;
+      double low = to.id == TypeId::Int32 ? -2147483648.0 : -9223372036854775808.0;
+      Value bad = b.logicalOr(b.compare(OpCode::Lt, rounded, b.constF64(low)),
+                              b.compare(OpCode::Ge, rounded, b.constF64(high + 1)));
+      b.ifThen(bad, [&] { b.raise("22003", outOfRangeMessage(to.id)); });
+      return result(b.cast(rounded, target));
+    }
+    if (from == TypeId::Numeric) {
+      Value whole = rescale(in.value, in.type.scale, 0);
+      int64_t low = to.id == TypeId::Int32 ? INT32_MIN : INT64_MIN;
+      int64_t high = to.id == TypeId::Int32 ? INT32_MAX : INT64_MAX;
+      Value tooLow = b.compare(OpCode::Lt, whole, b.constI128(low));
+      Value tooHigh = b.compare(OpCode::Gt, whole, b.constI128(high));
+      b.ifThen(b.logicalOr(tooLow, tooHigh), [&] { b.raise("22003", outOfRangeMessage(to.id)); });
+      return result(b.cast(whole, target));
+    }
+    break;
+  }
+  case TypeId::Float64:
+    if (from == TypeId::Int32 || from == TypeId::Int64)
+      return result(b.cast(in.value, Type::F64));
+    if (from == TypeId::Numeric)
+      return result(b.call("flern_rt_numeric_to_f64", Type::F64,
+                           {in.value, b.constI32(in.type.scale)}));
+    break;
+  case TypeId::Numeric:
+    if (from == TypeId::Int32 || from == TypeId::Int64) {
+      Value v = rescale(b.cast(in.value, Type::I128), 0, to.scale);
+      checkPrecision(v);
+      return result(v);
+    }
+    if (from == TypeId::Float64) {
+      Value v = guarded(*this, in.isNull, Type::I128, b.constI128(0), [&] {
+        return b.call("flern_rt_f64_to_numeric", Type::I128,
+                      {b.context(), in.value, b.constI32(to.scale)});
+      });
+      checkPrecision(v);
+      return result(v);
+    }
+    break;
+  case TypeId::Bool:
+    if (from == TypeId::Int32)
+      return result(b.compare(OpCode::Ne, in.value, b.constI32(0)));
+    break;
+  default:
+    break;
+  }
+  internalError("no cast from " + in.type.name() + " to " + to.name());
+}
+
+SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
+  Builder& b = this->b();
+  switch (expr.kind) {
+  case BoundKind::Column:
+    FLERN_ASSERT(expr.index >= 0 && static_cast<size_t>(expr.index) < row.size(),
+                 "column index outside the input row");
+    return row[expr.index];
+  case BoundKind::Constant:
+    return constant(expr);
+  case BoundKind::Arith:
+    return arith(expr, row);
+  case BoundKind::Negate: {
+    SqlValue a = eval(*expr.args[0], row);
+    if (a.type.id == TypeId::Float64)
+      return {b.unary(OpCode::Neg, a.value), a.isNull, expr.type};
+    Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
+                               [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
+    return {negated, a.isNull, expr.type};
+  }
+  case BoundKind::Compare:
+    return compare(expr, row);
+  case BoundKind::And:
+  case BoundKind::Or:
+  case BoundKind::Not:
+    return logical(expr, row);
+  case BoundKind::IsNull:
+  case BoundKind::IsNotNull: {
+    SqlValue a = eval(*expr.args[0], row);
+    Value v = expr.kind == BoundKind::IsNull ? a.isNull : b.logicalNot(a.isNull);
+    return {v, b.constI1(false), expr.type};
+  }
+  case BoundKind::Cast:
+    return cast(eval(*expr.args[0], row), expr.type, !expr.assignment);
+  case BoundKind::Case:
+    return caseWhen(expr, row, 0);
+  case BoundKind::Like: {
+    SqlValue s = eval(*expr.args[0], row);
+    SqlValue pattern = eval(*expr.args[1], row);
+    Value isNull = b.logicalOr(s.isNull, pattern.isNull);
+    Value match = b.compare(OpCode::Ne, b.call("flern_rt_like", Type::I32, {s.value, pattern.value}),
+                            b.constI32(0));
+    if (expr.negated)
+      match = b.logicalNot(match);
+    return {b.logicalAnd(match, b.logicalNot(isNull)), isNull, expr.type};
+  }
+  case BoundKind::Function:
+    return function(expr, row);
+  case BoundKind::Predict:
+    return predict(expr, row);
+  case BoundKind::AggregateRef:
+    break;
+  }
+  internalError("unknown expression kind");
+}
+
+SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
+  Builder& b = this->b();
+  SqlValue a = eval(*expr.args[0], row);
+  SqlValue c = eval(*expr.args[1], row);
+  Value isNull = b.logicalOr(a.isNull, c.isNull);
+  const SqlType& type = expr.type;
+  const char op = expr.name[0];
+  if (a.type.isString()) { // || concatenation
+    Value v = guarded(*this, isNull, Type::Str, b.constStr(""), [&] {
+      return b.call("flern_rt_str_concat", Type::Str, {b.context(), a.value, c.value});
+    });
+    return {v, isNull, type};
+  }
+  auto divisorZero = [&](Value divisor) {
+    Value zero = b.compare(OpCode::Eq, divisor, zeroOf(c.type));
+    b.ifThen(b.logicalAnd(zero, b.logicalNot(isNull)),
+             [&] { b.raise("22012", "division by zero"); });
+  };
+  switch (type.id) {
+  case TypeId::Int32:
+  case TypeId::Int64: {
+    const char* overflow = outOfRangeMessage(type.id);
+    auto checked = [&](OpCode code) {
+      return b.emitWith(code, a.value.type, {a.value, c.value}, [&](Op& o) { o.text = overflow; });
+    };
+    if (op == '+')
+      return {checked(OpCode::AddChecked), isNull, type};
+    if (op == '-')
+      return {checked(OpCode::SubChecked), isNull, type};
+    if (op == '*')
+      return {checked(OpCode::MulChecked), isNull, type};
+    divisorZero(c.value);
+    Value one = type.id == TypeId::Int32 ? b.constI32(1) : b.constI64(1);
+    Value minusOne = type.id == TypeId::Int32 ? b.constI32(-1) : b.constI64(-1);
+    Value safeDivisor = b.select(b.compare(OpCode::Eq, c.value, zeroOf(c.type)), one, c.value);
+    Value minValue = type.id == TypeId::Int32 ? b.constI32(INT32_MIN) : b.constI64(INT64_MIN);
+    Value isMinByMinusOne = b.logicalAnd(b.compare(OpCode::Eq, a.value, minValue),
+                                         b.compare(OpCode::Eq, safeDivisor, minusOne));
+    if (op == '/') {
+      b.ifThen(isMinByMinusOne, [&] { b.raise("22003", overflow); });
+      return {b.binary(OpCode::Div, a.value, safeDivisor), isNull, type};
+    }
+    safeDivisor = b.select(isMinByMinusOne, one, safeDivisor);
+    return {b.binary(OpCode::Rem, a.value, safeDivisor), isNull, type};
+  }
+  case TypeId::Float64: {
+    if (op == '+')
+      return {b.add(a.value, c.value), isNull, type};
+    if (op == '-')
+      return {b.sub(a.value, c.value), isNull, type};
+    if (op == '*')
+      return {b.mul(a.value, c.value), isNull, type};
+    divisorZero(c.value);
+    Value safeDivisor = b.select(isNull, b.constF64(1), c.value);
+    return {b.binary(op == '/' ? OpCode::Div : OpCode::Rem, a.value, safeDivisor), isNull, type};
+  }
+  case TypeId::Numeric: {
+    auto checked = [&](OpCode code, Value x, Value y) {
+      return b.emitWith(code, Type::I128, {x, y}, [](Op& o) { o.text = "numeric field overflow"; });
+    };
+    if (op == '/' || op == '%') {
+      Value v = guarded(*this, isNull, Type::I128, b.constI128(0), [&] {
+        return b.call("flern_rt_numeric_div", Type::I128,
+                      {b.context(), a.value, b.constI32(a.type.scale), c.value,
+                       b.constI32(c.type.scale), b.constI32(op == '%')});
+      });
+      return {v, isNull, type};
+    }
+    if (type.scale == kDynamicScale)
+      return {b.call("flern_rt_numeric_arith", Type::I128,
+                     {b.constI32(op), a.value, b.constI32(a.type.scale), c.value,
+                      b.constI32(c.type.scale)}),
+              isNull, type};
+    if (op == '+' || op == '-') {
+      Value x = rescale(a.value, a.type.scale, type.scale);
+      Value y = rescale(c.value, c.type.scale, type.scale);
+      return {checked(op == '+' ? OpCode::AddChecked : OpCode::SubChecked, x, y), isNull, type};
+    }
+    Value product = checked(OpCode::MulChecked, a.value, c.value);
+    return {rescale(product, a.type.scale + c.type.scale, type.scale), isNull, type};
+  }
+  case TypeId::Date: {
+    // date + integer / date - integer
+    Value days = b.emitWith(op == '+' ? OpCode::AddChecked : OpCode::SubChecked, Type::I32,
+                            {a.value, c.value}, [](Op& o) { o.text = "date out of range"; });
+    return {days, isNull, type};
+  }
+  default:
+    break;
+  }
+  internalError("arithmetic on " + type.name());
+}
+
+Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
+  Builder& b = this->b();
+  if (a.type.isString() || a.type.id == TypeId::Unknown)
+    return b.call("flern_rt_str_cmp", Type::I32, {a.value, c.value});
+  if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale)
+    return b.call("flern_rt_numeric_cmp", Type::I32,
+                  {a.value, b.constI32(a.type.scale), c.value, b.constI32(c.type.scale)});
+  Value x = a.value, y = c.value;
+  Value less = b.compare(OpCode::Lt, x, y);
+  Value greater = b.compare(OpCode::Gt, x, y);
+  return b.sub(b.cast(greater, Type::I32), b.cast(less, Type::I32));
+}
+
+Value CodegenContext::equalValues(const SqlValue& a, const SqlValue& c) {
+  Builder& b = this->b();
+  if (a.type.isString() || a.type.id == TypeId::Unknown)
+    return b.compare(OpCode::Ne, b.call("flern_rt_str_eq", Type::I32, {a.value, c.value}),
+                     b.constI32(0));
+  if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale)
+    return b.compare(OpCode::Eq, compareValues(a, c), b.constI32(0));
+  return b.compare(OpCode::Eq, a.value, c.value);
+}
+
+SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
+  Builder& b = this->b();
+  SqlValue a = eval(*expr.args[0], row);
+  SqlValue c = eval(*expr.args[1], row);
+  Value isNull = b.logicalOr(a.isNull, c.isNull);
+  const std::string& op = expr.name;
+  Value result;
+  bool numericScalesDiffer = a.type.id == TypeId::Numeric && a.type.scale != c.type.scale;
+  if (!a.type.isString() && a.type.id != TypeId::Unknown && !numericScalesDiffer) {
+    OpCode code = op == "=" ? OpCode::Eq : op == "<>" ? OpCode::Ne : op == "<" ? OpCode::Lt
+                : op == "<=" ? OpCode::Le : op == ">" ? OpCode::Gt : OpCode::Ge;
+    result = b.compare(code, a.value, c.value);
+  } else if (op == "=" || op == "<>") {
+    result = equalValues(a, c);
+    if (op == "<>")
+      result = b.logicalNot(result);
+  } else {
+    Value order = compareValues(a, c);
+    OpCode code = op == "<" ? OpCode::Lt : op == "<=" ? OpCode::Le : op == ">" ? OpCode::Gt
+                                                                               : OpCode::Ge;
+    result = b.compare(code, order, b.constI32(0));
+  }
+  return {b.logicalAnd(result, b.logicalNot(isNull)), isNull, expr.type};
+}
+
+SqlValue CodegenContext::logical(const BoundExpr& expr, const Row& row) {
+  Builder& b = this->b();
+  if (expr.kind == BoundKind::Not) {
+    SqlValue a = eval(*expr.args[0], row);
+    return {b.logicalAnd(b.logicalNot(a.value), b.logicalNot(a.isNull)), a.isNull, expr.type};
+  }
+  // Three-valued logic: for AND a known false wins over null; for OR a known true does.
+  bool isAnd = expr.kind == BoundKind::And;
+  SqlValue acc = eval(*expr.args[0], row);
+  for (size_t i = 1; i < expr.args.size(); ++i) {
+    SqlValue next = eval(*expr.args[i], row);
+    Value decided;
+    if (isAnd)
+      decided = b.logicalOr(b.logicalAnd(b.logicalNot(acc.value), b.logicalNot(acc.isNull)),
+                            b.logicalAnd(b.logicalNot(next.value), b.logicalNot(next.isNull)));
+    else
+      decided = b.logicalOr(acc.value, next.value);
+    Value isNull = b.logicalAnd(b.logicalNot(decided), b.logicalOr(acc.isNull, next.isNull));
+    Value value = isAnd ? b.logicalAnd(b.logicalNot(decided), b.logicalNot(isNull)) : decided;
+    acc = {value, isNull, expr.type};
+  }
+  return acc;
+}
+
+SqlValue CodegenContext::caseWhen(const BoundExpr& expr, const Row& row, size_t index) {
+  Builder& b = this->b();
+  Type type = irType(expr.type);
+  Value valueSlot = b.var(type);
+  Value nullSlot = b.var(Type::I1);
+  // Branches evaluate lazily, so CASE WHEN x = 0 THEN 0 ELSE 1 / x END never divides by zero.
+  std::function<void(size_t)> emitFrom = [&](size_t i) {
+    if (i + 1 >= expr.args.size()) {
+      SqlValue otherwise = coerce(eval(*expr.args[i], row), expr.type);
+      b.store(valueSlot, otherwise.value);
+      b.store(nullSlot, otherwise.isNull);
+      return;
+    }
+    SqlValue condition = eval(*expr.args[i], row);
+    b.ifThen(
+        condition.value,
+        [&] {
+          SqlValue then = coerce(eval(*expr.args[i + 1], row), expr.type);
+          b.store(valueSlot, then.value);
+          b.store(nullSlot, then.isNull);
+        },
+        [&] { emitFrom(i + 2); });
+  };
+  emitFrom(index);
+  return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
+}
+
+SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
+  Builder& b = this->b();
+  const std::string& name = expr.name;
+  if (name == "coalesce") {
+    Type type = irType(expr.type);
+    Value valueSlot = b.var(type);
+    Value nullSlot = b.var(Type::I1);
+    std::function<void(size_t)> emitFrom = [&](size_t i) {
+      SqlValue arg = coerce(eval(*expr.args[i], row), expr.type);
+      b.store(valueSlot, arg.value);
+      b.store(nullSlot, arg.isNull);
+      if (i + 1 < expr.args.size())
+        b.ifThen(arg.isNull, [&] { emitFrom(i + 1); });
+    };
+    emitFrom(0);
+    return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
+  }
+  SqlValue a = eval(*expr.args[0], row);
+  if (name == "abs") {
+    if (a.type.id == TypeId::Float64)
+      return {b.call("llvm.fabs.f64", Type::F64, {a.value}), a.isNull, expr.type};
+    Value negative = b.compare(OpCode::Lt, a.value, zeroOf(a.type));
+    Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
+                               [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
+    return {b.select(negative, negated, a.value), a.isNull, expr.type};
+  }
+  if (name == "length" || name == "char_length")
+    return {b.cast(b.call("flern_rt_str_length", Type::I64, {a.value}), Type::I32), a.isNull,
+            expr.type};
+  if (name == "upper" || name == "lower") {
+    Value v = guarded(*this, a.isNull, Type::Str, b.constStr(""), [&] {
+      return b.call(name == "upper" ? "flern_rt_str_upper" : "flern_rt_str_lower", Type::Str,
+                    {b.context(), a.value});
+    });
+    return {v, a.isNull, expr.type};
+  }
+  internalError("unknown function " + name);
+}
+
+SqlValue CodegenContext::predict(const BoundExpr& expr, const Row& row) {
+  // A linear model as tensor ops with its weights folded in as constants:
+  // y = W x + b, W of shape [1 x k]. jit/ lowers the small static shapes to scalar code.
+  Builder& b = this->b();
+  const ModelWeights& model = *expr.model;
+  const int64_t k = static_cast<int64_t>(expr.args.size());
+  std::vector<Value> features;
+  Value isNull = b.constI1(false);
+  for (const auto& arg : expr.args) {
+    SqlValue feature = eval(*arg, row);
+    features.push_back(feature.value);
+    isNull = b.logicalOr(isNull, feature.isNull);
+  }
+  Value x = b.emitWith(OpCode::TensorFromScalars, Type::Tensor, features,
+                       [&](Op& op) { op.shape = {k}; });
+  Value weights = b.emitWith(OpCode::TensorConst, Type::Tensor, {}, [&](Op& op) {
+    op.shape = {1, k};
+    op.tensorData = model.coefficients;
+  });
+  Value bias = b.emitWith(OpCode::TensorConst, Type::Tensor, {}, [&](Op& op) {
+    op.shape = {1};
+    op.tensorData = {model.intercept};
+  });
+  Value product = b.emitWith(OpCode::TensorMatVec, Type::Tensor, {weights, x},
+                             [&](Op& op) { op.shape = {1}; });
+  Value sum = b.emitWith(OpCode::TensorAdd, Type::Tensor, {product, bias},
+                         [&](Op& op) { op.shape = {1}; });
+  Value y = b.emitWith(OpCode::TensorExtract, Type::F64, {sum}, [](Op& op) { op.imm = 0; });
+  return {b.select(isNull, b.constF64(0), y), isNull, expr.type};
+}
+
+Value CodegenContext::isTrue(const SqlValue& predicate) {
+  return b().logicalAnd(predicate.value, b().logicalNot(predicate.isNull));
+}
+
+Value CodegenContext::hashValues(const Row& values) {
+  Builder& b = this->b();
+  Value hash = b.constI64(0x2545F4914F6CDD1DLL);
+  for (const auto& v : values) {
+    Value key;
+    switch (v.value.type) {
+    case Type::Str:
+      key = b.call("flern_rt_str_hash", Type::I64, {v.value});
+      break;
+    case Type::F64: {
+      // Hash the bit pattern (normalizing -0.0 to 0.0 so that equal values hash alike).
+      Value bits = b.var(Type::F64);
+      b.store(bits, b.add(v.value, b.constF64(0.0)));
+      key = b.load(Type::I64, bits);
+      break;
+    }
+    case Type::I128:
+      key = b.cast(v.value, Type::I64);
+      break;
+    default:
+      key = b.cast(v.value, Type::I64);
+      break;
+    }
+    key = b.select(v.isNull, b.constI64(0x51afd7ed558ccdLL), key);
+    hash = b.mul(b.binary(OpCode::Xor, hash, key), b.constI64(static_cast<int64_t>(0x9E3779B97F4A7C15ULL)));
+    hash = b.binary(OpCode::Xor, hash, b.binary(OpCode::ShrU, hash, b.constI64(29)));
+  }
+  return hash;
+}
+
+void CodegenContext::storeRow(Value base, const RowLayout& layout, const Row& row) {
+  Builder& b = this->b();
+  for (size_t i = 0; i < row.size(); ++i) {
+    Value value = row[i].value;
+    if (value.type == Type::I1)
+      value = b.cast(value, Type::I8);
+    b.store(b.offset(base, layout.valueOffsets[i]), value);
+    b.store(b.offset(base, layout.nullOffsets[i]), b.cast(row[i].isNull, Type::I8));
+  }
+}
+
+SqlValue CodegenContext::loadField(Value base, const RowLayout& layout, size_t i) {
+  Builder& b = this->b();
+  Type type = irType(layout.types[i]);
+  Type stored = type == Type::I1 ? Type::I8 : type;
+  Value value = b.load(stored, b.offset(base, layout.valueOffsets[i]));
+  if (type == Type::I1)
+    value = b.compare(OpCode::Ne, value, b.constI8(0));
+  Value isNull =
+      b.compare(OpCode::Ne, b.load(Type::I8, b.offset(base, layout.nullOffsets[i])), b.constI8(0));
+  return {value, isNull, layout.types[i]};
+}
+
+Row CodegenContext::loadRow(Value base, const RowLayout& layout) {
+  Row row;
+  for (size_t i = 0; i < layout.types.size(); ++i)
+    row.push_back(loadField(base, layout, i));
+  return row;
+}
+
+} // namespace flern::ir

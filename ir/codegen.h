@@ -1,0 +1,95 @@
+// Generation-time context shared by the physical operators: the builder, typed SQL values with
+// their null flags, run-time state registration, and the helpers every operator needs (expression
+// evaluation, hashing, row materialization).
+#pragma once
+
+#include "ir/builder.h"
+#include "ir/expr.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace flern::ir {
+
+/// A SQL value during generation: the IR value (zero when null) and its null flag (i1).
+struct SqlValue {
+  Value value;
+  Value isNull;
+  SqlType type;
+};
+using Row = std::vector<SqlValue>;
+/// What an operator hands each produced row to.
+using ConsumeFn = std::function<void(const Row&)>;
+
+/// The IR type that carries a SQL type in generated code.
+Type irType(const SqlType& type);
+
+/// Creates the run-time object behind a state slot when the query starts.
+using StateFactory = std::function<std::shared_ptr<void>()>;
+
+/// Fixed layout of a materialized row (hash-table payloads, sort rows).
+struct RowLayout {
+  std::vector<SqlType> types;
+  std::vector<int64_t> valueOffsets;
+  std::vector<int64_t> nullOffsets;
+  int64_t size = 0;
+
+  explicit RowLayout(std::vector<SqlType> types, int64_t headerBytes = 0);
+};
+
+class CodegenContext {
+public:
+  CodegenContext(Module& module, Function& function);
+
+  Builder& b() { return *builders_.back(); }
+  Module& module() { return module_; }
+
+  /// Registers run-time state (created by `factory` at execution) and returns its slot pointer.
+  Value state(const std::string& name, StateFactory factory);
+  /// Registers state whose object the executor provides under `name` (tables, result sinks).
+  Value externalState(const std::string& name);
+  const std::map<std::string, StateFactory>& stateFactories() const { return factories_; }
+  std::string uniqueName(const std::string& prefix);
+
+  /// Emits a comparator function `i32 name(ptr left, ptr right)`; body gets both row pointers.
+  void emitComparator(const std::string& name, const std::function<void(Value, Value)>& body);
+
+  // Expression evaluation
+  SqlValue eval(const BoundExpr& expr, const Row& row);
+  SqlValue constant(const BoundExpr& expr);
+  SqlValue cast(const SqlValue& value, const SqlType& to, bool explicitCast);
+  /// Three-way comparison of two non-null values of the same type (i32 -1/0/1).
+  Value compareValues(const SqlValue& a, const SqlValue& b);
+  /// Equality of two non-null values of the same type.
+  Value equalValues(const SqlValue& a, const SqlValue& b);
+  /// Hash of the given values (nulls hash as a constant).
+  Value hashValues(const Row& values);
+  /// True when the predicate value is true and not null.
+  Value isTrue(const SqlValue& predicate);
+  /// Converts a value to the representation of a (wider) same-family type: scale, width.
+  SqlValue coerce(const SqlValue& value, const SqlType& to);
+
+  void storeRow(Value base, const RowLayout& layout, const Row& row);
+  Row loadRow(Value base, const RowLayout& layout);
+  SqlValue loadField(Value base, const RowLayout& layout, size_t index);
+  /// The zero value of a type (what a null carries).
+  Value zeroOf(const SqlType& type);
+  SqlValue nullValue(const SqlType& type);
+
+private:
+  SqlValue arith(const BoundExpr& expr, const Row& row);
+  SqlValue compare(const BoundExpr& expr, const Row& row);
+  SqlValue logical(const BoundExpr& expr, const Row& row);
+  SqlValue caseWhen(const BoundExpr& expr, const Row& row, size_t index);
+  SqlValue function(const BoundExpr& expr, const Row& row);
+  SqlValue predict(const BoundExpr& expr, const Row& row);
+  Value rescale(Value value, int from, int to);
+
+  Module& module_;
+  std::vector<std::unique_ptr<Builder>> builders_;
+  std::map<std::string, StateFactory> factories_;
+  int nameCounter_ = 0;
+};
+
+} // namespace flern::ir

@@ -1,0 +1,130 @@
+#include "ir/expr.h"
+
+namespace flern::ir {
+
+BoundExprPtr makeColumn(int index, SqlType type) {
+  auto expr = std::make_shared<BoundExpr>();
+  expr->kind = BoundKind::Column;
+  expr->index = index;
+  expr->type = type;
+  return expr;
+}
+
+BoundExprPtr makeCast(BoundExprPtr arg, SqlType to) {
+  if (arg->type == to)
+    return arg;
+  auto expr = std::make_shared<BoundExpr>();
+  expr->kind = BoundKind::Cast;
+  expr->type = to;
+  expr->args.push_back(std::move(arg));
+  return expr;
+}
+
+std::string BoundExpr::toString() const {
+  auto argText = [&](size_t i) { return args[i]->toString(); };
+  switch (kind) {
+  case BoundKind::Column:
+    return "#" + std::to_string(index);
+  case BoundKind::Constant:
+    if (isNull)
+      return "NULL";
+    switch (type.id) {
+    case TypeId::Bool:
+      return intValue ? "true" : "false";
+    case TypeId::Float64:
+      return formatFloat64(floatValue);
+    case TypeId::Numeric:
+      return formatNumeric(numericValue, type.scale);
+    case TypeId::Date:
+      return "'" + formatDate(static_cast<int32_t>(intValue)) + "'::date";
+    case TypeId::Text:
+    case TypeId::Varchar:
+    case TypeId::Unknown:
+      return "'" + stringValue + "'";
+    default:
+      return std::to_string(intValue);
+    }
+  case BoundKind::Arith:
+  case BoundKind::Compare:
+    return "(" + argText(0) + " " + name + " " + argText(1) + ")";
+  case BoundKind::Negate:
+    return "(-" + argText(0) + ")";
+  case BoundKind::And:
+  case BoundKind::Or: {
+    std::string text = "(";
+    for (size_t i = 0; i < args.size(); ++i)
+      text += (i ? (kind == BoundKind::And ? " AND " : " OR ") : "") + argText(i);
+    return text + ")";
+  }
+  case BoundKind::Not:
+    return "(NOT " + argText(0) + ")";
+  case BoundKind::IsNull:
+    return "(" + argText(0) + " IS NULL)";
+  case BoundKind::IsNotNull:
+    return "(" + argText(0) + " IS NOT NULL)";
+  case BoundKind::Cast:
+    return argText(0) + "::" + type.name();
+  case BoundKind::Case: {
+    std::string text = "CASE";
+    for (size_t i = 0; i + 1 < args.size(); i += 2)
+      text += " WHEN " + argText(i) + " THEN " + argText(i + 1);
+    return text + " ELSE " + argText(args.size() - 1) + " END";
+  }
+  case BoundKind::Like:
+    return "(" + argText(0) + (negated ? " !~~ " : " ~~ ") + argText(1) + ")";
+  case BoundKind::AggregateRef:
+    return "agg#" + std::to_string(index);
+  case BoundKind::Function:
+  case BoundKind::Predict: {
+    std::string text = (kind == BoundKind::Predict ? "PREDICT(" + name + ", " : name + "(");
+    for (size_t i = 0; i < args.size(); ++i)
+      text += (i ? ", " : "") + argText(i);
+    return text + ")";
+  }
+  }
+  return "?";
+}
+
+SqlType aggregateResultType(AggregateKind kind, const SqlType& input) {
+  switch (kind) {
+  case AggregateKind::CountStar:
+  case AggregateKind::Count:
+    return SqlType::int64();
+  case AggregateKind::Sum:
+    if (input.id == TypeId::Int32)
+      return SqlType::int64();
+    if (input.id == TypeId::Int64)
+      return SqlType::numeric(0, 0);
+    if (input.id == TypeId::Numeric)
+      return SqlType::numeric(0, input.scale);
+    return SqlType::float64();
+  case AggregateKind::Avg:
+    if (input.id == TypeId::Float64)
+      return SqlType::float64();
+    return SqlType::numeric(0, kDynamicScale);
+  case AggregateKind::Min:
+  case AggregateKind::Max:
+    return input;
+  }
+  return input;
+}
+
+std::string AggregateSpec::toString() const {
+  switch (kind) {
+  case AggregateKind::CountStar:
+    return "count(*)";
+  case AggregateKind::Count:
+    return "count(" + arg->toString() + ")";
+  case AggregateKind::Sum:
+    return "sum(" + arg->toString() + ")";
+  case AggregateKind::Avg:
+    return "avg(" + arg->toString() + ")";
+  case AggregateKind::Min:
+    return "min(" + arg->toString() + ")";
+  case AggregateKind::Max:
+    return "max(" + arg->toString() + ")";
+  }
+  return "?";
+}
+
+} // namespace flern::ir

@@ -1,0 +1,79 @@
+// Bound (typed, resolved) expressions: what the binder produces and the code generators consume.
+#pragma once
+
+#include "common/types.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace flern::ir {
+
+struct BoundExpr;
+using BoundExprPtr = std::shared_ptr<const BoundExpr>;
+
+enum class BoundKind {
+  Column,    ///< input row field `index`
+  Constant,  ///< literal (see constant fields)
+  Arith,     ///< op in "+-*/%": args[0] op args[1]
+  Negate,
+  Compare,   ///< op in "= <> < <= > >="
+  And,
+  Or,
+  Not,
+  IsNull,
+  IsNotNull,
+  Cast,      ///< args[0] converted to `type`
+  Case,      ///< args: when0, then0, when1, then1, ..., else (always present)
+  Like,      ///< args[0] LIKE args[1]; negated for NOT LIKE
+  Function,  ///< scalar builtin `name`
+  Predict,   ///< model `name` applied to args (features); weights in modelWeights
+  AggregateRef, ///< binder-internal: aggregate `index`, replaced before code generation
+};
+
+/// A model as a PREDICT expression needs it: its weights are folded into the generated code.
+struct ModelWeights {
+  std::string algorithm;               ///< "linear_regression"
+  std::vector<double> coefficients;    ///< one per feature
+  double intercept = 0;
+};
+
+struct BoundExpr {
+  BoundKind kind;
+  SqlType type;
+  int index = -1;
+  std::string name; ///< operator symbol, function or model name
+  bool negated = false;
+  bool assignment = false; ///< Cast for storing into a column: VARCHAR(n) overflow is an error
+  std::vector<BoundExprPtr> args;
+  // Constant payload
+  bool isNull = false;
+  int64_t intValue = 0;       ///< Bool, Int32, Int64, Date
+  double floatValue = 0;
+  __int128 numericValue = 0;  ///< scaled by 10^type.scale
+  std::string stringValue;
+  std::shared_ptr<const ModelWeights> model;
+  int location = -1; ///< 0-based offset in the statement text, for errors
+
+  /// Readable form for EXPLAIN.
+  std::string toString() const;
+};
+
+BoundExprPtr makeColumn(int index, SqlType type);
+BoundExprPtr makeCast(BoundExprPtr arg, SqlType to);
+
+/// Aggregate functions computed by HashAggregate.
+enum class AggregateKind { CountStar, Count, Sum, Avg, Min, Max };
+
+/// The result type PostgreSQL gives an aggregate over `input` (count -> bigint, sum(int4) ->
+/// bigint, sum(int8) -> numeric, avg(int) -> numeric ...).
+SqlType aggregateResultType(AggregateKind kind, const SqlType& input);
+
+struct AggregateSpec {
+  AggregateKind kind;
+  BoundExprPtr arg; ///< null for CountStar
+  SqlType type;     ///< result type
+  std::string toString() const;
+};
+
+} // namespace flern::ir

@@ -1,0 +1,63 @@
+#include "ir/ops/sinks.h"
+
+namespace flern::ir {
+
+void ResultSink::emit(CodegenContext& ctx, const PhysicalOperator& root) {
+  Builder& b = ctx.b();
+  Value buffer = ctx.externalState(kSlot);
+  const auto& types = root.outputTypes();
+  const int64_t columns = static_cast<int64_t>(types.size());
+  Value rowIndexSlot = b.var(Type::I64);
+  root.produce(ctx, [&](const Row& row) {
+    Value pointers = b.call("flern_rt_buffer_append_row", Type::Ptr, {buffer, rowIndexSlot});
+    Value index = b.load(Type::I64, rowIndexSlot);
+    for (int64_t c = 0; c < columns; ++c) {
+      SqlValue value = ctx.coerce(row[c], types[c]);
+      Value data = b.load(Type::Ptr, b.offset(pointers, c * 8));
+      Value nulls = b.load(Type::Ptr, b.offset(pointers, (columns + c) * 8));
+      int64_t width = types[c].id == TypeId::Bool ? 1 : types[c].byteWidth();
+      Value stored = value.value.type == Type::I1 ? b.cast(value.value, Type::I8) : value.value;
+      b.store(b.offset(data, b.mul(index, b.constI64(width))), stored);
+      b.store(b.offset(nulls, index), b.cast(value.isNull, Type::I8));
+    }
+  });
+  b.ret();
+}
+
+void TrainSink::emit(CodegenContext& ctx, const PhysicalOperator& root) {
+  Builder& b = ctx.b();
+  Value state = ctx.externalState(kSlot);
+  const auto& types = root.outputTypes();
+  const int64_t features = static_cast<int64_t>(types.size()) - 1;
+  root.produce(ctx, [&](const Row& row) {
+    // Rows with a null feature or target are skipped, as the training query would see them.
+    Value anyNull = b.constI1(false);
+    for (const auto& value : row)
+      anyNull = b.logicalOr(anyNull, value.isNull);
+    b.ifThen(b.logicalNot(anyNull), [&] {
+      std::vector<Value> x = {b.constF64(1.0)};
+      for (int64_t i = 0; i < features; ++i)
+        x.push_back(ctx.coerce(row[i], SqlType::float64()).value);
+      Value vector = b.emitWith(OpCode::TensorFromScalars, Type::Tensor, x,
+                                [&](Op& op) { op.shape = {features + 1}; });
+      Value target = ctx.coerce(row[features], SqlType::float64()).value;
+      b.emit(OpCode::TensorGramAccumulate, Type::Void, {state, vector, target});
+    });
+  });
+  b.ret();
+}
+
+std::vector<std::string> explainTree(const PhysicalOperator& root) {
+  std::vector<std::string> lines;
+  std::function<void(const PhysicalOperator&, int)> walk = [&](const PhysicalOperator& op,
+                                                               int depth) {
+    std::string prefix = depth == 0 ? "" : std::string((depth - 1) * 6 + 2, ' ') + "->  ";
+    lines.push_back(prefix + op.explain());
+    for (const auto* child : op.children())
+      walk(*child, depth + 1);
+  };
+  walk(root, 0);
+  return lines;
+}
+
+} // namespace flern::ir

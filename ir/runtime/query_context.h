@@ -1,0 +1,89 @@
+// The run-time side of a compiled query: the context every generated function receives, and the
+// data structures generated code manipulates through hashtable.* and sort.* ops.
+//
+// ABI (read by jit/ lowering): QueryContext starts with `void** slots`; a HashTable starts with
+// its directory pointer then its mask; an entry's header (next payload pointer, then hash) sits
+// in the 16 bytes before the payload pointer that generated code sees.
+#pragma once
+
+#include "common/error.h"
+
+#include <csetjmp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flern::ir {
+
+/// Bump allocator for values a query creates (cast strings, upper(), ...).
+class Arena {
+public:
+  char* allocate(size_t bytes);
+
+private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;
+  size_t capacity_ = 0;
+};
+
+struct QueryContext {
+  void** slots = nullptr; ///< must stay the first member (read by generated code)
+  std::jmp_buf* errorJump = nullptr;
+  std::optional<Error> error;
+  Arena arena;
+};
+
+/// Chained hash table with entries in a bump arena. Inserts link into the directory at once
+/// (doubling it past load factor 1), so the same table serves joins and aggregation.
+class HashTable {
+public:
+  explicit HashTable(int64_t payloadBytes);
+  ~HashTable();
+  HashTable(const HashTable&) = delete;
+  HashTable& operator=(const HashTable&) = delete;
+
+  /// Adds an entry with `hash`; returns its zeroed payload.
+  char* insert(uint64_t hash);
+  int64_t size() const { return static_cast<int64_t>(entries_.size()); }
+  char* entryAt(int64_t index) const { return entries_[index]; }
+
+  // Read by generated code at fixed offsets: keep first and in this order.
+  char** directory = nullptr;
+  uint64_t mask = 0;
+
+private:
+  void grow();
+
+  int64_t payloadBytes_;
+  Arena arena_;
+  std::vector<char*> entries_;
+};
+
+/// Rows of fixed width appended, then sorted with a generated comparator.
+class SortBuffer {
+public:
+  explicit SortBuffer(int64_t rowBytes) : rowBytes_(rowBytes) {}
+  char* append();
+  void sort(int32_t (*compare)(const char*, const char*));
+  int64_t size() const { return static_cast<int64_t>(rows_.size()); }
+  char* rowAt(int64_t index) const { return rows_[index]; }
+
+private:
+  int64_t rowBytes_;
+  Arena arena_;
+  std::vector<char*> rows_;
+};
+
+/// Raises `error` out of generated code: unwinds to the executor's setjmp.
+[[noreturn]] void raiseFromGeneratedCode(QueryContext* context, Error error);
+
+/// Addresses of every function generated code may call, by symbol name.
+struct RuntimeSymbol {
+  const char* name;
+  void* address;
+};
+const std::vector<RuntimeSymbol>& runtimeSymbols();
+
+} // namespace flern::ir

@@ -1,0 +1,436 @@
+// The C ABI that generated code calls. Every function here is listed in runtimeSymbols().
+//
+// Errors leave generated code through longjmp to the executor. Before jumping, a function must
+// have destroyed every object it owns (messages are built in an inner scope for that reason).
+#include "common/types.h"
+#include "ir/runtime/query_context.h"
+#include "storage/table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace flern::ir {
+
+char* Arena::allocate(size_t bytes) {
+  bytes = (bytes + 15) & ~size_t(15);
+  if (used_ + bytes > capacity_) {
+    capacity_ = std::max<size_t>(bytes, 1 << 20);
+    blocks_.push_back(std::make_unique<char[]>(capacity_));
+    used_ = 0;
+  }
+  char* result = blocks_.back().get() + used_;
+  used_ += bytes;
+  return result;
+}
+
+HashTable::HashTable(int64_t payloadBytes) : payloadBytes_((payloadBytes + 15) & ~int64_t(15)) {
+  mask = 1023;
+  directory = new char*[mask + 1]();
+}
+
+HashTable::~HashTable() { delete[] directory; }
+
+char* HashTable::insert(uint64_t hash) {
+  if (entries_.size() > mask)
+    grow();
+  char* header = arena_.allocate(16 + payloadBytes_);
+  std::memset(header, 0, 16 + payloadBytes_);
+  char* payload = header + 16;
+  reinterpret_cast<uint64_t*>(header)[1] = hash;
+  char*& head = directory[hash & mask];
+  reinterpret_cast<char**>(header)[0] = head;
+  head = payload;
+  entries_.push_back(payload);
+  return payload;
+}
+
+void HashTable::grow() {
+  delete[] directory;
+  mask = mask * 2 + 1;
+  directory = new char*[mask + 1]();
+  for (char* payload : entries_) {
+    uint64_t hash = reinterpret_cast<uint64_t*>(payload - 16)[1];
+    char*& head = directory[hash & mask];
+    reinterpret_cast<char**>(payload - 16)[0] = head;
+    head = payload;
+  }
+}
+
+char* SortBuffer::append() {
+  char* row = arena_.allocate(rowBytes_);
+  rows_.push_back(row);
+  return row;
+}
+
+void SortBuffer::sort(int32_t (*compare)(const char*, const char*)) {
+  std::stable_sort(rows_.begin(), rows_.end(),
+                   [compare](const char* a, const char* b) { return compare(a, b) < 0; });
+}
+
+void raiseFromGeneratedCode(QueryContext* context, Error error) {
+  context->error.emplace(std::move(error));
+  error.~Error(); // longjmp skips the destructor of this by-value parameter
+  std::longjmp(*context->errorJump, 1);
+}
+
+namespace {
+
+[[noreturn]] void raise(QueryContext* context, SqlState state, const char* message) {
+  context->error.emplace(state, std::string(message));
+  std::longjmp(*context->errorJump, 1);
+}
+
+[[noreturn]] void raiseInvalidInput(QueryContext* context, const char* typeName, StringRef text) {
+  {
+    std::string message = std::string("invalid input syntax for type ") + typeName + ": \"" +
+                          std::string(text.view()) + "\"";
+    context->error.emplace(SqlState::InvalidTextRepresentation, std::move(message));
+  }
+  std::longjmp(*context->errorJump, 1);
+}
+
+StringRef arenaString(QueryContext* context, std::string_view text) {
+  if (text.size() <= StringRef::kInlineLimit)
+    return makeStringRef(text);
+  char* copy = context->arena.allocate(text.size());
+  std::memcpy(copy, text.data(), text.size());
+  return makeStringRef(std::string_view(copy, text.size()));
+}
+
+bool likeMatch(const char* s, const char* sEnd, const char* p, const char* pEnd) {
+  while (p < pEnd) {
+    if (*p == '%') {
+      while (p < pEnd && *p == '%')
+        ++p;
+      if (p == pEnd)
+        return true;
+      for (const char* t = s; t <= sEnd; ++t)
+        if (likeMatch(t, sEnd, p, pEnd))
+          return true;
+      return false;
+    }
+    if (s == sEnd)
+      return false;
+    if (*p == '_') {
+      // '_' matches one character: skip a whole UTF-8 sequence.
+      ++s;
+      while (s < sEnd && (static_cast<unsigned char>(*s) & 0xC0) == 0x80)
+        ++s;
+      ++p;
+      continue;
+    }
+    if (*p == '\\' && p + 1 < pEnd)
+      ++p;
+    if (*s != *p)
+      return false;
+    ++s;
+    ++p;
+  }
+  return s == sEnd;
+}
+
+} // namespace
+} // namespace flern::ir
+
+using flern::StringRef;
+using flern::ir::QueryContext;
+namespace st = flern::storage;
+
+extern "C" {
+
+int64_t flern_rt_buffer_chunk_count(st::ColumnarBuffer* buffer) {
+  return static_cast<int64_t>(buffer->chunks().size());
+}
+int64_t flern_rt_buffer_chunk_rows(st::ColumnarBuffer* buffer, int64_t chunk) {
+  return buffer->chunks()[chunk]->rows;
+}
+void** flern_rt_buffer_chunk_columns(st::ColumnarBuffer* buffer, int64_t chunk) {
+  return buffer->chunks()[chunk]->pointers.data();
+}
+void** flern_rt_buffer_append_row(st::ColumnarBuffer* buffer, int64_t* rowInChunk) {
+  return buffer->reserveRow(*rowInChunk).pointers.data();
+}
+
+int32_t flern_rt_str_eq(StringRef a, StringRef b) {
+  return a.length == b.length && std::memcmp(a.data(), b.data(), a.length) == 0;
+}
+int32_t flern_rt_str_cmp(StringRef a, StringRef b) {
+  int result = std::memcmp(a.data(), b.data(), std::min(a.length, b.length));
+  if (result != 0)
+    return result < 0 ? -1 : 1;
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+uint64_t flern_rt_str_hash(StringRef s) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  const char* data = s.data();
+  for (uint32_t i = 0; i < s.length; ++i)
+    hash = (hash ^ static_cast<unsigned char>(data[i])) * 0x100000001b3ULL;
+  return hash;
+}
+int32_t flern_rt_like(StringRef s, StringRef pattern) {
+  return flern::ir::likeMatch(s.data(), s.data() + s.length, pattern.data(),
+                              pattern.data() + pattern.length);
+}
+int64_t flern_rt_str_length(StringRef s) {
+  int64_t count = 0;
+  const char* data = s.data();
+  for (uint32_t i = 0; i < s.length; ++i)
+    count += (static_cast<unsigned char>(data[i]) & 0xC0) != 0x80;
+  return count;
+}
+StringRef flern_rt_str_upper(QueryContext* context, StringRef s) {
+  std::string text(s.view());
+  for (auto& c : text)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return flern::ir::arenaString(context, text);
+}
+StringRef flern_rt_str_lower(QueryContext* context, StringRef s) {
+  std::string text(s.view());
+  for (auto& c : text)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return flern::ir::arenaString(context, text);
+}
+StringRef flern_rt_str_concat(QueryContext* context, StringRef a, StringRef b) {
+  char* copy = context->arena.allocate(a.length + b.length + 1);
+  std::memcpy(copy, a.data(), a.length);
+  std::memcpy(copy + a.length, b.data(), b.length);
+  return flern::makeStringRef(std::string_view(copy, a.length + b.length));
+}
+/// Enforces VARCHAR(n) on assignment (22001) as PostgreSQL does, counting characters.
+void flern_rt_check_varchar(QueryContext* context, StringRef s, int64_t limit) {
+  if (flern_rt_str_length(s) > limit) {
+    {
+      std::string message =
+          "value too long for type character varying(" + std::to_string(limit) + ")";
+      context->error.emplace(flern::SqlState::StringDataRightTruncation, std::move(message));
+    }
+    std::longjmp(*context->errorJump, 1);
+  }
+}
+/// Explicit casts to VARCHAR(n) truncate silently.
+StringRef flern_rt_truncate_varchar(StringRef s, int64_t limit) {
+  if (flern_rt_str_length(s) <= limit)
+    return s;
+  const char* data = s.data();
+  uint32_t bytes = 0;
+  int64_t chars = 0;
+  while (bytes < s.length) {
+    if ((static_cast<unsigned char>(data[bytes]) & 0xC0) != 0x80 && chars++ == limit)
+      break;
+    ++bytes;
+  }
+  return flern::makeStringRef(std::string_view(data, bytes));
+}
+
+/// Unpacks a value of kDynamicScale; leaves static-scale values alone.
+static void unpackNumeric(__int128& value, int32_t& scale) {
+  if (scale == flern::kDynamicScale) {
+    scale = flern::packedScale(value);
+    value = flern::packedDigits(value);
+  }
+}
+/// a / b (or a % b) with PostgreSQL's per-value result scale; result packed.
+__int128 flern_rt_numeric_div(QueryContext* context, __int128 a, int32_t scaleA, __int128 b,
+                              int32_t scaleB, int32_t remainder) {
+  unpackNumeric(a, scaleA);
+  unpackNumeric(b, scaleB);
+  if (b == 0)
+    flern::ir::raise(context, flern::SqlState::DivisionByZero, "division by zero");
+  if (remainder) {
+    int scale = std::max(scaleA, scaleB);
+    return flern::packNumeric(flern::rescaleNumeric(a, scaleA, scale) %
+                                  flern::rescaleNumeric(b, scaleB, scale),
+                              scale);
+  }
+  int scale = flern::divisionScale(a, scaleA, b, scaleB);
+  return flern::packNumeric(flern::divideNumeric(a, scaleA, b, scaleB, scale), scale);
+}
+/// + - * where at least one side has a per-value scale; result packed.
+__int128 flern_rt_numeric_arith(int32_t op, __int128 a, int32_t scaleA, __int128 b,
+                                int32_t scaleB) {
+  unpackNumeric(a, scaleA);
+  unpackNumeric(b, scaleB);
+  if (op == '*')
+    return flern::packNumeric(a * b, scaleA + scaleB);
+  int scale = std::max(scaleA, scaleB);
+  a = flern::rescaleNumeric(a, scaleA, scale);
+  b = flern::rescaleNumeric(b, scaleB, scale);
+  return flern::packNumeric(op == '+' ? a + b : a - b, scale);
+}
+int32_t flern_rt_numeric_cmp(__int128 a, int32_t scaleA, __int128 b, int32_t scaleB) {
+  unpackNumeric(a, scaleA);
+  unpackNumeric(b, scaleB);
+  int scale = std::max(scaleA, scaleB);
+  a = flern::rescaleNumeric(a, scaleA, scale);
+  b = flern::rescaleNumeric(b, scaleB, scale);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+double flern_rt_numeric_to_f64(__int128 value, int32_t scale) {
+  unpackNumeric(value, scale);
+  return std::strtod(flern::formatNumeric(value, scale).c_str(), nullptr);
+}
+__int128 flern_rt_f64_to_numeric(QueryContext* context, double value, int32_t scale) {
+  if (!std::isfinite(value))
+    flern::ir::raise(context, flern::SqlState::FeatureNotSupported,
+                     "cannot convert infinity or NaN to numeric");
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.15g", value); // PostgreSQL keeps DBL_DIG digits
+  auto parsed = flern::parseDecimal(buffer, scale);
+  if (!parsed)
+    flern::ir::raise(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
+  return *parsed;
+}
+__int128 flern_rt_numeric_rescale(__int128 value, int32_t fromScale, int32_t toScale) {
+  unpackNumeric(value, fromScale);
+  if (toScale == flern::kDynamicScale)
+    return flern::packNumeric(value, fromScale);
+  return flern::rescaleNumeric(value, fromScale, toScale);
+}
+void flern_rt_check_numeric_precision(QueryContext* context, __int128 value, int32_t precision,
+                                      int32_t scale) {
+  if (flern::integerDigits(value, scale) > precision - scale)
+    flern::ir::raise(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
+}
+
+int64_t flern_rt_parse_i64(QueryContext* context, StringRef text, int32_t bits) {
+  auto parsed = flern::parseDecimal(text.view(), 0);
+  if (!parsed || text.view().find_first_of(".eE") != std::string_view::npos)
+    flern::ir::raiseInvalidInput(context, bits == 32 ? "integer" : "bigint", text);
+  __int128 limit = bits == 32 ? INT32_MAX : INT64_MAX;
+  if (*parsed > limit || *parsed < -limit - 1) {
+    {
+      std::string message = "value \"" + std::string(text.view()) + "\" is out of range for type " +
+                             (bits == 32 ? "integer" : "bigint");
+      context->error.emplace(flern::SqlState::NumericValueOutOfRange, std::move(message));
+    }
+    std::longjmp(*context->errorJump, 1);
+  }
+  return static_cast<int64_t>(*parsed);
+}
+double flern_rt_parse_f64(QueryContext* context, StringRef text) {
+  std::string copy(text.view());
+  char* end = nullptr;
+  double value = std::strtod(copy.c_str(), &end);
+  bool bad = copy.empty() || *end != '\0';
+  copy.clear();
+  if (bad)
+    flern::ir::raiseInvalidInput(context, "double precision", text);
+  return value;
+}
+__int128 flern_rt_parse_numeric(QueryContext* context, StringRef text, int32_t scale) {
+  bool dynamic = scale == flern::kDynamicScale;
+  if (dynamic)
+    scale = flern::literalScale(text.view());
+  auto parsed = flern::parseDecimal(text.view(), scale);
+  if (!parsed)
+    flern::ir::raiseInvalidInput(context, "numeric", text);
+  return dynamic ? flern::packNumeric(*parsed, scale) : *parsed;
+}
+int32_t flern_rt_parse_date(QueryContext* context, StringRef text) {
+  auto parsed = flern::parseDate(text.view());
+  if (!parsed)
+    flern::ir::raiseInvalidInput(context, "date", text);
+  return *parsed;
+}
+int32_t flern_rt_parse_bool(QueryContext* context, StringRef text) {
+  std::string lower;
+  for (char c : text.view())
+    if (c != ' ')
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  int32_t result = -1;
+  if (lower == "t" || lower == "true" || lower == "yes" || lower == "y" || lower == "on" ||
+      lower == "1")
+    result = 1;
+  else if (lower == "f" || lower == "false" || lower == "no" || lower == "n" || lower == "off" ||
+           lower == "0")
+    result = 0;
+  lower.clear();
+  lower.shrink_to_fit();
+  if (result < 0)
+    flern::ir::raiseInvalidInput(context, "boolean", text);
+  return result;
+}
+StringRef flern_rt_i64_to_text(QueryContext* context, int64_t value) {
+  return flern::ir::arenaString(context, std::to_string(value));
+}
+StringRef flern_rt_f64_to_text(QueryContext* context, double value) {
+  return flern::ir::arenaString(context, flern::formatFloat64(value));
+}
+StringRef flern_rt_numeric_to_text(QueryContext* context, __int128 value, int32_t scale) {
+  unpackNumeric(value, scale);
+  return flern::ir::arenaString(context, flern::formatNumeric(value, scale));
+}
+StringRef flern_rt_date_to_text(QueryContext* context, int32_t days) {
+  return flern::ir::arenaString(context, flern::formatDate(days));
+}
+
+char* flern_rt_hashtable_insert(flern::ir::HashTable* table, uint64_t hash) {
+  return table->insert(hash);
+}
+int64_t flern_rt_hashtable_size(flern::ir::HashTable* table) { return table->size(); }
+char* flern_rt_hashtable_entry_at(flern::ir::HashTable* table, int64_t index) {
+  return table->entryAt(index);
+}
+char* flern_rt_sort_append(flern::ir::SortBuffer* buffer) { return buffer->append(); }
+void flern_rt_sort_run(flern::ir::SortBuffer* buffer, int32_t (*compare)(const char*, const char*)) {
+  buffer->sort(compare);
+}
+int64_t flern_rt_sort_size(flern::ir::SortBuffer* buffer) { return buffer->size(); }
+char* flern_rt_sort_row_at(flern::ir::SortBuffer* buffer, int64_t index) {
+  return buffer->rowAt(index);
+}
+
+[[noreturn]] void flern_rt_raise(QueryContext* context, const char* sqlState, const char* message) {
+  flern::SqlState state = flern::SqlState::InternalError;
+#define FLERN_SQLSTATE(name, code)                                                                 \
+  if (std::strcmp(code, sqlState) == 0)                                                            \
+    state = flern::SqlState::name;
+#include "common/sqlstate.def"
+#undef FLERN_SQLSTATE
+  flern::ir::raise(context, state, message);
+}
+
+// 128-bit arithmetic helpers that LLVM may call for i128 division and checked multiply.
+__int128 __divti3(__int128, __int128);
+__int128 __modti3(__int128, __int128);
+__int128 flern_rt_muloti4(__int128 a, __int128 b, int* overflow) {
+  __int128 result;
+  *overflow = __builtin_mul_overflow(a, b, &result);
+  return result;
+}
+
+} // extern "C"
+
+namespace flern::ir {
+
+const std::vector<RuntimeSymbol>& runtimeSymbols() {
+#define FLERN_RT(fn) RuntimeSymbol{#fn, reinterpret_cast<void*>(&fn)}
+  static const std::vector<RuntimeSymbol> symbols = {
+      FLERN_RT(flern_rt_buffer_chunk_count),  FLERN_RT(flern_rt_buffer_chunk_rows),
+      FLERN_RT(flern_rt_buffer_chunk_columns), FLERN_RT(flern_rt_buffer_append_row),
+      FLERN_RT(flern_rt_str_eq),              FLERN_RT(flern_rt_str_cmp),
+      FLERN_RT(flern_rt_str_hash),            FLERN_RT(flern_rt_like),
+      FLERN_RT(flern_rt_str_length),          FLERN_RT(flern_rt_str_upper),
+      FLERN_RT(flern_rt_str_lower),           FLERN_RT(flern_rt_str_concat),
+      FLERN_RT(flern_rt_check_varchar),       FLERN_RT(flern_rt_truncate_varchar),
+      FLERN_RT(flern_rt_numeric_div),         FLERN_RT(flern_rt_numeric_arith),
+      FLERN_RT(flern_rt_numeric_cmp),
+      FLERN_RT(flern_rt_numeric_to_f64),      FLERN_RT(flern_rt_f64_to_numeric),
+      FLERN_RT(flern_rt_numeric_rescale),     FLERN_RT(flern_rt_check_numeric_precision),
+      FLERN_RT(flern_rt_parse_i64),           FLERN_RT(flern_rt_parse_f64),
+      FLERN_RT(flern_rt_parse_numeric),       FLERN_RT(flern_rt_parse_date),
+      FLERN_RT(flern_rt_parse_bool),          FLERN_RT(flern_rt_i64_to_text),
+      FLERN_RT(flern_rt_f64_to_text),         FLERN_RT(flern_rt_numeric_to_text),
+      FLERN_RT(flern_rt_date_to_text),        FLERN_RT(flern_rt_hashtable_insert),
+      FLERN_RT(flern_rt_hashtable_size),      FLERN_RT(flern_rt_hashtable_entry_at),
+      FLERN_RT(flern_rt_sort_append),         FLERN_RT(flern_rt_sort_run),
+      FLERN_RT(flern_rt_sort_size),           FLERN_RT(flern_rt_sort_row_at),
+      FLERN_RT(flern_rt_raise),               FLERN_RT(__divti3),
+      FLERN_RT(__modti3),                     RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},
+  };
+#undef FLERN_RT
+  return symbols;
+}
+
+} // namespace flern::ir

@@ -1,0 +1,174 @@
+// Flern's own typed syntax tree, produced from libpg_query's parse tree (and the model front).
+// Locations are 0-based byte offsets into the full query string, -1 when unknown.
+#pragma once
+
+#include "common/types.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flern::ast {
+
+struct Expr;
+struct SelectStmt;
+using ExprPtr = std::unique_ptr<Expr>;
+
+/// A type name with modifiers as written (int4, numeric(10,2), varchar(5) ...).
+struct TypeName {
+  std::string name; ///< last component, lower case (e.g. "int4", "numeric")
+  std::vector<int> modifiers;
+  int location = -1;
+};
+
+enum class ExprKind {
+  ColumnRef,  ///< names: [table.]column
+  Star,       ///< names: [table.]*
+  IntConst,   ///< intValue
+  NumConst,   ///< text: decimal literal that is not an int4
+  StringConst,
+  BoolConst,
+  NullConst,
+  Cast,       ///< args[0]::typeName
+  Operator,   ///< op with args (1 or 2)
+  And,
+  Or,
+  Not,
+  IsNull,     ///< args[0] IS NULL
+  IsNotNull,
+  Like,       ///< args[0] LIKE args[1] (op "~~" or "!~~")
+  Case,       ///< args: [operand?] then when/then pairs, then else (see hasOperand/hasElse)
+  Function,   ///< name(args); star for count(*)
+  Between,    ///< args[0] BETWEEN args[1] AND args[2] (negated for NOT BETWEEN)
+  InList,     ///< args[0] IN (args[1..]) (negated for NOT IN)
+};
+
+struct Expr {
+  ExprKind kind;
+  int location = -1;
+  std::vector<std::string> names;
+  std::string text;  ///< NumConst digits, StringConst value, Operator/Like name, Function name
+  int64_t intValue = 0;
+  bool boolValue = false;
+  bool star = false;       ///< count(*)
+  bool distinct = false;   ///< agg(DISTINCT ...)
+  bool negated = false;    ///< NOT BETWEEN / NOT IN
+  bool hasOperand = false; ///< CASE x WHEN ...
+  bool hasElse = false;
+  TypeName typeName;
+  std::vector<ExprPtr> args;
+};
+
+/// One FROM item.
+struct FromItem {
+  enum class Kind { Table, Join, Function, Subquery } kind;
+  std::string name;  ///< table name or function name
+  std::string alias;
+  std::vector<std::string> columnAliases;
+  std::vector<ExprPtr> args;       ///< function arguments
+  std::unique_ptr<FromItem> left;  ///< join inputs
+  std::unique_ptr<FromItem> right;
+  ExprPtr joinCondition;
+  std::string joinType; ///< "inner"; other join types are rejected by the binder
+  std::unique_ptr<SelectStmt> subquery;
+  int location = -1;
+};
+
+struct SelectTarget {
+  ExprPtr expr;
+  std::string alias;
+  int location = -1;
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool descending = false;
+  std::optional<bool> nullsFirst;
+};
+
+struct SelectStmt {
+  std::vector<SelectTarget> targets;
+  std::vector<FromItem> from;
+  ExprPtr where;
+  std::vector<ExprPtr> groupBy;
+  ExprPtr having;
+  std::vector<OrderItem> orderBy;
+  ExprPtr limit;
+  ExprPtr offset;
+  bool distinct = false;
+  std::vector<std::vector<ExprPtr>> values; ///< VALUES (...), (...)
+};
+
+struct ColumnDefinition {
+  std::string name;
+  TypeName type;
+  bool notNull = false;
+  int location = -1;
+};
+
+struct CreateTableStmt {
+  std::string name;
+  std::vector<ColumnDefinition> columns;
+  bool ifNotExists = false;
+};
+
+struct DropStmt {
+  std::vector<std::string> names;
+  std::vector<int> locations;
+  bool ifExists = false;
+};
+
+struct InsertStmt {
+  std::string table;
+  int tableLocation = -1;
+  std::vector<std::string> columns;
+  std::unique_ptr<SelectStmt> source;
+};
+
+struct ExplainStmt;
+
+/// CREATE MODEL name PREDICT column TRAIN algorithm [WITH (key = value, ...)] AS query
+struct CreateModelStmt {
+  std::string name;
+  std::string target;
+  int targetLocation = -1;
+  std::string algorithm;
+  int algorithmLocation = -1;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::unique_ptr<SelectStmt> query;
+  std::string queryText;
+};
+
+/// A statement accepted for compatibility that changes nothing (SET, BEGIN, COMMIT ...).
+struct UtilityStmt {
+  std::string tag; ///< command tag to answer with
+};
+
+enum class StmtKind {
+  Select,
+  CreateTable,
+  DropTable,
+  Insert,
+  Explain,
+  CreateModel,
+  DropModel,
+  Checkpoint,
+  Utility
+};
+
+struct Statement {
+  StmtKind kind;
+  std::unique_ptr<SelectStmt> select;
+  std::unique_ptr<CreateTableStmt> createTable;
+  std::unique_ptr<DropStmt> drop;
+  std::unique_ptr<InsertStmt> insert;
+  std::unique_ptr<CreateModelStmt> createModel;
+  std::unique_ptr<Statement> explained; ///< EXPLAIN's statement
+  bool explainIr = false;               ///< EXPLAIN (IR): show the generated Flern IR
+  bool explainAnalyze = false;          ///< EXPLAIN ANALYZE: run it and report times
+  UtilityStmt utility;
+  std::string text; ///< the statement's own text
+};
+
+} // namespace flern::ast

@@ -1,0 +1,502 @@
+#include "parser/parser.h"
+
+#include "common/error.h"
+#include "parser/model_front.h"
+
+#include <nlohmann/json.hpp>
+#include <pg_query.h>
+
+namespace flern::parser {
+
+using nlohmann::json;
+using namespace ast;
+
+namespace {
+
+/// Runs libpg_query over `text` and returns the parse tree, or raises 42601.
+json runPgQuery(const std::string& text) {
+  PgQueryParseResult result = pg_query_parse(text.c_str());
+  if (result.error) {
+    Error error(SqlState::SyntaxError, result.error->message, result.error->cursorpos);
+    pg_query_free_parse_result(result);
+    throw error;
+  }
+  json tree = json::parse(result.parse_tree);
+  pg_query_free_parse_result(result);
+  return tree;
+}
+
+[[noreturn]] void unsupported(const std::string& what, int location) {
+  throw Error(SqlState::FeatureNotSupported, what + " is not supported", location + 1);
+}
+
+int locationOf(const json& node) { return node.value("location", -1); }
+
+std::string stringValue(const json& node) {
+  // {"String": {"sval": "x"}}
+  return node.at("String").value("sval", "");
+}
+
+std::vector<std::string> nameList(const json& list) {
+  std::vector<std::string> names;
+  for (const auto& item : list)
+    names.push_back(stringValue(item));
+  return names;
+}
+
+ExprPtr convertExpr(const json& node);
+std::unique_ptr<SelectStmt> convertSelect(const json& node);
+
+ExprPtr makeExpr(ExprKind kind, int location) {
+  auto expr = std::make_unique<Expr>();
+  expr->kind = kind;
+  expr->location = location;
+  return expr;
+}
+
+TypeName convertTypeName(const json& node) {
+  TypeName type;
+  auto names = nameList(node.at("names"));
+  type.name = names.back();
+  type.location = locationOf(node);
+  if (node.contains("typmods")) {
+    for (const auto& mod : node.at("typmods")) {
+      if (!mod.contains("A_Const") || !mod["A_Const"].contains("ival"))
+        throw Error(SqlState::SyntaxError, "type modifiers must be simple constants",
+                    type.location + 1);
+      type.modifiers.push_back(mod["A_Const"]["ival"].value("ival", 0));
+    }
+  }
+  if (node.contains("arrayBounds"))
+    unsupported("array type", type.location);
+  return type;
+}
+
+ExprPtr convertConst(const json& node) {
+  int location = locationOf(node);
+  if (node.value("isnull", false))
+    return makeExpr(ExprKind::NullConst, location);
+  if (node.contains("ival")) {
+    auto expr = makeExpr(ExprKind::IntConst, location);
+    expr->intValue = node["ival"].value("ival", 0);
+    return expr;
+  }
+  if (node.contains("fval")) {
+    auto expr = makeExpr(ExprKind::NumConst, location);
+    expr->text = node["fval"].value("fval", "0");
+    return expr;
+  }
+  if (node.contains("sval")) {
+    auto expr = makeExpr(ExprKind::StringConst, location);
+    expr->text = node["sval"].value("sval", "");
+    return expr;
+  }
+  if (node.contains("boolval")) {
+    auto expr = makeExpr(ExprKind::BoolConst, location);
+    expr->boolValue = node["boolval"].value("boolval", false);
+    return expr;
+  }
+  unsupported("this constant", location);
+}
+
+ExprPtr convertAExpr(const json& node) {
+  std::string kind = node.value("kind", "");
+  int location = locationOf(node);
+  std::string op = node.contains("name") ? stringValue(node["name"].back()) : "";
+  if (kind == "AEXPR_OP") {
+    auto expr = makeExpr(ExprKind::Operator, location);
+    expr->text = op;
+    if (node.contains("lexpr"))
+      expr->args.push_back(convertExpr(node["lexpr"]));
+    expr->args.push_back(convertExpr(node["rexpr"]));
+    return expr;
+  }
+  if (kind == "AEXPR_LIKE") {
+    auto expr = makeExpr(ExprKind::Like, location);
+    expr->text = op;
+    expr->args.push_back(convertExpr(node["lexpr"]));
+    expr->args.push_back(convertExpr(node["rexpr"]));
+    return expr;
+  }
+  if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN") {
+    auto expr = makeExpr(ExprKind::Between, location);
+    expr->negated = kind == "AEXPR_NOT_BETWEEN";
+    expr->args.push_back(convertExpr(node["lexpr"]));
+    for (const auto& bound : node["rexpr"].at("List").at("items"))
+      expr->args.push_back(convertExpr(bound));
+    return expr;
+  }
+  if (kind == "AEXPR_IN") {
+    auto expr = makeExpr(ExprKind::InList, location);
+    expr->negated = op == "<>";
+    expr->args.push_back(convertExpr(node["lexpr"]));
+    for (const auto& item : node["rexpr"].at("List").at("items"))
+      expr->args.push_back(convertExpr(item));
+    return expr;
+  }
+  unsupported("operator kind " + kind, location);
+}
+
+ExprPtr convertExpr(const json& node) {
+  if (node.contains("ColumnRef")) {
+    const json& ref = node["ColumnRef"];
+    auto expr = makeExpr(ExprKind::ColumnRef, locationOf(ref));
+    for (const auto& field : ref.at("fields")) {
+      if (field.contains("A_Star")) {
+        expr->kind = ExprKind::Star;
+        continue;
+      }
+      expr->names.push_back(stringValue(field));
+    }
+    return expr;
+  }
+  if (node.contains("A_Const"))
+    return convertConst(node["A_Const"]);
+  if (node.contains("A_Expr"))
+    return convertAExpr(node["A_Expr"]);
+  if (node.contains("TypeCast")) {
+    const json& cast = node["TypeCast"];
+    auto expr = makeExpr(ExprKind::Cast, locationOf(cast));
+    expr->typeName = convertTypeName(cast.at("typeName"));
+    if (expr->location < 0)
+      expr->location = expr->typeName.location;
+    expr->args.push_back(convertExpr(cast.at("arg")));
+    return expr;
+  }
+  if (node.contains("BoolExpr")) {
+    const json& boolExpr = node["BoolExpr"];
+    std::string op = boolExpr.value("boolop", "");
+    ExprKind kind = op == "AND_EXPR" ? ExprKind::And : op == "OR_EXPR" ? ExprKind::Or : ExprKind::Not;
+    auto expr = makeExpr(kind, locationOf(boolExpr));
+    for (const auto& arg : boolExpr.at("args"))
+      expr->args.push_back(convertExpr(arg));
+    return expr;
+  }
+  if (node.contains("NullTest")) {
+    const json& test = node["NullTest"];
+    bool isNull = test.value("nulltesttype", "") == "IS_NULL";
+    auto expr = makeExpr(isNull ? ExprKind::IsNull : ExprKind::IsNotNull, locationOf(test));
+    expr->args.push_back(convertExpr(test.at("arg")));
+    return expr;
+  }
+  if (node.contains("CaseExpr")) {
+    const json& caseExpr = node["CaseExpr"];
+    auto expr = makeExpr(ExprKind::Case, locationOf(caseExpr));
+    if (caseExpr.contains("arg")) {
+      expr->hasOperand = true;
+      expr->args.push_back(convertExpr(caseExpr["arg"]));
+    }
+    for (const auto& when : caseExpr.at("args")) {
+      expr->args.push_back(convertExpr(when.at("CaseWhen").at("expr")));
+      expr->args.push_back(convertExpr(when.at("CaseWhen").at("result")));
+    }
+    if (caseExpr.contains("defresult")) {
+      expr->hasElse = true;
+      expr->args.push_back(convertExpr(caseExpr["defresult"]));
+    }
+    return expr;
+  }
+  if (node.contains("FuncCall")) {
+    const json& call = node["FuncCall"];
+    auto expr = makeExpr(ExprKind::Function, locationOf(call));
+    expr->text = nameList(call.at("funcname")).back();
+    expr->star = call.value("agg_star", false);
+    expr->distinct = call.value("agg_distinct", false);
+    if (call.contains("over"))
+      unsupported("window function", expr->location);
+    if (call.contains("agg_filter"))
+      unsupported("aggregate FILTER", expr->location);
+    if (call.contains("args"))
+      for (const auto& arg : call["args"])
+        expr->args.push_back(convertExpr(arg));
+    return expr;
+  }
+  if (node.contains("SubLink"))
+    unsupported("subquery in an expression", locationOf(node["SubLink"]));
+  std::string kind = node.is_object() && !node.empty() ? node.begin().key() : "expression";
+  int location = node.is_object() && !node.empty() ? locationOf(node.begin().value()) : -1;
+  unsupported(kind, location);
+}
+
+FromItem convertFromItem(const json& node) {
+  FromItem item;
+  if (node.contains("RangeVar")) {
+    const json& range = node["RangeVar"];
+    item.kind = FromItem::Kind::Table;
+    item.name = range.at("relname");
+    item.location = locationOf(range);
+    if (range.contains("alias"))
+      item.alias = range["alias"].value("aliasname", "");
+    return item;
+  }
+  if (node.contains("JoinExpr")) {
+    const json& join = node["JoinExpr"];
+    item.kind = FromItem::Kind::Join;
+    std::string type = join.value("jointype", "JOIN_INNER");
+    item.joinType = type == "JOIN_INNER" ? "inner" : type;
+    item.left = std::make_unique<FromItem>(convertFromItem(join.at("larg")));
+    item.right = std::make_unique<FromItem>(convertFromItem(join.at("rarg")));
+    if (join.contains("quals"))
+      item.joinCondition = convertExpr(join["quals"]);
+    if (join.contains("usingClause") || join.value("isNatural", false))
+      unsupported("JOIN USING / NATURAL JOIN", item.left->location);
+    if (join.contains("alias"))
+      item.alias = join["alias"].value("aliasname", "");
+    return item;
+  }
+  if (node.contains("RangeFunction")) {
+    const json& range = node["RangeFunction"];
+    item.kind = FromItem::Kind::Function;
+    const json& call = range.at("functions").at(0).at("List").at("items").at(0).at("FuncCall");
+    item.name = nameList(call.at("funcname")).back();
+    item.location = locationOf(call);
+    if (call.contains("args"))
+      for (const auto& arg : call["args"])
+        item.args.push_back(convertExpr(arg));
+    if (range.contains("alias")) {
+      item.alias = range["alias"].value("aliasname", "");
+      if (range["alias"].contains("colnames"))
+        item.columnAliases = nameList(range["alias"]["colnames"]);
+    }
+    return item;
+  }
+  if (node.contains("RangeSubselect")) {
+    const json& range = node["RangeSubselect"];
+    item.kind = FromItem::Kind::Subquery;
+    item.subquery = convertSelect(range.at("subquery"));
+    if (range.contains("alias")) {
+      item.alias = range["alias"].value("aliasname", "");
+      if (range["alias"].contains("colnames"))
+        item.columnAliases = nameList(range["alias"]["colnames"]);
+    }
+    return item;
+  }
+  unsupported("this FROM item", -1);
+}
+
+std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
+  const json& node = wrapper.at("SelectStmt");
+  if (node.value("op", "SETOP_NONE") != "SETOP_NONE")
+    unsupported("UNION/INTERSECT/EXCEPT", -1);
+  if (node.contains("withClause"))
+    unsupported("WITH", -1);
+  auto select = std::make_unique<SelectStmt>();
+  if (node.contains("valuesLists")) {
+    for (const auto& row : node["valuesLists"]) {
+      std::vector<ExprPtr> values;
+      for (const auto& value : row.at("List").at("items"))
+        values.push_back(convertExpr(value));
+      select->values.push_back(std::move(values));
+    }
+    return select;
+  }
+  if (node.contains("distinctClause"))
+    select->distinct = true;
+  if (node.contains("targetList")) {
+    for (const auto& target : node["targetList"]) {
+      const json& res = target.at("ResTarget");
+      SelectTarget out;
+      out.expr = convertExpr(res.at("val"));
+      out.alias = res.value("name", "");
+      out.location = locationOf(res);
+      select->targets.push_back(std::move(out));
+    }
+  }
+  if (node.contains("fromClause"))
+    for (const auto& item : node["fromClause"])
+      select->from.push_back(convertFromItem(item));
+  if (node.contains("whereClause"))
+    select->where = convertExpr(node["whereClause"]);
+  if (node.contains("groupClause"))
+    for (const auto& group : node["groupClause"])
+      select->groupBy.push_back(convertExpr(group));
+  if (node.contains("havingClause"))
+    select->having = convertExpr(node["havingClause"]);
+  if (node.contains("sortClause")) {
+    for (const auto& sort : node["sortClause"]) {
+      const json& sortBy = sort.at("SortBy");
+      OrderItem item;
+      item.expr = convertExpr(sortBy.at("node"));
+      item.descending = sortBy.value("sortby_dir", "") == "SORTBY_DESC";
+      std::string nulls = sortBy.value("sortby_nulls", "SORTBY_NULLS_DEFAULT");
+      if (nulls == "SORTBY_NULLS_FIRST")
+        item.nullsFirst = true;
+      else if (nulls == "SORTBY_NULLS_LAST")
+        item.nullsFirst = false;
+      select->orderBy.push_back(std::move(item));
+    }
+  }
+  if (node.contains("limitCount"))
+    select->limit = convertExpr(node["limitCount"]);
+  if (node.contains("limitOffset"))
+    select->offset = convertExpr(node["limitOffset"]);
+  if (node.contains("lockingClause"))
+    unsupported("FOR UPDATE/SHARE", -1);
+  return select;
+}
+
+Statement convertStatement(const json& node, const std::string& text);
+
+Statement convertCreate(const json& node) {
+  Statement stmt{StmtKind::CreateTable};
+  stmt.createTable = std::make_unique<CreateTableStmt>();
+  auto& create = *stmt.createTable;
+  create.name = node.at("relation").at("relname");
+  create.ifNotExists = node.value("if_not_exists", false);
+  if (node.contains("tableElts")) {
+    for (const auto& element : node["tableElts"]) {
+      if (!element.contains("ColumnDef"))
+        unsupported("table constraint", -1);
+      const json& def = element["ColumnDef"];
+      ColumnDefinition column;
+      column.name = def.at("colname");
+      column.type = convertTypeName(def.at("typeName"));
+      column.location = locationOf(def);
+      if (def.contains("constraints")) {
+        for (const auto& constraint : def["constraints"]) {
+          std::string type = constraint.at("Constraint").value("contype", "");
+          if (type == "CONSTR_NOTNULL")
+            column.notNull = true;
+          else if (type != "CONSTR_NULL")
+            unsupported("column constraint " + type.substr(7),
+                        locationOf(constraint["Constraint"]));
+        }
+      }
+      create.columns.push_back(std::move(column));
+    }
+  }
+  return stmt;
+}
+
+Statement convertStatement(const json& node, const std::string& text) {
+  if (node.contains("SelectStmt")) {
+    Statement stmt{StmtKind::Select};
+    stmt.select = convertSelect(node);
+    return stmt;
+  }
+  if (node.contains("CreateStmt"))
+    return convertCreate(node["CreateStmt"]);
+  if (node.contains("DropStmt")) {
+    const json& drop = node["DropStmt"];
+    if (drop.value("removeType", "") != "OBJECT_TABLE")
+      unsupported("DROP " + drop.value("removeType", "").substr(7), -1);
+    Statement stmt{StmtKind::DropTable};
+    stmt.drop = std::make_unique<DropStmt>();
+    stmt.drop->ifExists = drop.value("missing_ok", false);
+    for (const auto& object : drop.at("objects")) {
+      stmt.drop->names.push_back(nameList(object.at("List").at("items")).back());
+      stmt.drop->locations.push_back(-1);
+    }
+    return stmt;
+  }
+  if (node.contains("InsertStmt")) {
+    const json& insert = node["InsertStmt"];
+    Statement stmt{StmtKind::Insert};
+    stmt.insert = std::make_unique<InsertStmt>();
+    stmt.insert->table = insert.at("relation").at("relname");
+    stmt.insert->tableLocation = locationOf(insert.at("relation"));
+    if (insert.contains("cols"))
+      for (const auto& col : insert["cols"])
+        stmt.insert->columns.push_back(col.at("ResTarget").at("name"));
+    if (!insert.contains("selectStmt"))
+      unsupported("INSERT DEFAULT VALUES", -1);
+    if (insert.contains("returningList"))
+      unsupported("RETURNING", -1);
+    if (insert.contains("onConflictClause"))
+      unsupported("ON CONFLICT", -1);
+    stmt.insert->source = convertSelect(insert["selectStmt"]);
+    return stmt;
+  }
+  if (node.contains("ExplainStmt")) {
+    const json& explain = node["ExplainStmt"];
+    Statement stmt{StmtKind::Explain};
+    stmt.explained = std::make_unique<Statement>(convertStatement(explain.at("query"), text));
+    if (explain.contains("options")) {
+      for (const auto& option : explain["options"]) {
+        std::string name = option.at("DefElem").value("defname", "");
+        if (name == "ir")
+          stmt.explainIr = true;
+        else if (name == "analyze")
+          stmt.explainAnalyze = true;
+        else if (name != "verbose" && name != "costs")
+          throw Error(SqlState::SyntaxError, "unrecognized EXPLAIN option \"" + name + "\"",
+                      locationOf(option["DefElem"]) + 1);
+      }
+    }
+    return stmt;
+  }
+  if (node.contains("CheckPointStmt"))
+    return Statement{StmtKind::Checkpoint};
+  if (node.contains("VariableSetStmt")) {
+    Statement stmt{StmtKind::Utility};
+    stmt.utility.tag = node["VariableSetStmt"].value("kind", "") == "VAR_RESET" ? "RESET" : "SET";
+    return stmt;
+  }
+  if (node.contains("TransactionStmt")) {
+    std::string kind = node["TransactionStmt"].value("kind", "");
+    Statement stmt{StmtKind::Utility};
+    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START")
+      stmt.utility.tag = "BEGIN";
+    else if (kind == "TRANS_STMT_COMMIT")
+      stmt.utility.tag = "COMMIT";
+    else if (kind == "TRANS_STMT_ROLLBACK")
+      unsupported("ROLLBACK", -1);
+    else
+      unsupported("this transaction statement", -1);
+    return stmt;
+  }
+  std::string kind = node.is_object() && !node.empty() ? node.begin().key() : "statement";
+  unsupported(kind, -1);
+}
+
+} // namespace
+
+std::unique_ptr<SelectStmt> parseEmbeddedSelect(const std::string& sql, int begin, int end) {
+  // Blank everything outside the query so libpg_query's locations are offsets into `sql`.
+  std::string padded(begin, ' ');
+  padded.append(sql, begin, end - begin);
+  json tree = runPgQuery(padded);
+  const json& stmts = tree.at("stmts");
+  if (stmts.size() != 1 || !stmts[0].at("stmt").contains("SelectStmt"))
+    throw Error(SqlState::SyntaxError, "a model's query must be one SELECT", begin + 1);
+  return convertSelect(stmts[0]["stmt"]);
+}
+
+std::vector<Statement> parse(const std::string& sql) {
+  PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
+  if (split.error) {
+    Error error(SqlState::SyntaxError, split.error->message, split.error->cursorpos);
+    pg_query_free_split_result(split);
+    throw error;
+  }
+  std::vector<std::pair<int, int>> ranges;
+  for (int i = 0; i < split.n_stmts; ++i)
+    ranges.emplace_back(split.stmts[i]->stmt_location,
+                        split.stmts[i]->stmt_location + split.stmts[i]->stmt_len);
+  pg_query_free_split_result(split);
+
+  std::vector<Statement> statements;
+  for (auto [begin, end] : ranges) {
+    if (end <= begin)
+      end = static_cast<int>(sql.size());
+    std::string own = sql.substr(begin, end - begin);
+    if (own.find_first_not_of(" \t\r\n;") == std::string::npos)
+      continue;
+    if (auto model = parseModelStatement(sql, begin, end)) {
+      model->text = own;
+      statements.push_back(std::move(*model));
+      continue;
+    }
+    std::string padded(begin, ' ');
+    padded += own;
+    json tree = runPgQuery(padded);
+    for (const auto& raw : tree.at("stmts")) {
+      Statement stmt = convertStatement(raw.at("stmt"), own);
+      stmt.text = own;
+      statements.push_back(std::move(stmt));
+    }
+  }
+  return statements;
+}
+
+} // namespace flern::parser

@@ -1,0 +1,339 @@
+#include "planner/database.h"
+
+#include "common/error.h"
+#include "ir/ops/streaming.h"
+#include "planner/binder.h"
+#include "planner/executor.h"
+
+#include <cstdio>
+#include <mutex>
+#include <set>
+
+namespace flern::planner {
+
+namespace {
+
+std::string formatMs(double ms) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f ms", ms);
+  return buffer;
+}
+
+} // namespace
+
+Database::Database(std::filesystem::path dataDir) : dataDir_(std::move(dataDir)) {
+  std::filesystem::create_directories(dataDir_);
+  tables_.load(dataDir_);
+  models_.load(dataDir_);
+  jit_ = jit::JitEngine::create();
+}
+
+Database::~Database() = default;
+
+void Database::checkpoint() {
+  std::unique_lock guard(lock_);
+  tables_.checkpoint(dataDir_);
+  models_.checkpoint(dataDir_);
+}
+
+StatementResult Database::execute(const ast::Statement& statement) {
+  switch (statement.kind) {
+  case ast::StmtKind::Select: {
+    std::shared_lock guard(lock_);
+    return executeSelect(*statement.select);
+  }
+  case ast::StmtKind::Explain: {
+    std::shared_lock guard(lock_);
+    return explain(statement);
+  }
+  case ast::StmtKind::CreateTable: {
+    std::unique_lock guard(lock_);
+    return createTable(*statement.createTable);
+  }
+  case ast::StmtKind::DropTable: {
+    std::unique_lock guard(lock_);
+    return dropTable(*statement.drop);
+  }
+  case ast::StmtKind::Insert: {
+    std::unique_lock guard(lock_);
+    return insert(*statement.insert);
+  }
+  case ast::StmtKind::CreateModel: {
+    std::unique_lock guard(lock_);
+    return createModel(*statement.createModel);
+  }
+  case ast::StmtKind::DropModel: {
+    std::unique_lock guard(lock_);
+    return dropModel(*statement.drop);
+  }
+  case ast::StmtKind::Checkpoint: {
+    checkpoint();
+    StatementResult result;
+    result.commandTag = "CHECKPOINT";
+    return result;
+  }
+  case ast::StmtKind::Utility: {
+    StatementResult result;
+    result.commandTag = statement.utility.tag;
+    return result;
+  }
+  }
+  internalError("unknown statement kind");
+}
+
+StatementResult Database::executeSelect(const ast::SelectStmt& select) {
+  Binder binder({tables_, models_});
+  auto query = binder.bindSelect(select);
+  TableBindings bindings;
+  auto plan = planQuery(*query, bindings);
+  Executor executor(*jit_);
+  Execution execution = executor.run(*plan, bindings, SinkKind::Result);
+  StatementResult result;
+  result.returnsRows = true;
+  result.columnNames = query->columnNames;
+  result.columnTypes = plan->outputTypes();
+  result.commandTag = "SELECT " + std::to_string(execution.rows->rowCount());
+  result.rows = std::move(execution.rows);
+  result.keepAlive = execution.keepAlive;
+  return result;
+}
+
+StatementResult Database::explain(const ast::Statement& statement) {
+  const ast::Statement& inner = *statement.explained;
+  if (inner.kind != ast::StmtKind::Select)
+    throw Error(SqlState::FeatureNotSupported, "EXPLAIN is supported for SELECT only");
+  Binder binder({tables_, models_});
+  auto query = binder.bindSelect(*inner.select);
+  TableBindings bindings;
+  auto plan = planQuery(*query, bindings);
+  StatementResult result;
+  result.returnsRows = true;
+  result.columnNames = {"QUERY PLAN"};
+  result.columnTypes = {SqlType::text()};
+  result.textRows = ir::explainTree(*plan);
+  if (statement.explainIr) {
+    std::map<std::string, ir::StateFactory> factories;
+    auto module = Executor::generate(*plan, SinkKind::Result, factories);
+    std::string text = ir::print(*module);
+    size_t start = 0;
+    result.textRows.push_back("Flern IR:");
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos)
+        end = text.size();
+      result.textRows.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  if (statement.explainAnalyze) {
+    Executor executor(*jit_);
+    Execution execution = executor.run(*plan, bindings, SinkKind::Result);
+    const auto& compile = execution.compile;
+    result.textRows.push_back("Rows: " + std::to_string(execution.rows->rowCount()));
+    result.textRows.push_back("Compile Time: " + formatMs(compile.totalMs()) + " (lower " +
+                              formatMs(compile.lowerMs) + ", optimize " +
+                              formatMs(compile.optimizeMs) + ", machine code " +
+                              formatMs(compile.codegenMs) + ", " +
+                              std::to_string(compile.llvmInstructions) + " LLVM instructions)");
+    result.textRows.push_back("Execution Time: " + formatMs(execution.executeMs));
+  }
+  result.commandTag = "EXPLAIN";
+  return result;
+}
+
+StatementResult Database::createTable(const ast::CreateTableStmt& create) {
+  StatementResult result;
+  result.commandTag = "CREATE TABLE";
+  if (tables_.find(create.name)) {
+    if (create.ifNotExists) {
+      result.notices.push_back("relation \"" + create.name + "\" already exists, skipping");
+      return result;
+    }
+    throw Error(SqlState::DuplicateTable, "relation \"" + create.name + "\" already exists");
+  }
+  if (create.name == kModelsRelation)
+    throw Error(SqlState::DuplicateTable, "relation \"" + create.name + "\" already exists")
+        .withDetail("The name is reserved for the catalog of models.");
+  std::vector<storage::ColumnDef> columns;
+  std::set<std::string> names;
+  for (const auto& column : create.columns) {
+    if (!names.insert(column.name).second)
+      throw Error(SqlState::DuplicateColumn,
+                  "column \"" + column.name + "\" specified more than once");
+    columns.push_back({column.name, Binder::bindTypeName(column.type), column.notNull});
+  }
+  if (columns.size() > 1600)
+    throw Error(SqlState::TooManyColumns, "tables can have at most 1600 columns");
+  tables_.add(std::make_shared<storage::Table>(create.name, columns));
+  return result;
+}
+
+StatementResult Database::dropTable(const ast::DropStmt& drop) {
+  StatementResult result;
+  result.commandTag = "DROP TABLE";
+  // PostgreSQL checks every name before dropping any.
+  for (const auto& name : drop.names)
+    if (!tables_.find(name) && !drop.ifExists)
+      throw Error(SqlState::UndefinedTable, "table \"" + name + "\" does not exist");
+  for (const auto& name : drop.names)
+    if (!tables_.remove(name))
+      result.notices.push_back("table \"" + name + "\" does not exist, skipping");
+  return result;
+}
+
+StatementResult Database::insert(const ast::InsertStmt& insert) {
+  auto table = tables_.find(insert.table);
+  if (!table)
+    throw Error(SqlState::UndefinedTable, "relation \"" + insert.table + "\" does not exist",
+                insert.tableLocation + 1);
+  const auto& columns = table->columns();
+  // Target column of each source column.
+  std::vector<int> targets;
+  if (insert.columns.empty()) {
+    for (size_t i = 0; i < columns.size(); ++i)
+      targets.push_back(static_cast<int>(i));
+  } else {
+    for (const auto& name : insert.columns) {
+      int index = table->findColumn(name);
+      if (index < 0)
+        throw Error(SqlState::UndefinedColumn, "column \"" + name + "\" of relation \"" +
+                                                   insert.table + "\" does not exist");
+      for (int existing : targets)
+        if (existing == index)
+          throw Error(SqlState::DuplicateColumn, "column \"" + name + "\" specified more than once");
+      targets.push_back(index);
+    }
+  }
+  Binder binder({tables_, models_});
+  auto query = binder.bindSelect(*insert.source);
+  if (query->visibleColumns > targets.size())
+    throw Error(SqlState::SyntaxError, "INSERT has more expressions than target columns");
+  if (query->visibleColumns < targets.size() && !insert.columns.empty())
+    throw Error(SqlState::SyntaxError, "INSERT has more target columns than expressions");
+  // Final projection in table column order, with assignment casts and NULL for missing columns.
+  std::vector<ir::BoundExprPtr> ordered(columns.size());
+  for (size_t i = 0; i < query->visibleColumns; ++i)
+    ordered[targets[i]] = Binder::assignmentCast(query->projections[i], columns[targets[i]].type,
+                                                 columns[targets[i]].name);
+  TableBindings bindings;
+  auto source = planQuery(*query, bindings);
+  std::vector<ir::BoundExprPtr> projections;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (ordered[c]) {
+      // Re-point the cast at the planned source's output column.
+      size_t sourceIndex = 0;
+      for (size_t i = 0; i < targets.size() && i < query->visibleColumns; ++i)
+        if (targets[i] == static_cast<int>(c))
+          sourceIndex = i;
+      auto cast = std::make_shared<ir::BoundExpr>(*ordered[c]);
+      if (cast->kind == ir::BoundKind::Cast)
+        cast->args[0] = ir::makeColumn(static_cast<int>(sourceIndex), query->projections[sourceIndex]->type);
+      else if (cast->kind != ir::BoundKind::Constant)
+        internalError("unexpected assignment expression");
+      projections.push_back(cast);
+    } else {
+      auto null = std::make_shared<ir::BoundExpr>();
+      null->kind = ir::BoundKind::Constant;
+      null->type = columns[c].type;
+      null->isNull = true;
+      projections.push_back(null);
+    }
+  }
+  ir::Projection plan(std::move(source), projections);
+  Executor executor(*jit_);
+  Execution execution = executor.run(plan, bindings, SinkKind::Result);
+  storage::ColumnarBuffer& rows = *execution.rows;
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (!columns[c].notNull)
+      continue;
+    for (const auto& chunk : rows.chunks())
+      for (int64_t r = 0; r < chunk->rows; ++r)
+        if (chunk->columns[c].nulls()[r])
+          throw Error(SqlState::NotNullViolation,
+                      "null value in column \"" + columns[c].name + "\" of relation \"" +
+                          table->name() + "\" violates not-null constraint");
+  }
+  for (auto& chunk : rows.chunks())
+    for (auto& column : chunk->columns)
+      column.internAll(chunk->rows);
+  int64_t count = rows.rowCount();
+  table->data().absorb(rows);
+  StatementResult result;
+  result.commandTag = "INSERT 0 " + std::to_string(count);
+  return result;
+}
+
+StatementResult Database::createModel(const ast::CreateModelStmt& create) {
+  if (models_.find(create.name))
+    throw Error(SqlState::DuplicateObject, "model \"" + create.name + "\" already exists");
+  if (!mlops::isKnownAlgorithm(create.algorithm))
+    throw Error(SqlState::InvalidParameterValue,
+                "unrecognized training algorithm \"" + create.algorithm + "\"",
+                create.algorithmLocation + 1)
+        .withHint("Available: linear_regression.");
+  if (!create.options.empty())
+    throw Error(SqlState::InvalidParameterValue,
+                "unrecognized model option \"" + create.options[0].first + "\"");
+  Binder binder({tables_, models_});
+  auto query = binder.bindSelect(*create.query);
+  int target = -1;
+  for (size_t i = 0; i < query->visibleColumns; ++i)
+    if (query->columnNames[i] == create.target)
+      target = static_cast<int>(i);
+  if (target < 0)
+    throw Error(SqlState::UndefinedColumn,
+                "column \"" + create.target + "\" does not exist in the model's query",
+                create.targetLocation + 1);
+  if (query->visibleColumns < 2)
+    throw Error(SqlState::InvalidParameterValue, "a model needs at least one feature column");
+  auto model = std::make_shared<mlops::Model>();
+  model->name = create.name;
+  model->algorithm = create.algorithm;
+  model->target = create.target;
+  model->query = create.queryText;
+  // Training row: features in query order, then the target.
+  std::vector<ir::BoundExprPtr> trainColumns;
+  for (size_t i = 0; i < query->visibleColumns; ++i) {
+    if (static_cast<int>(i) == target)
+      continue;
+    if (!query->projections[i]->type.isNumericLike())
+      throw Error(SqlState::DatatypeMismatch,
+                  "feature \"" + query->columnNames[i] + "\" must be numeric, not type " +
+                      query->projections[i]->type.name());
+    model->featureNames.push_back(query->columnNames[i]);
+    trainColumns.push_back(ir::makeColumn(static_cast<int>(i), query->projections[i]->type));
+  }
+  if (!query->projections[target]->type.isNumericLike())
+    throw Error(SqlState::DatatypeMismatch, "target \"" + create.target +
+                                                "\" must be numeric, not type " +
+                                                query->projections[target]->type.name());
+  trainColumns.push_back(ir::makeColumn(target, query->projections[target]->type));
+  TableBindings bindings;
+  auto source = planQuery(*query, bindings);
+  ir::Projection plan(std::move(source), trainColumns);
+  Executor executor(*jit_);
+  Execution execution = executor.run(plan, bindings, SinkKind::Train);
+  int features = static_cast<int>(model->featureNames.size());
+  model->weights = std::make_shared<ir::ModelWeights>(
+      mlops::fitLinearRegression(execution.trainState, features));
+  model->trainingRows = static_cast<int64_t>(execution.trainState.back());
+  models_.add(model);
+  StatementResult result;
+  result.commandTag = "CREATE MODEL";
+  return result;
+}
+
+StatementResult Database::dropModel(const ast::DropStmt& drop) {
+  StatementResult result;
+  result.commandTag = "DROP MODEL";
+  for (size_t i = 0; i < drop.names.size(); ++i)
+    if (!models_.find(drop.names[i]) && !drop.ifExists)
+      throw Error(SqlState::UndefinedObject, "model \"" + drop.names[i] + "\" does not exist",
+                  drop.locations[i] + 1);
+  for (const auto& name : drop.names)
+    if (!models_.remove(name))
+      result.notices.push_back("model \"" + name + "\" does not exist, skipping");
+  return result;
+}
+
+} // namespace flern::planner

@@ -1,0 +1,60 @@
+// The database: catalog, models, JIT and data directory behind one statement-level interface.
+//
+// Concurrency: one readers-writer lock. SELECT and EXPLAIN hold it shared for planning,
+// compilation and execution; statements that change tables or models hold it exclusively. A
+// statement either completes or changes nothing: INSERT builds its rows aside and appends them
+// only after every check passed.
+#pragma once
+
+#include "jit/jit.h"
+#include "mlops/model_catalog.h"
+#include "parser/ast.h"
+#include "storage/catalog.h"
+
+#include <filesystem>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+namespace flern::planner {
+
+/// The outcome of one statement, in the shape the wire protocol sends it.
+struct StatementResult {
+  bool returnsRows = false;
+  std::vector<std::string> columnNames;
+  std::vector<SqlType> columnTypes;
+  std::unique_ptr<storage::ColumnarBuffer> rows;
+  std::vector<std::string> textRows; ///< for EXPLAIN: one text column
+  std::string commandTag;
+  std::vector<std::string> notices;
+  std::shared_ptr<void> keepAlive;   ///< what `rows` points into
+};
+
+class Database {
+public:
+  /// Opens (creating if needed) the data directory and loads the last checkpoint.
+  explicit Database(std::filesystem::path dataDir);
+  ~Database();
+
+  StatementResult execute(const ast::Statement& statement);
+  /// Writes tables and models to the data directory.
+  void checkpoint();
+
+private:
+  StatementResult executeSelect(const ast::SelectStmt& select);
+  StatementResult explain(const ast::Statement& statement);
+  StatementResult createTable(const ast::CreateTableStmt& create);
+  StatementResult dropTable(const ast::DropStmt& drop);
+  StatementResult insert(const ast::InsertStmt& insert);
+  StatementResult createModel(const ast::CreateModelStmt& create);
+  StatementResult dropModel(const ast::DropStmt& drop);
+
+  std::filesystem::path dataDir_;
+  std::shared_mutex lock_;
+  storage::Catalog tables_;
+  mlops::ModelCatalog models_;
+  std::unique_ptr<jit::JitEngine> jit_;
+};
+
+} // namespace flern::planner

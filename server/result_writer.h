@@ -1,0 +1,16 @@
+// Writes query results as DataRow messages in PostgreSQL's text format.
+#pragma once
+
+#include "server/pg_message_writer.h"
+#include "storage/table.h"
+
+namespace flern::server {
+
+/// Appends the DataRow of row `row` of `chunk`.
+void writeDataRow(PgMessageWriter& writer, const storage::Chunk& chunk, int64_t row);
+/// Appends a one-column DataRow holding `text`.
+void writeTextRow(PgMessageWriter& writer, std::string_view text);
+/// PostgreSQL's text form of one non-null value stored in a column.
+void appendValueText(std::string& out, const SqlType& type, const uint8_t* data, int64_t row);
+
+} // namespace flern::server

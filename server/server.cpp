@@ -1,0 +1,76 @@
+#include "server/server.h"
+
+#include "server/connection.h"
+
+#include <iostream>
+#include <thread>
+
+namespace flern::server {
+
+namespace asio = boost::asio;
+
+Server::Server(ServerOptions options)
+    : options_(std::move(options)), database_(options_.dataDir), acceptor_(io_),
+      signals_(io_, SIGINT, SIGTERM) {
+  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen();
+}
+
+asio::awaitable<void> Server::acceptLoop() {
+  while (acceptor_.is_open()) {
+    boost::system::error_code error;
+    auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, error));
+    if (error) {
+      if (!acceptor_.is_open())
+        co_return;
+      continue;
+    }
+    socket.set_option(asio::ip::tcp::no_delay(true), error);
+    auto connection = std::make_shared<Connection>(std::move(socket), database_, nextProcessId_++);
+    {
+      std::lock_guard guard(connectionsLock_);
+      connections_.insert(connection);
+    }
+    // Each session runs on its own strand so that its messages are handled in order.
+    asio::co_spawn(asio::make_strand(io_), connection->run(),
+                   [this, connection](std::exception_ptr) {
+                     std::lock_guard guard(connectionsLock_);
+                     connections_.erase(connection);
+                   });
+  }
+}
+
+void Server::shutdown() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  {
+    std::lock_guard guard(connectionsLock_);
+    for (const auto& connection : connections_)
+      connection->stop();
+  }
+  io_.stop();
+}
+
+void Server::run() {
+  signals_.async_wait([this](const boost::system::error_code& error, int) {
+    if (!error)
+      shutdown();
+  });
+  asio::co_spawn(io_, acceptLoop(), asio::detached);
+  std::cerr << "flern: listening on " << options_.host << ":" << acceptor_.local_endpoint().port()
+            << ", data directory \"" << options_.dataDir << "\"" << std::endl;
+  std::vector<std::thread> workers;
+  for (int i = 1; i < options_.threads; ++i)
+    workers.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& worker : workers)
+    worker.join();
+  std::cerr << "flern: shutting down, writing checkpoint" << std::endl;
+  database_.checkpoint();
+  std::cerr << "flern: checkpoint written" << std::endl;
+}
+
+} // namespace flern::server

@@ -1,0 +1,98 @@
+// Columnar in-memory tables: fixed-capacity chunks of column vectors with null masks.
+//
+// Invariants: every chunk of a table has one ColumnVector per schema column; a chunk's row count
+// is at most kChunkRows; long strings (over StringRef::kInlineLimit bytes) of a column point into
+// the string heap of the chunk that holds them, so a chunk can move between tables (INSERT ...
+// SELECT hands whole chunks over) without touching its strings.
+#pragma once
+
+#include "common/types.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace flern::storage {
+
+/// Rows per chunk: a morsel for scans and the unit of persistence.
+inline constexpr int64_t kChunkRows = 1 << 16;
+
+/// One column of a table schema.
+struct ColumnDef {
+  std::string name;
+  SqlType type;
+  bool notNull = false;
+};
+
+/// The values of one column in one chunk: a dense array plus a byte-per-row null mask.
+class ColumnVector {
+public:
+  explicit ColumnVector(SqlType type);
+
+  SqlType type() const { return type_; }
+  uint8_t* data() { return data_.get(); }
+  const uint8_t* data() const { return data_.get(); }
+  uint8_t* nulls() { return nulls_.get(); }
+  const uint8_t* nulls() const { return nulls_.get(); }
+  /// Copies `text` into this column's heap and returns a StringRef that points there.
+  StringRef internString(std::string_view text);
+  /// Re-points every long string of rows [0, rows) into this column's own heap.
+  void internAll(int64_t rows);
+
+private:
+  SqlType type_;
+  std::unique_ptr<uint8_t[]> data_;
+  std::unique_ptr<uint8_t[]> nulls_;
+  std::vector<std::unique_ptr<char[]>> heap_;
+};
+
+/// Up to kChunkRows rows of every column.
+struct Chunk {
+  int64_t rows = 0;
+  std::vector<ColumnVector> columns;
+  /// Column base pointers then null-mask pointers, in the layout generated code reads.
+  std::vector<void*> pointers;
+
+  explicit Chunk(const std::vector<SqlType>& types);
+};
+
+/// A sequence of chunks with one schema: both a stored table and a query's result buffer.
+class ColumnarBuffer {
+public:
+  explicit ColumnarBuffer(std::vector<SqlType> types) : types_(std::move(types)) {}
+
+  const std::vector<SqlType>& types() const { return types_; }
+  int64_t rowCount() const;
+  std::vector<std::unique_ptr<Chunk>>& chunks() { return chunks_; }
+  const std::vector<std::unique_ptr<Chunk>>& chunks() const { return chunks_; }
+  /// Reserves one row at the end, returning the chunk and row index to write it to.
+  Chunk& reserveRow(int64_t& rowInChunk);
+  /// Appends all chunks of `other` (same types), leaving it empty.
+  void absorb(ColumnarBuffer& other);
+
+private:
+  std::vector<SqlType> types_;
+  std::vector<std::unique_ptr<Chunk>> chunks_;
+};
+
+/// A stored table: name, schema and data.
+class Table {
+public:
+  Table(std::string name, std::vector<ColumnDef> columns);
+
+  const std::string& name() const { return name_; }
+  const std::vector<ColumnDef>& columns() const { return columns_; }
+  std::vector<SqlType> columnTypes() const;
+  /// Index of the column called `name`, or -1.
+  int findColumn(std::string_view name) const;
+  ColumnarBuffer& data() { return data_; }
+  const ColumnarBuffer& data() const { return data_; }
+
+private:
+  std::string name_;
+  std::vector<ColumnDef> columns_;
+  ColumnarBuffer data_;
+};
+
+} // namespace flern::storage
