@@ -318,7 +318,7 @@ int32_t daysFromCivil(int year, unsigned month, unsigned day) {
   return era * 146097 + static_cast<int>(doe) - 719468 - 10957;
 }
 
-std::optional<int32_t> parseDate(std::string_view text) {
+std::optional<int32_t> parseDate(std::string_view text, bool checkRanges) {
   while (!text.empty() && text.front() == ' ')
     text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ')
@@ -337,6 +337,8 @@ std::optional<int32_t> parseDate(std::string_view text) {
   if (r3.ec != std::errc() || r3.ptr != end)
     return std::nullopt;
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (!checkRanges)
+    return 0;
   if (month < 1 || month > 12 || day < 1)
     return std::nullopt;
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

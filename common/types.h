@@ -95,8 +95,9 @@ int integerDigits(__int128 value, int scale);
 /// Formats a double the way PostgreSQL 15 prints float8 (shortest exact round trip).
 std::string formatFloat64(double value);
 
-/// Days since 2000-01-01 of a civil date; nullopt when the text is not a valid date.
-std::optional<int32_t> parseDate(std::string_view text);
+/// Days since 2000-01-01 of a civil date; nullopt when the text is not a valid date. With
+/// checkRanges false, only the YYYY-MM-DD shape is checked (to tell bad syntax from a bad day).
+std::optional<int32_t> parseDate(std::string_view text, bool checkRanges = true);
 /// Days since 2000-01-01 from year, month, day.
 int32_t daysFromCivil(int year, unsigned month, unsigned day);
 /// Formats days since 2000-01-01 as YYYY-MM-DD.

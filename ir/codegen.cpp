@@ -477,7 +477,8 @@ Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
   Builder& b = this->b();
   if (a.type.isString() || a.type.id == TypeId::Unknown)
     return b.call("flern_rt_str_cmp", Type::I32, {a.value, c.value});
-  if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale)
+  if (a.type.id == TypeId::Numeric &&
+      (a.type.scale != c.type.scale || a.type.scale == kDynamicScale))
     return b.call("flern_rt_numeric_cmp", Type::I32,
                   {a.value, b.constI32(a.type.scale), c.value, b.constI32(c.type.scale)});
   Value x = a.value, y = c.value;
@@ -491,7 +492,8 @@ Value CodegenContext::equalValues(const SqlValue& a, const SqlValue& c) {
   if (a.type.isString() || a.type.id == TypeId::Unknown)
     return b.compare(OpCode::Ne, b.call("flern_rt_str_eq", Type::I32, {a.value, c.value}),
                      b.constI32(0));
-  if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale)
+  if (a.type.id == TypeId::Numeric &&
+      (a.type.scale != c.type.scale || a.type.scale == kDynamicScale))
     return b.compare(OpCode::Eq, compareValues(a, c), b.constI32(0));
   return b.compare(OpCode::Eq, a.value, c.value);
 }
@@ -503,7 +505,8 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
   Value isNull = b.logicalOr(a.isNull, c.isNull);
   const std::string& op = expr.name;
   Value result;
-  bool numericScalesDiffer = a.type.id == TypeId::Numeric && a.type.scale != c.type.scale;
+  bool numericScalesDiffer = a.type.id == TypeId::Numeric &&
+                             (a.type.scale != c.type.scale || a.type.scale == kDynamicScale);
   if (!a.type.isString() && a.type.id != TypeId::Unknown && !numericScalesDiffer) {
     OpCode code = op == "=" ? OpCode::Eq : op == "<>" ? OpCode::Ne : op == "<" ? OpCode::Lt
                 : op == "<=" ? OpCode::Le : op == ">" ? OpCode::Gt : OpCode::Ge;
@@ -663,7 +666,9 @@ Value CodegenContext::hashValues(const Row& values) {
       break;
     }
     case Type::I128:
-      key = b.cast(v.value, Type::I64);
+      key = v.type.scale == kDynamicScale
+                ? b.call("flern_rt_numeric_hash", Type::I64, {v.value})
+                : b.cast(v.value, Type::I64);
       break;
     default:
       key = b.cast(v.value, Type::I64);

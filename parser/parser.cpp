@@ -13,6 +13,30 @@ using namespace ast;
 
 namespace {
 
+/// The statement text being converted (for constants the JSON form loses).
+thread_local const std::string* sourceText = nullptr;
+
+/// libpg_query 15-4.0.0 writes a negative integer constant as an empty object ("ival": {}),
+/// the same as zero; the literal is read back from the text at its location instead.
+int64_t integerAt(int location) {
+  if (!sourceText || location < 0 || location >= static_cast<int>(sourceText->size()))
+    return 0;
+  const std::string& text = *sourceText;
+  size_t i = static_cast<size_t>(location);
+  bool negative = false;
+  if (text[i] == '-') {
+    negative = true;
+    ++i;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
+      ++i;
+  }
+  int64_t value = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+    value = value * 10 + (text[i++] - '0');
+  return negative ? -value : value;
+}
+
+
 /// Runs libpg_query over `text` and returns the parse tree, or raises 42601.
 json runPgQuery(const std::string& text) {
   PgQueryParseResult result = pg_query_parse(text.c_str());
@@ -64,7 +88,9 @@ TypeName convertTypeName(const json& node) {
       if (!mod.contains("A_Const") || !mod["A_Const"].contains("ival"))
         throw Error(SqlState::SyntaxError, "type modifiers must be simple constants",
                     type.location + 1);
-      type.modifiers.push_back(mod["A_Const"]["ival"].value("ival", 0));
+      const json& ival = mod["A_Const"]["ival"];
+      type.modifiers.push_back(ival.contains("ival") ? ival["ival"].get<int>()
+                                                     : static_cast<int>(integerAt(locationOf(mod["A_Const"]))));
     }
   }
   if (node.contains("arrayBounds"))
@@ -78,7 +104,8 @@ ExprPtr convertConst(const json& node) {
     return makeExpr(ExprKind::NullConst, location);
   if (node.contains("ival")) {
     auto expr = makeExpr(ExprKind::IntConst, location);
-    expr->intValue = node["ival"].value("ival", 0);
+    expr->intValue = node["ival"].contains("ival") ? node["ival"]["ival"].get<int64_t>()
+                                                   : integerAt(location);
     return expr;
   }
   if (node.contains("fval")) {
@@ -209,6 +236,14 @@ ExprPtr convertExpr(const json& node) {
     if (call.contains("args"))
       for (const auto& arg : call["args"])
         expr->args.push_back(convertExpr(arg));
+    return expr;
+  }
+  if (node.contains("CoalesceExpr")) {
+    const json& coalesce = node["CoalesceExpr"];
+    auto expr = makeExpr(ExprKind::Function, locationOf(coalesce));
+    expr->text = "coalesce";
+    for (const auto& arg : coalesce.at("args"))
+      expr->args.push_back(convertExpr(arg));
     return expr;
   }
   if (node.contains("SubLink"))
@@ -455,6 +490,7 @@ std::unique_ptr<SelectStmt> parseEmbeddedSelect(const std::string& sql, int begi
   // Blank everything outside the query so libpg_query's locations are offsets into `sql`.
   std::string padded(begin, ' ');
   padded.append(sql, begin, end - begin);
+  sourceText = &sql;
   json tree = runPgQuery(padded);
   const json& stmts = tree.at("stmts");
   if (stmts.size() != 1 || !stmts[0].at("stmt").contains("SelectStmt"))
@@ -463,19 +499,41 @@ std::unique_ptr<SelectStmt> parseEmbeddedSelect(const std::string& sql, int begi
 }
 
 std::vector<Statement> parse(const std::string& sql) {
-  PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
-  if (split.error) {
-    Error error(SqlState::SyntaxError, split.error->message, split.error->cursorpos);
-    pg_query_free_split_result(split);
-    throw error;
-  }
-  std::vector<std::pair<int, int>> ranges;
-  for (int i = 0; i < split.n_stmts; ++i)
-    ranges.emplace_back(split.stmts[i]->stmt_location,
-                        split.stmts[i]->stmt_location + split.stmts[i]->stmt_len);
-  pg_query_free_split_result(split);
-
+  sourceText = &sql;
   std::vector<Statement> statements;
+  // The common case: plain PostgreSQL SQL, parsed in one go with exact error positions.
+  PgQueryParseResult whole = pg_query_parse(sql.c_str());
+  if (!whole.error) {
+    json tree = json::parse(whole.parse_tree);
+    pg_query_free_parse_result(whole);
+    for (const auto& raw : tree.at("stmts")) {
+      int begin = raw.value("stmt_location", 0);
+      int length = raw.value("stmt_len", 0);
+      std::string own = length > 0 ? sql.substr(begin, length) : sql.substr(begin);
+      Statement stmt = convertStatement(raw.at("stmt"), own);
+      stmt.text = own;
+      statements.push_back(std::move(stmt));
+    }
+    return statements;
+  }
+  Error wholeError(SqlState::SyntaxError, whole.error->message, whole.error->cursorpos);
+  pg_query_free_parse_result(whole);
+
+  // The text may hold model statements, which the PostgreSQL grammar lacks: split it with the
+  // scanner and parse statement by statement. Without a model statement, the error stands.
+  PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
+  std::vector<std::pair<int, int>> ranges;
+  if (!split.error)
+    for (int i = 0; i < split.n_stmts; ++i)
+      ranges.emplace_back(split.stmts[i]->stmt_location,
+                          split.stmts[i]->stmt_location + split.stmts[i]->stmt_len);
+  pg_query_free_split_result(split);
+  bool anyModel = false;
+  for (auto [begin, end] : ranges)
+    anyModel = anyModel || parseModelStatement(sql, begin, end <= begin ? int(sql.size()) : end)
+                               .has_value();
+  if (!anyModel)
+    throw wholeError;
   for (auto [begin, end] : ranges) {
     if (end <= begin)
       end = static_cast<int>(sql.size());
@@ -487,6 +545,7 @@ std::vector<Statement> parse(const std::string& sql) {
       statements.push_back(std::move(*model));
       continue;
     }
+    // Blank the other statements so that locations stay offsets into `sql`.
     std::string padded(begin, ' ');
     padded += own;
     json tree = runPgQuery(padded);

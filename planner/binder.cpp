@@ -38,7 +38,8 @@ bool isUnknownLiteral(const BoundExprPtr& expr) {
 }
 
 /// Parses an untyped literal as `target` at bind time (PostgreSQL resolves 'abc' this way).
-BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target) {
+BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
+                           bool explicitCast = false) {
   if (literal->isNull)
     return makeNull(target);
   auto node = makeNode(BoundKind::Constant, target, literal->location);
@@ -52,13 +53,19 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target) {
   case TypeId::Varchar:
     node->stringValue = text;
     if (target.length > 0 && static_cast<int>(text.size()) > target.length) {
-      // Counted in characters, as PostgreSQL counts them.
+      // Counted in characters, as PostgreSQL counts them; an explicit cast truncates.
       int64_t characters = 0;
-      for (unsigned char c : text)
-        characters += (c & 0xC0) != 0x80;
-      if (characters > target.length)
-        throw Error(SqlState::StringDataRightTruncation,
-                    "value too long for type character varying(" + std::to_string(target.length) + ")");
+      size_t cut = text.size();
+      for (size_t i = 0; i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && characters++ == target.length)
+          cut = i;
+      if (characters > target.length) {
+        if (!explicitCast)
+          throw Error(SqlState::StringDataRightTruncation,
+                      "value too long for type character varying(" +
+                          std::to_string(target.length) + ")");
+        node->stringValue = text.substr(0, cut);
+      }
     }
     return node;
   case TypeId::Bool: {
@@ -106,9 +113,13 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target) {
   }
   case TypeId::Date: {
     auto parsed = parseDate(text);
-    if (!parsed)
+    if (!parsed) {
+      if (parseDate(text, /*checkRanges=*/false))
+        throw Error(SqlState::DatetimeFieldOverflow,
+                    "date/time field value out of range: \"" + text + "\"", literal->location + 1);
       throw Error(SqlState::InvalidDatetimeFormat,
                   "invalid input syntax for type date: \"" + text + "\"", literal->location + 1);
+    }
     node->intValue = *parsed;
     return node;
   }
@@ -220,23 +231,44 @@ std::vector<SqlType> LogicalQuery::outputTypes() const {
   return types;
 }
 
-std::string figureColumnName(const ast::Expr& expr) {
+namespace {
+
+/// PostgreSQL's FigureColnameInternal: a name and its strength (2 from a column or function,
+/// 1 from a type name or "case", 0 for nothing).
+int figureName(const ast::Expr& expr, std::string& name) {
   switch (expr.kind) {
   case ast::ExprKind::ColumnRef:
-    return expr.names.back();
+    name = expr.names.back();
+    return 2;
   case ast::ExprKind::Function:
-    return expr.text;
+    name = expr.text;
+    return 2;
   case ast::ExprKind::Cast: {
-    std::string inner = figureColumnName(*expr.args[0]);
-    return inner != "?column?" ? inner : expr.typeName.name;
+    int strength = figureName(*expr.args[0], name);
+    if (strength <= 1) {
+      name = expr.typeName.name;
+      return 1;
+    }
+    return strength;
   }
-  case ast::ExprKind::Case:
-    return "case";
-  case ast::ExprKind::BoolConst:
-    return "bool";
+  case ast::ExprKind::Case: {
+    int strength = expr.hasElse ? figureName(*expr.args.back(), name) : 0;
+    if (strength <= 1) {
+      name = "case";
+      return 1;
+    }
+    return strength;
+  }
   default:
-    return "?column?";
+    return 0;
   }
+}
+
+} // namespace
+
+std::string figureColumnName(const ast::Expr& expr) {
+  std::string name;
+  return figureName(expr, name) > 0 ? name : "?column?";
 }
 
 SqlType Binder::bindTypeName(const ast::TypeName& type) {
@@ -493,8 +525,8 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
       }
     }
     int scale = std::max(literalScale(text), 0);
-    if (text.find_first_of("eE") != std::string::npos)
-      scale = 0;
+    if (auto e = text.find_first_of("eE"); e != std::string::npos)
+      scale = std::max(0, scale - std::atoi(text.c_str() + e + 1));
     auto node = makeNode(BoundKind::Constant, SqlType::numeric(0, scale), expr.location);
     auto parsed = parseDecimal(text, scale);
     if (!parsed)
@@ -519,10 +551,16 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     return node;
   }
   case ExprKind::Cast: {
-    BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
     SqlType target = bindTypeName(expr.typeName);
+    if (target.id == TypeId::Float64 && expr.args[0]->kind == ast::ExprKind::NumConst) {
+      // Read the digits as a double directly: 1e300::float8 is out of NUMERIC's range here.
+      auto node = makeNode(BoundKind::Constant, target, expr.location);
+      node->floatValue = std::strtod(expr.args[0]->text.c_str(), nullptr);
+      return node;
+    }
+    BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
     if (isUnknownLiteral(arg)) {
-      auto folded = std::const_pointer_cast<BoundExpr>(coerceLiteral(arg, target));
+      auto folded = std::const_pointer_cast<BoundExpr>(coerceLiteral(arg, target, true));
       folded->location = expr.location;
       return folded;
     }
@@ -945,7 +983,8 @@ BoundExprPtr Binder::resolveGrouping(const BoundExprPtr& expr, const LogicalQuer
 
 //===-- SELECT ------------------------------------------------------------------------------===//
 
-std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select) {
+std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
+                                                const std::vector<storage::ColumnDef>* insertTargets) {
   auto query = std::make_shared<LogicalQuery>();
   Scope scope;
 
@@ -961,9 +1000,15 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select) 
       if (row.size() != width)
         throw Error(SqlState::SyntaxError, "VALUES lists must all be the same length",
                     row.empty() ? -1 : row[0]->location + 1);
+      if (insertTargets && width > insertTargets->size())
+        throw Error(SqlState::SyntaxError, "INSERT has more expressions than target columns",
+                    row[insertTargets->size()]->location + 1);
       std::vector<BoundExprPtr> bound;
       for (size_t i = 0; i < width; ++i) {
         bound.push_back(bindConstantExpr(*row[i]));
+        if (insertTargets)
+          bound.back() = assignmentCast(bound.back(), (*insertTargets)[i].type,
+                                        (*insertTargets)[i].name);
         auto merged = commonType(types[i], bound.back()->type);
         if (!merged)
           throw Error(SqlState::DatatypeMismatch,
@@ -1022,10 +1067,9 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select) 
                     target.expr->location + 1);
       continue;
     }
-    BoundExprPtr bound = bind(*target.expr, scope, aggregates);
-    if (isUnknownLiteral(bound))
-      bound = coerceLiteral(bound, SqlType::text());
-    targets.push_back(bound);
+    // Untyped literals stay unknown here: INSERT converts them to the column type, and a
+    // query result sends them as text.
+    targets.push_back(bind(*target.expr, scope, aggregates));
     query->columnNames.push_back(target.alias.empty() ? figureColumnName(*target.expr) : target.alias);
   }
 
@@ -1084,11 +1128,15 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select) 
                     expr.location + 1);
       targetIndex = static_cast<int>(expr.intValue - 1);
     } else if (expr.kind == ast::ExprKind::ColumnRef && expr.names.size() == 1) {
-      for (size_t i = 0; i < targets.size(); ++i)
-        if (query->columnNames[i] == expr.names[0]) {
+      for (size_t i = 0; i < targets.size(); ++i) {
+        if (query->columnNames[i] != expr.names[0])
+          continue;
+        if (targetIndex >= 0 && targets[targetIndex]->toString() != targets[i]->toString())
+          throw Error(SqlState::AmbiguousColumn,
+                      "ORDER BY \"" + expr.names[0] + "\" is ambiguous", expr.location + 1);
+        if (targetIndex < 0)
           targetIndex = static_cast<int>(i);
-          break;
-        }
+      }
     }
     orderTargets.push_back(targetIndex);
     orderExprs.push_back(targetIndex >= 0 ? nullptr : bind(expr, scope, aggregates));

@@ -22,8 +22,10 @@ class Binder {
 public:
   explicit Binder(CatalogView catalog) : catalog_(catalog) {}
 
-  /// Binds a SELECT (or VALUES) into a logical query.
-  std::shared_ptr<LogicalQuery> bindSelect(const ast::SelectStmt& select);
+  /// Binds a SELECT (or VALUES) into a logical query. For INSERT ... VALUES, `targets` gives the
+  /// columns each VALUES item is stored into, so that items convert straight to their types.
+  std::shared_ptr<LogicalQuery> bindSelect(const ast::SelectStmt& select,
+                                           const std::vector<storage::ColumnDef>* targets = nullptr);
   /// Resolves a type name (int4, numeric(10,2), varchar(5) ...); raises 42704 when unknown.
   static SqlType bindTypeName(const ast::TypeName& type);
   /// Converts `expr` to `target` for storing into a column: literals are parsed, numbers and

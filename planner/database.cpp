@@ -205,7 +205,11 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
     }
   }
   Binder binder({tables_, models_});
-  auto query = binder.bindSelect(*insert.source);
+  std::vector<storage::ColumnDef> targetColumns;
+  for (int index : targets)
+    targetColumns.push_back(columns[index]);
+  auto query = binder.bindSelect(*insert.source,
+                                 insert.source->values.empty() ? nullptr : &targetColumns);
   if (query->visibleColumns > targets.size())
     throw Error(SqlState::SyntaxError, "INSERT has more expressions than target columns");
   if (query->visibleColumns < targets.size() && !insert.columns.empty())

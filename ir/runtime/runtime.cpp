@@ -258,6 +258,17 @@ __int128 flern_rt_numeric_arith(int32_t op, __int128 a, int32_t scaleA, __int128
   b = flern::rescaleNumeric(b, scaleB, scale);
   return flern::packNumeric(op == '+' ? a + b : a - b, scale);
 }
+/// Hash of a packed per-value-scale numeric that equal values share (trailing zeros dropped).
+uint64_t flern_rt_numeric_hash(__int128 value) {
+  int32_t scale = flern::kDynamicScale;
+  unpackNumeric(value, scale);
+  while (scale > 0 && value % 10 == 0) {
+    value /= 10;
+    --scale;
+  }
+  return static_cast<uint64_t>(value) * 0x9E3779B97F4A7C15ULL ^ static_cast<uint64_t>(value >> 64) ^
+         static_cast<uint64_t>(scale);
+}
 int32_t flern_rt_numeric_cmp(__int128 a, int32_t scaleA, __int128 b, int32_t scaleB) {
   unpackNumeric(a, scaleA);
   unpackNumeric(b, scaleB);
@@ -329,8 +340,16 @@ __int128 flern_rt_parse_numeric(QueryContext* context, StringRef text, int32_t s
 }
 int32_t flern_rt_parse_date(QueryContext* context, StringRef text) {
   auto parsed = flern::parseDate(text.view());
-  if (!parsed)
+  if (!parsed) {
+    if (flern::parseDate(text.view(), false)) {
+      {
+        std::string message = "date/time field value out of range: \"" + std::string(text.view()) + "\"";
+        context->error.emplace(flern::SqlState::DatetimeFieldOverflow, std::move(message));
+      }
+      std::longjmp(*context->errorJump, 1);
+    }
     flern::ir::raiseInvalidInput(context, "date", text);
+  }
   return *parsed;
 }
 int32_t flern_rt_parse_bool(QueryContext* context, StringRef text) {
@@ -415,7 +434,7 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
       FLERN_RT(flern_rt_str_lower),           FLERN_RT(flern_rt_str_concat),
       FLERN_RT(flern_rt_check_varchar),       FLERN_RT(flern_rt_truncate_varchar),
       FLERN_RT(flern_rt_numeric_div),         FLERN_RT(flern_rt_numeric_arith),
-      FLERN_RT(flern_rt_numeric_cmp),
+      FLERN_RT(flern_rt_numeric_cmp),         FLERN_RT(flern_rt_numeric_hash),
       FLERN_RT(flern_rt_numeric_to_f64),      FLERN_RT(flern_rt_f64_to_numeric),
       FLERN_RT(flern_rt_numeric_rescale),     FLERN_RT(flern_rt_check_numeric_precision),
       FLERN_RT(flern_rt_parse_i64),           FLERN_RT(flern_rt_parse_f64),
