@@ -169,6 +169,13 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
              {b.context(), v, b.constI32(to.precision), b.constI32(to.scale)});
   };
 
+  auto limitLength = [&]() {
+    // Strings into VARCHAR(n): an explicit cast truncates, an assignment raises 22001.
+    if (explicitCast)
+      return result(b.call("flern_rt_truncate_varchar", Type::Str, {in.value, b.constI64(to.length)}));
+    b.call("flern_rt_check_varchar", Type::Void, {b.context(), in.value, b.constI64(to.length)});
+    return result(in.value);
+  };
   if (from == to.id) {
     if (from == TypeId::Numeric && in.type.scale != to.scale) {
       Value v = rescale(in.value, in.type.scale, to.scale);
@@ -178,20 +185,13 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
     if (from == TypeId::Numeric && to.precision > 0 && in.type.precision != to.precision)
       checkPrecision(in.value);
     if (to.id == TypeId::Varchar && to.length > 0 &&
-        (in.type.length == 0 || in.type.length > to.length)) {
-      if (explicitCast)
-        return result(b.call("flern_rt_truncate_varchar", Type::Str,
-                             {in.value, b.constI64(to.length)}));
-      b.call("flern_rt_check_varchar", Type::Void, {b.context(), in.value, b.constI64(to.length)});
-    }
+        (in.type.length == 0 || in.type.length > to.length))
+      return limitLength();
     return result(in.value);
   }
   bool fromString = in.type.isString() || from == TypeId::Unknown;
-  if (fromString && to.isString()) {
-    if (to.id == TypeId::Varchar && to.length > 0)
-      return cast({in.value, in.isNull, SqlType::text()}, to, explicitCast);
-    return result(in.value);
-  }
+  if (fromString && to.isString())
+    return to.id == TypeId::Varchar && to.length > 0 ? limitLength() : result(in.value);
   if (fromString) {
     Value ctx = b.context();
     switch (to.id) {
@@ -258,7 +258,9 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
     default:
       internalError("unexpected cast to text");
     }
-    return cast({text, in.isNull, SqlType::text()}, to, explicitCast);
+    if (to.id == TypeId::Varchar && to.length > 0)
+      return cast({text, in.isNull, SqlType::text()}, to, explicitCast);
+    return result(text);
   }
   switch (to.id) {
   case TypeId::Int32:

@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 
 namespace flern::jit {
 
@@ -69,9 +70,11 @@ void optimize(llvm::Module& module) {
 
 class OrcCompiledQuery final : public CompiledQuery {
 public:
-  OrcCompiledQuery(llvm::orc::ResourceTrackerSP tracker, void (*entry)(void*), CompileStats stats)
-      : tracker_(std::move(tracker)), entry_(entry), stats_(stats) {}
+  OrcCompiledQuery(llvm::orc::ResourceTrackerSP tracker, std::mutex& lock, void (*entry)(void*),
+                   CompileStats stats)
+      : tracker_(std::move(tracker)), lock_(lock), entry_(entry), stats_(stats) {}
   ~OrcCompiledQuery() override {
+    std::lock_guard guard(lock_);
     if (auto error = tracker_->remove())
       llvm::consumeError(std::move(error)); // freeing code cannot fail in a way we can act on
   }
@@ -80,6 +83,7 @@ public:
 
 private:
   llvm::orc::ResourceTrackerSP tracker_;
+  std::mutex& lock_;
   void (*entry_)(void*);
   CompileStats stats_;
 };
@@ -104,6 +108,9 @@ public:
     stats.optimizeMs = millisecondsSince(start);
 
     start = std::chrono::steady_clock::now();
+    // Lowering and optimization run in parallel (one LLVMContext per query); adding code to
+    // the shared JIT and generating machine code are serialized.
+    std::lock_guard guard(lock_);
     auto tracker = jit_->getMainJITDylib().createResourceTracker();
     llvm::orc::ThreadSafeModule threadSafe(std::move(llvmModule), std::move(context));
     if (auto error = jit_->addIRModule(tracker, std::move(threadSafe)))
@@ -112,7 +119,8 @@ public:
     if (!symbol)
       jitError(symbol.takeError(), "could not compile query");
     stats.codegenMs = millisecondsSince(start);
-    return std::make_unique<OrcCompiledQuery>(tracker, symbol->toPtr<void (*)(void*)>(), stats);
+    return std::make_unique<OrcCompiledQuery>(tracker, lock_, symbol->toPtr<void (*)(void*)>(),
+                                              stats);
   }
 
   std::string llvmText(const ir::Module& module) override {
@@ -128,6 +136,7 @@ public:
 
 private:
   std::unique_ptr<llvm::orc::LLJIT> jit_;
+  std::mutex lock_;
   std::atomic<uint64_t> counter_{0};
 };
 

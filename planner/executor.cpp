@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <csetjmp>
+#include <tuple>
 
 namespace flern::planner {
 
@@ -46,7 +47,7 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
                         SinkKind sink) {
   std::map<std::string, ir::StateFactory> factories;
   auto module = generate(root, sink, factories);
-  auto compiled = jit_.compile(*module);
+  std::shared_ptr<jit::CompiledQuery> compiled = jit_.compile(*module);
 
   Execution execution;
   execution.compile = compiled->stats();
@@ -84,8 +85,10 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!ok)
     throw *context->error;
-  execution.keepAlive = std::make_shared<std::pair<decltype(context), decltype(usedTables)>>(
-      context, std::move(usedTables));
+  // Result strings may point into tables, the query's arena, or constants of the compiled code.
+  execution.keepAlive = std::make_shared<
+      std::tuple<decltype(context), decltype(usedTables), std::shared_ptr<jit::CompiledQuery>>>(
+      context, std::move(usedTables), compiled);
   return execution;
 }
 

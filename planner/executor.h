@@ -19,7 +19,7 @@ struct Execution {
   std::vector<double> trainState;                ///< SinkKind::Train
   jit::CompileStats compile;
   double executeMs = 0;
-  std::shared_ptr<void> keepAlive; ///< tables and the query arena the rows' strings live in
+  std::shared_ptr<void> keepAlive; ///< what the rows' strings point into: tables, arena, code
 };
 
 class Executor {

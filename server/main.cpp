@@ -2,6 +2,7 @@
 #include "common/error.h"
 #include "server/server.h"
 
+#include <csignal>
 #include <cstring>
 #include <iostream>
 
@@ -15,6 +16,8 @@ void usage() {
 } // namespace
 
 int main(int argc, char** argv) {
+  // A client that disconnects mid-result must not kill the server: write errors are handled.
+  std::signal(SIGPIPE, SIG_IGN);
   flern::server::ServerOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

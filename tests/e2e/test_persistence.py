@@ -1,0 +1,87 @@
+"""Tables and models survive a clean restart (SIGTERM) and a CHECKPOINT followed by a crash."""
+import signal
+import unittest
+
+from e2e_common import FLERN_SERVER, harness, rows
+
+
+class Persistence(unittest.TestCase):
+    def setUp(self):
+        self.server = harness.FlernServer(FLERN_SERVER).start()
+
+    def tearDown(self):
+        self.server.cleanup()
+
+    def restart(self):
+        data_dir = self.server.data_dir
+        self.server.owned_dir = False
+        self.server.stop()
+        self.server = harness.FlernServer(FLERN_SERVER, data_dir).start()
+        self.server.owned_dir = True
+
+    def snapshot(self):
+        result = self.server.psql(
+            "SELECT count(*), sum(id), min(name), max(name), sum(price), min(day), max(day), "
+            "count(flag), min(v), sum(f), sum(b) FROM items", extra=["-A", "-t"])
+        self.assertEqual(result.stderr, "")
+        return result.stdout
+
+    def fill(self):
+        statements = [
+            "CREATE TABLE items (id INTEGER NOT NULL, name TEXT, price NUMERIC(10,2), day DATE, "
+            "flag BOOLEAN, v VARCHAR(20), f DOUBLE PRECISION, b BIGINT)",
+            "INSERT INTO items SELECT g, 'item number ' || g, g / 7.0, DATE '2020-01-01' + g % 400, "
+            "g % 3 = 0, 'v' || g % 10, g * 0.5, g::bigint * 1000000 FROM generate_series(1, 200000) g",
+            "INSERT INTO items VALUES (0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+            "CREATE MODEL m PREDICT f TRAIN linear_regression AS SELECT id, f FROM items WHERE id > 0",
+        ]
+        for sql in statements:
+            result = self.server.psql(sql)
+            self.assertEqual(result.stderr, "", sql)
+
+    def test_clean_restart_keeps_tables_and_models(self):
+        self.fill()
+        before = self.snapshot()
+        models_before = self.server.psql("SELECT * FROM flern_models", extra=["-A", "-t"]).stdout
+        self.restart()
+        self.assertEqual(self.snapshot(), before)
+        self.assertEqual(self.server.psql("SELECT * FROM flern_models", extra=["-A", "-t"]).stdout,
+                         models_before)
+        predicted = rows(self.server.psql("SELECT PREDICT(m, 10) FROM items WHERE id = 1",
+                                          extra=["-A", "-t"]))
+        self.assertAlmostEqual(float(predicted[0][0]), 5.0, places=6)
+
+    def test_every_value_comes_back(self):
+        self.fill()
+        dump = "SELECT * FROM items ORDER BY id"
+        before = self.server.psql(dump, extra=["-A", "-t"]).stdout
+        self.assertEqual(len(before.splitlines()), 200001)
+        self.restart()
+        self.assertEqual(self.server.psql(dump, extra=["-A", "-t"]).stdout, before)
+
+    def test_checkpoint_then_crash(self):
+        self.fill()
+        self.assertEqual(self.server.psql("CHECKPOINT").stdout.strip(), "CHECKPOINT")
+        before = self.snapshot()
+        # Changes after the checkpoint are lost in a crash until the write-ahead log exists.
+        self.server.psql("INSERT INTO items VALUES (-1, 'after', 1, '2020-01-01', true, 'x', 1, 1)")
+        self.server.process.send_signal(signal.SIGKILL)
+        self.server.process.wait()
+        data_dir = self.server.data_dir
+        self.server.log.close()
+        self.server = harness.FlernServer(FLERN_SERVER, data_dir).start()
+        self.server.owned_dir = True
+        self.assertEqual(self.snapshot(), before)
+
+    def test_drop_survives_restart(self):
+        self.fill()
+        self.server.psql("DROP TABLE items")
+        self.server.psql("DROP MODEL m")
+        self.restart()
+        self.assertEqual(self.server.psql("SELECT * FROM items").sqlstates, ["42P01"])
+        self.assertEqual(self.server.psql("SELECT count(*) FROM flern_models",
+                                          extra=["-A", "-t"]).stdout.strip(), "0")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,126 @@
+// IR building, its text form, lowering to LLVM and execution of compiled code.
+#include "ir/builder.h"
+#include "ir/runtime/query_context.h"
+#include "jit/jit.h"
+
+#include <gtest/gtest.h>
+
+using namespace flern;
+
+namespace {
+
+/// A module whose query sums i*i for i in [0, n) into slot "out" (an int64).
+std::unique_ptr<ir::Module> sumOfSquares(int64_t n) {
+  auto module = std::make_unique<ir::Module>();
+  module->entry = "query";
+  auto function = std::make_unique<ir::Function>();
+  function->name = "query";
+  function->contextArg = function->valueCount++;
+  ir::Builder b(*module, *function);
+  ir::Value out = b.slot("out");
+  ir::Value total = b.var(ir::Type::I64);
+  b.store(total, b.constI64(0));
+  b.forRange(b.constI64(0), b.constI64(n), [&](ir::Value i) {
+    b.ifThen(b.compare(ir::OpCode::Ne, b.binary(ir::OpCode::Rem, i, b.constI64(2)), b.constI64(5)),
+             [&] { b.store(total, b.add(b.load(ir::Type::I64, total), b.mul(i, i))); });
+  });
+  b.store(out, b.load(ir::Type::I64, total));
+  b.ret();
+  module->functions.push_back(std::move(function));
+  return module;
+}
+
+int64_t run(jit::JitEngine& engine, const ir::Module& module) {
+  auto compiled = engine.compile(module);
+  int64_t result = -1;
+  void* slots[] = {&result};
+  ir::QueryContext context;
+  context.slots = slots;
+  compiled->entry()(&context);
+  return result;
+}
+
+} // namespace
+
+TEST(Ir, TextForm) {
+  auto module = sumOfSquares(10);
+  std::string text = ir::print(*module);
+  EXPECT_NE(text.find("state @out = slot 0"), std::string::npos);
+  EXPECT_NE(text.find("for %"), std::string::npos);
+  EXPECT_NE(text.find("mul"), std::string::npos);
+}
+
+TEST(Jit, CompilesAndRuns) {
+  auto engine = jit::JitEngine::create();
+  EXPECT_EQ(run(*engine, *sumOfSquares(1000)), 332833500);
+  // Two queries at once in the same JIT: names must not clash.
+  auto first = engine->compile(*sumOfSquares(3));
+  EXPECT_EQ(run(*engine, *sumOfSquares(4)), 14);
+  auto stats = first->stats();
+  EXPECT_GT(stats.llvmInstructions, 0u);
+  EXPECT_GE(stats.totalMs(), 0);
+}
+
+TEST(Jit, OverflowCheckRaisesThroughTheContext) {
+  auto module = std::make_unique<ir::Module>();
+  module->entry = "query";
+  auto function = std::make_unique<ir::Function>();
+  function->name = "query";
+  function->contextArg = function->valueCount++;
+  ir::Builder b(*module, *function);
+  ir::Value big = b.constI32(2147483647);
+  ir::Value sum = b.emitWith(ir::OpCode::AddChecked, ir::Type::I32, {big, b.constI32(1)},
+                             [](ir::Op& op) { op.text = "integer out of range"; });
+  b.store(b.slot("out"), b.cast(sum, ir::Type::I64));
+  b.ret();
+  module->functions.push_back(std::move(function));
+  auto engine = jit::JitEngine::create();
+  auto compiled = engine->compile(*module);
+  int64_t result = 0;
+  void* slots[] = {&result};
+  ir::QueryContext context;
+  context.slots = slots;
+  std::jmp_buf jump;
+  context.errorJump = &jump;
+  if (setjmp(jump) == 0) {
+    compiled->entry()(&context);
+    FAIL() << "overflow not detected";
+  }
+  ASSERT_TRUE(context.error.has_value());
+  EXPECT_EQ(context.error->state(), SqlState::NumericValueOutOfRange);
+  EXPECT_EQ(context.error->message(), "integer out of range");
+}
+
+TEST(Jit, TensorMatVecWithFoldedWeights) {
+  auto module = std::make_unique<ir::Module>();
+  module->entry = "query";
+  auto function = std::make_unique<ir::Function>();
+  function->name = "query";
+  function->contextArg = function->valueCount++;
+  ir::Builder b(*module, *function);
+  ir::Value x = b.emitWith(ir::OpCode::TensorFromScalars, ir::Type::Tensor,
+                           {b.constF64(2), b.constF64(3)}, [](ir::Op& op) { op.shape = {2}; });
+  ir::Value w = b.emitWith(ir::OpCode::TensorConst, ir::Type::Tensor, {}, [](ir::Op& op) {
+    op.shape = {2, 2};
+    op.tensorData = {1, 2, -1, 0.5};
+  });
+  ir::Value y = b.emitWith(ir::OpCode::TensorMatVec, ir::Type::Tensor, {w, x},
+                           [](ir::Op& op) { op.shape = {2}; });
+  ir::Value r = b.emitWith(ir::OpCode::TensorRelu, ir::Type::Tensor, {y},
+                           [](ir::Op& op) { op.shape = {2}; });
+  ir::Value out = b.slot("out");
+  b.store(out, b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r}, [](ir::Op& op) { op.imm = 0; }));
+  b.store(b.offset(out, 8),
+          b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r}, [](ir::Op& op) { op.imm = 1; }));
+  b.ret();
+  module->functions.push_back(std::move(function));
+  auto engine = jit::JitEngine::create();
+  auto compiled = engine->compile(*module);
+  double result[2] = {0, 0};
+  void* slots[] = {result};
+  ir::QueryContext context;
+  context.slots = slots;
+  compiled->entry()(&context);
+  EXPECT_DOUBLE_EQ(result[0], 8);  // 1*2 + 2*3
+  EXPECT_DOUBLE_EQ(result[1], 0);  // relu(-2 + 1.5)
+}
