@@ -7,6 +7,7 @@
 #include "ir/ops/sort.h"
 #include "ir/ops/streaming.h"
 
+#include <atomic>
 #include <set>
 
 namespace flern::planner {
@@ -82,6 +83,94 @@ double estimateRows(const LogicalRelation& relation) {
   return 1000;
 }
 
+/// The literal under an optional cast: what a VALUES cell holds after binding.
+const BoundExpr* literalOf(const BoundExprPtr& cell) {
+  if (cell->kind == BoundKind::Constant)
+    return cell.get();
+  if (cell->kind == BoundKind::Cast && cell->args[0]->kind == BoundKind::Constant)
+    return cell->args[0].get();
+  return nullptr;
+}
+
+void storeLiteral(storage::ColumnVector& column, int64_t row, const BoundExpr& literal) {
+  column.nulls()[row] = literal.isNull;
+  uint8_t* data = column.data();
+  switch (column.type().id) {
+  case TypeId::Bool:
+    data[row] = literal.intValue != 0;
+    break;
+  case TypeId::Int32:
+  case TypeId::Date:
+    reinterpret_cast<int32_t*>(data)[row] = static_cast<int32_t>(literal.intValue);
+    break;
+  case TypeId::Int64:
+    reinterpret_cast<int64_t*>(data)[row] = literal.intValue;
+    break;
+  case TypeId::Float64:
+    reinterpret_cast<double*>(data)[row] = literal.floatValue;
+    break;
+  case TypeId::Numeric:
+    reinterpret_cast<__int128*>(data)[row] = literal.numericValue;
+    break;
+  default:
+    reinterpret_cast<StringRef*>(data)[row] = column.internString(literal.stringValue);
+  }
+}
+
+/// Long VALUES lists of literals become a constant table scanned by one compiled loop (with the
+/// column's cast applied per row) instead of one unrolled block of code per row. Needs every
+/// cell of a column to be a literal of one type under the same cast.
+ir::PhysicalOperatorPtr constantValues(const LogicalRelation& relation, TableBindings& tables) {
+  constexpr size_t kUnrollLimit = 16;
+  const auto& rows = relation.valueRows;
+  if (rows.size() < kUnrollLimit)
+    return nullptr;
+  size_t width = relation.columnTypes.size();
+  std::vector<SqlType> literalTypes(width);
+  for (size_t c = 0; c < width; ++c) {
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const BoundExpr* literal = literalOf(rows[r][c]);
+      if (!literal || (literal->isNull ? false : literal->type.id == TypeId::Unknown))
+        return nullptr;
+      bool sameShape = rows[r][c]->kind == rows[0][c]->kind &&
+                       rows[r][c]->type == rows[0][c]->type;
+      if (!sameShape || (r > 0 && !literal->isNull && !literalOf(rows[0][c])->isNull &&
+                         !(literal->type == literalOf(rows[0][c])->type)))
+        return nullptr;
+      if (!literal->isNull)
+        literalTypes[c] = literal->type;
+    }
+    if (literalTypes[c].id == TypeId::Unknown)
+      literalTypes[c] = relation.columnTypes[c]; // all nulls
+  }
+  static std::atomic<uint64_t> counter{0};
+  std::string name = "*VALUES*" + std::to_string(counter++);
+  std::vector<storage::ColumnDef> columns;
+  for (size_t c = 0; c < width; ++c)
+    columns.push_back({"column" + std::to_string(c + 1), literalTypes[c], false});
+  auto table = std::make_shared<storage::Table>(name, columns);
+  for (const auto& row : rows) {
+    int64_t index;
+    storage::Chunk& chunk = table->data().reserveRow(index);
+    for (size_t c = 0; c < width; ++c)
+      storeLiteral(chunk.columns[c], index, *literalOf(row[c]));
+  }
+  tables[ir::TableScan::slotName(name)] = table;
+  ir::PhysicalOperatorPtr scan = std::make_unique<ir::TableScan>(
+      name, literalTypes, std::vector<bool>(width, false));
+  std::vector<BoundExprPtr> projections;
+  for (size_t c = 0; c < width; ++c) {
+    BoundExprPtr column = ir::makeColumn(static_cast<int>(c), literalTypes[c]);
+    if (rows[0][c]->kind == BoundKind::Cast) {
+      auto cast = std::make_shared<BoundExpr>(*rows[0][c]);
+      cast->args[0] = column;
+      column = cast;
+    }
+    projections.push_back(ir::makeCast(column, relation.columnTypes[c]));
+  }
+  return std::make_unique<ir::Projection>(std::move(scan), projections);
+}
+
 ir::PhysicalOperatorPtr leafFor(const LogicalRelation& relation, TableBindings& tables) {
   switch (relation.kind) {
   case LogicalRelation::Kind::Table: {
@@ -94,6 +183,8 @@ ir::PhysicalOperatorPtr leafFor(const LogicalRelation& relation, TableBindings& 
     return std::make_unique<ir::GenerateSeries>(relation.seriesStart, relation.seriesStop,
                                                 relation.columnTypes[0]);
   case LogicalRelation::Kind::Values:
+    if (auto scan = constantValues(relation, tables))
+      return scan;
     return std::make_unique<ir::ValuesScan>(relation.valueRows, relation.columnTypes);
   case LogicalRelation::Kind::Subquery:
     return planQuery(*relation.subquery, tables);
