@@ -479,11 +479,18 @@ Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
   Builder& b = this->b();
   if (a.type.isString() || a.type.id == TypeId::Unknown)
     return b.call("flern_rt_str_cmp", Type::I32, {a.value, c.value});
-  if (a.type.id == TypeId::Numeric &&
-      (a.type.scale != c.type.scale || a.type.scale == kDynamicScale))
+  Value x = a.value, y = c.value;
+  if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale) {
+    if (a.type.scale == kDynamicScale || c.type.scale == kDynamicScale)
+      return b.call("flern_rt_numeric_cmp", Type::I32,
+                    {a.value, b.constI32(a.type.scale), c.value, b.constI32(c.type.scale)});
+    int scale = std::max(a.type.scale, c.type.scale);
+    x = rescale(x, a.type.scale, scale);
+    y = rescale(y, c.type.scale, scale);
+  } else if (a.type.id == TypeId::Numeric && a.type.scale == kDynamicScale) {
     return b.call("flern_rt_numeric_cmp", Type::I32,
                   {a.value, b.constI32(a.type.scale), c.value, b.constI32(c.type.scale)});
-  Value x = a.value, y = c.value;
+  }
   Value less = b.compare(OpCode::Lt, x, y);
   Value greater = b.compare(OpCode::Gt, x, y);
   return b.sub(b.cast(greater, Type::I32), b.cast(less, Type::I32));
@@ -507,12 +514,19 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
   Value isNull = b.logicalOr(a.isNull, c.isNull);
   const std::string& op = expr.name;
   Value result;
-  bool numericScalesDiffer = a.type.id == TypeId::Numeric &&
-                             (a.type.scale != c.type.scale || a.type.scale == kDynamicScale);
-  if (!a.type.isString() && a.type.id != TypeId::Unknown && !numericScalesDiffer) {
+  bool dynamicNumeric = a.type.id == TypeId::Numeric &&
+                        (a.type.scale == kDynamicScale || c.type.scale == kDynamicScale);
+  if (!a.type.isString() && a.type.id != TypeId::Unknown && !dynamicNumeric) {
     OpCode code = op == "=" ? OpCode::Eq : op == "<>" ? OpCode::Ne : op == "<" ? OpCode::Lt
                 : op == "<=" ? OpCode::Le : op == ">" ? OpCode::Gt : OpCode::Ge;
-    result = b.compare(code, a.value, c.value);
+    Value x = a.value, y = c.value;
+    if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale) {
+      // Align static scales inline: the common `price > 100` costs one multiply, not a call.
+      int scale = std::max(a.type.scale, c.type.scale);
+      x = rescale(x, a.type.scale, scale);
+      y = rescale(y, c.type.scale, scale);
+    }
+    result = b.compare(code, x, y);
   } else if (op == "=" || op == "<>") {
     result = equalValues(a, c);
     if (op == "<>")

@@ -166,6 +166,7 @@ struct Statement {
   std::unique_ptr<CreateModelStmt> createModel;
   std::unique_ptr<Statement> explained; ///< EXPLAIN's statement
   bool explainIr = false;               ///< EXPLAIN (IR): show the generated Flern IR
+  bool explainLlvm = false;             ///< EXPLAIN (LLVM): show the optimized LLVM IR
   bool explainAnalyze = false;          ///< EXPLAIN ANALYZE: run it and report times
   UtilityStmt utility;
   std::string text; ///< the statement's own text

@@ -451,6 +451,8 @@ Statement convertStatement(const json& node, const std::string& text) {
         std::string name = option.at("DefElem").value("defname", "");
         if (name == "ir")
           stmt.explainIr = true;
+        else if (name == "llvm")
+          stmt.explainLlvm = true;
         else if (name == "analyze")
           stmt.explainAnalyze = true;
         else if (name != "verbose" && name != "costs")

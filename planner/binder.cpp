@@ -127,13 +127,6 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
   internalError("unhandled literal coercion");
 }
 
-/// Implicit conversion to `target` (literals parsed, values cast).
-BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
-  if (isUnknownLiteral(expr))
-    return coerceLiteral(expr, target);
-  return ir::makeCast(expr, target);
-}
-
 int numericRank(TypeId id) {
   switch (id) {
   case TypeId::Int32:
@@ -147,6 +140,59 @@ int numericRank(TypeId id) {
   default:
     return 0;
   }
+}
+
+/// A numeric constant converted to another numeric type at bind time, so that generated code
+/// compares against a constant instead of converting per row; nullptr when not foldable.
+BoundExprPtr foldNumericCast(const BoundExprPtr& expr, const SqlType& target) {
+  if (expr->kind != BoundKind::Constant || !numericRank(expr->type.id) || !numericRank(target.id))
+    return nullptr;
+  if (expr->isNull)
+    return makeNull(target);
+  const SqlType& source = expr->type;
+  if (source.id == TypeId::Numeric && source.scale == kDynamicScale)
+    return nullptr;
+  auto node = makeNode(BoundKind::Constant, target, expr->location);
+  bool integer = source.id == TypeId::Int32 || source.id == TypeId::Int64;
+  switch (target.id) {
+  case TypeId::Int64:
+    if (!integer)
+      return nullptr;
+    node->intValue = expr->intValue;
+    return node;
+  case TypeId::Float64:
+    if (source.id == TypeId::Float64)
+      return expr;
+    node->floatValue = integer ? static_cast<double>(expr->intValue)
+                               : std::strtod(formatNumeric(expr->numericValue, source.scale).c_str(), nullptr);
+    return node;
+  case TypeId::Numeric: {
+    if (source.id == TypeId::Float64 || target.precision > 0)
+      return nullptr; // rounding and precision checks stay with the run-time cast
+    __int128 digits = integer ? static_cast<__int128>(expr->intValue) : expr->numericValue;
+    int scale = integer ? 0 : source.scale;
+    if (target.scale == kDynamicScale)
+      node->numericValue = packNumeric(digits, scale);
+    else if (target.scale >= scale)
+      node->numericValue = rescaleNumeric(digits, scale, target.scale);
+    else
+      return nullptr;
+    return node;
+  }
+  default:
+    return nullptr;
+  }
+}
+
+/// Implicit conversion to `target` (literals parsed, constants folded, values cast).
+BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
+  if (isUnknownLiteral(expr))
+    return coerceLiteral(expr, target);
+  if (expr->type == target)
+    return expr;
+  if (auto folded = foldNumericCast(expr, target))
+    return folded;
+  return ir::makeCast(expr, target);
 }
 
 std::string typeListText(const std::vector<BoundExprPtr>& args) {

@@ -6,6 +6,9 @@
 #include "planner/executor.h"
 
 #include <cstdio>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <mutex>
 #include <set>
 
@@ -23,12 +26,20 @@ std::string formatMs(double ms) {
 
 Database::Database(std::filesystem::path dataDir) : dataDir_(std::move(dataDir)) {
   std::filesystem::create_directories(dataDir_);
+  std::string lockPath = (dataDir_ / "flern.lock").string();
+  dataDirLock_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (dataDirLock_ < 0 || ::flock(dataDirLock_, LOCK_EX | LOCK_NB) != 0)
+    throw Error(SqlState::IoError, "data directory \"" + dataDir_.string() +
+                                       "\" is in use by another Flern server");
   tables_.load(dataDir_);
   models_.load(dataDir_);
   jit_ = jit::JitEngine::create();
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (dataDirLock_ >= 0)
+    ::close(dataDirLock_);
+}
 
 void Database::checkpoint() {
   std::unique_lock guard(lock_);
@@ -111,12 +122,9 @@ StatementResult Database::explain(const ast::Statement& statement) {
   result.columnNames = {"QUERY PLAN"};
   result.columnTypes = {SqlType::text()};
   result.textRows = ir::explainTree(*plan);
-  if (statement.explainIr) {
-    std::map<std::string, ir::StateFactory> factories;
-    auto module = Executor::generate(*plan, SinkKind::Result, factories);
-    std::string text = ir::print(*module);
+  auto appendLines = [&](const std::string& title, const std::string& text) {
+    result.textRows.push_back(title);
     size_t start = 0;
-    result.textRows.push_back("Flern IR:");
     while (start < text.size()) {
       size_t end = text.find('\n', start);
       if (end == std::string::npos)
@@ -124,6 +132,14 @@ StatementResult Database::explain(const ast::Statement& statement) {
       result.textRows.push_back(text.substr(start, end - start));
       start = end + 1;
     }
+  };
+  if (statement.explainIr || statement.explainLlvm) {
+    std::map<std::string, ir::StateFactory> factories;
+    auto module = Executor::generate(*plan, SinkKind::Result, factories);
+    if (statement.explainIr)
+      appendLines("Flern IR:", ir::print(*module));
+    if (statement.explainLlvm)
+      appendLines("LLVM IR (optimized):", jit_->llvmText(*module));
   }
   if (statement.explainAnalyze) {
     Executor executor(*jit_);

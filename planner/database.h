@@ -33,7 +33,8 @@ struct StatementResult {
 
 class Database {
 public:
-  /// Opens (creating if needed) the data directory and loads the last checkpoint.
+  /// Opens (creating if needed) the data directory, locks it against a second server, and loads
+  /// the last checkpoint.
   explicit Database(std::filesystem::path dataDir);
   ~Database();
 
@@ -51,6 +52,7 @@ private:
   StatementResult dropModel(const ast::DropStmt& drop);
 
   std::filesystem::path dataDir_;
+  int dataDirLock_ = -1; ///< flock()ed DATA/flern.lock: one server per data directory
   std::shared_mutex lock_;
   storage::Catalog tables_;
   mlops::ModelCatalog models_;
