@@ -45,6 +45,11 @@ class Explain(unittest.TestCase):
         self.assertIn("hashtable.insert", text)
         self.assertIn("state @table.a", text)
 
+    def test_llvm_dump(self):
+        text = "\n".join(self.explain("EXPLAIN (LLVM) SELECT sum(v) FROM a WHERE id > 10"))
+        self.assertIn("LLVM IR (optimized):", text)
+        self.assertIn("define void @query", text)
+
     def test_analyze_reports_compile_time(self):
         text = "\n".join(self.explain("EXPLAIN ANALYZE SELECT sum(v) FROM a"))
         compile_ms = re.search(r"Compile Time: ([0-9.]+) ms \(lower [0-9.]+ ms, optimize [0-9.]+ ms, "

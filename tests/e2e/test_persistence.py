@@ -1,5 +1,6 @@
 """Tables and models survive a clean restart (SIGTERM) and a CHECKPOINT followed by a crash."""
 import signal
+import subprocess
 import unittest
 
 from e2e_common import FLERN_SERVER, harness, rows
@@ -57,7 +58,9 @@ class Persistence(unittest.TestCase):
         before = self.server.psql(dump, extra=["-A", "-t"]).stdout
         self.assertEqual(len(before.splitlines()), 200001)
         self.restart()
-        self.assertEqual(self.server.psql(dump, extra=["-A", "-t"]).stdout, before)
+        after = self.server.psql(dump, extra=["-A", "-t"])
+        self.assertEqual(after.stderr, "")
+        self.assertEqual(after.stdout, before)
 
     def test_checkpoint_then_crash(self):
         self.fill()
@@ -72,6 +75,14 @@ class Persistence(unittest.TestCase):
         self.server = harness.FlernServer(FLERN_SERVER, data_dir).start()
         self.server.owned_dir = True
         self.assertEqual(self.snapshot(), before)
+
+    def test_second_server_on_the_same_data_directory_is_refused(self):
+        second = harness.FlernServer(FLERN_SERVER, self.server.data_dir)
+        process = subprocess.run([FLERN_SERVER, "--port", str(second.port), "--data-dir",
+                                  self.server.data_dir], capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(process.returncode, 0)
+        self.assertIn("in use by another Flern server", process.stderr)
+        self.assertTrue(self.server.alive())
 
     def test_drop_survives_restart(self):
         self.fill()
