@@ -13,6 +13,8 @@ const char* sqlStateCode(SqlState state) {
   return "XX000";
 }
 
-void internalError(const std::string& what) { throw Error(SqlState::InternalError, what); }
+void internalError(const std::string& what) {
+  throw Error(SqlState::InternalError, what);
+}
 
 } // namespace flern

@@ -1,4 +1,5 @@
-// flern::Error: the one user-facing error type; maps field for field onto a PostgreSQL ErrorResponse.
+// flern::Error: the one user-facing error type; maps field for field onto a PostgreSQL
+// ErrorResponse.
 #pragma once
 
 #include <stdexcept>
@@ -42,8 +43,7 @@ public:
     return *this;
   }
   Error& withPosition(int position) {
-    if (position_ == 0)
-      position_ = position;
+    if (position_ == 0) position_ = position;
     return *this;
   }
 

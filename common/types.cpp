@@ -1,9 +1,9 @@
 #include "common/types.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <algorithm>
 
 namespace flern {
 
@@ -56,10 +56,8 @@ uint32_t SqlType::oid() const {
 }
 
 int32_t SqlType::typmod() const {
-  if (id == TypeId::Numeric && precision > 0)
-    return ((precision << 16) | scale) + 4;
-  if (id == TypeId::Varchar && length > 0)
-    return length + 4;
+  if (id == TypeId::Numeric && precision > 0) return ((precision << 16) | scale) + 4;
+  if (id == TypeId::Varchar && length > 0) return length + 4;
   return -1;
 }
 
@@ -103,11 +101,9 @@ __int128 pow10i128(int n) {
 
 int literalScale(std::string_view text) {
   auto dot = text.find('.');
-  if (dot == std::string_view::npos)
-    return 0;
+  if (dot == std::string_view::npos) return 0;
   size_t end = text.find_first_of("eE", dot);
-  if (end == std::string_view::npos)
-    end = text.size();
+  if (end == std::string_view::npos) end = text.size();
   return static_cast<int>(end - dot - 1);
 }
 
@@ -116,8 +112,7 @@ std::optional<__int128> parseDecimal(std::string_view text, int scale) {
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
     ++i;
   bool negative = false;
-  if (i < text.size() && (text[i] == '+' || text[i] == '-'))
-    negative = text[i++] == '-';
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
   __int128 digits = 0;
   int fractionDigits = 0, digitCount = 0;
   bool seenDot = false, roundUp = false, sawAny = false;
@@ -127,56 +122,45 @@ std::optional<__int128> parseDecimal(std::string_view text, int scale) {
       seenDot = true;
       continue;
     }
-    if (c < '0' || c > '9')
-      break;
+    if (c < '0' || c > '9') break;
     sawAny = true;
     if (seenDot && fractionDigits >= scale) {
       // The first dropped digit decides rounding (half away from zero).
-      if (fractionDigits == scale)
-        roundUp = c >= '5';
+      if (fractionDigits == scale) roundUp = c >= '5';
       ++fractionDigits;
       continue;
     }
-    if (seenDot)
-      ++fractionDigits;
-    if (digitCount > 36)
-      return std::nullopt;
+    if (seenDot) ++fractionDigits;
+    if (digitCount > 36) return std::nullopt;
     digits = digits * 10 + (c - '0');
-    if (digits != 0)
-      ++digitCount;
+    if (digits != 0) ++digitCount;
   }
   int exponent = 0;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
     auto [ptr, ec] = std::from_chars(text.data() + i + 1, text.data() + text.size(), exponent);
-    if (ec != std::errc())
-      return std::nullopt;
+    if (ec != std::errc()) return std::nullopt;
     i = ptr - text.data();
     if (exponent != 0) {
       // Rare path: rescale through the exact digits written.
       auto plain = parseDecimal(text.substr(0, text.find_first_of("eE")), 38 - digitCount);
-      if (!plain)
-        return std::nullopt;
+      if (!plain) return std::nullopt;
       int fromScale = 38 - digitCount - exponent;
-      if (fromScale < 0)
-        return std::nullopt;
+      if (fromScale < 0) return std::nullopt;
       return rescaleNumeric(*plain, fromScale, scale);
     }
   }
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
     ++i;
-  if (!sawAny || i != text.size())
-    return std::nullopt;
+  if (!sawAny || i != text.size()) return std::nullopt;
   int kept = std::min(fractionDigits, scale);
   for (int k = kept; k < scale; ++k)
     digits *= 10;
-  if (roundUp)
-    digits += 1;
+  if (roundUp) digits += 1;
   return negative ? -digits : digits;
 }
 
 __int128 rescaleNumeric(__int128 value, int fromScale, int toScale) {
-  if (toScale >= fromScale)
-    return value * pow10i128(toScale - fromScale);
+  if (toScale >= fromScale) return value * pow10i128(toScale - fromScale);
   __int128 divisor = pow10i128(fromScale - toScale);
   __int128 quotient = value / divisor, remainder = value % divisor;
   if (remainder * 2 >= divisor)
@@ -192,10 +176,8 @@ namespace {
 void baseTenThousandLead(__int128 value, int scale, int& weight, __int128& firstDigit) {
   weight = 0;
   firstDigit = 0;
-  if (value == 0)
-    return;
-  if (value < 0)
-    value = -value;
+  if (value == 0) return;
+  if (value < 0) value = -value;
   int alignedScale = (scale + 3) / 4 * 4;
   value *= pow10i128(alignedScale - scale);
   int groups = 0;
@@ -217,8 +199,7 @@ int divisionScale(__int128 a, int scaleA, __int128 b, int scaleB) {
   baseTenThousandLead(a, scaleA, weightA, firstA);
   baseTenThousandLead(b, scaleB, weightB, firstB);
   int quotientWeight = weightA - weightB;
-  if (firstA <= firstB)
-    --quotientWeight;
+  if (firstA <= firstB) --quotientWeight;
   int scale = kMinSignificantDigits - quotientWeight * 4;
   scale = std::max({scale, scaleA, scaleB, 0});
   return std::min(scale, kMaxDisplayScale);
@@ -236,8 +217,7 @@ __int128 divideNumeric(__int128 a, int scaleA, __int128 b, int scaleB, int resul
 }
 
 int integerDigits(__int128 value, int scale) {
-  if (value < 0)
-    value = -value;
+  if (value < 0) value = -value;
   value /= pow10i128(scale);
   int digits = 0;
   while (value != 0) {
@@ -249,8 +229,8 @@ int integerDigits(__int128 value, int scale) {
 
 std::string formatNumeric(__int128 value, int scale) {
   bool negative = value < 0;
-  unsigned __int128 magnitude =
-      negative ? static_cast<unsigned __int128>(-(value + 1)) + 1 : static_cast<unsigned __int128>(value);
+  unsigned __int128 magnitude = negative ? static_cast<unsigned __int128>(-(value + 1)) + 1
+                                         : static_cast<unsigned __int128>(value);
   char buffer[64];
   int length = 0;
   do {
@@ -260,23 +240,18 @@ std::string formatNumeric(__int128 value, int scale) {
   while (length <= scale)
     buffer[length++] = '0';
   std::string out;
-  if (negative)
-    out.push_back('-');
+  if (negative) out.push_back('-');
   for (int i = length - 1; i >= 0; --i) {
     out.push_back(buffer[i]);
-    if (i == scale && scale > 0)
-      out.push_back('.');
+    if (i == scale && scale > 0) out.push_back('.');
   }
   return out;
 }
 
 std::string formatFloat64(double value) {
-  if (std::isnan(value))
-    return "NaN";
-  if (std::isinf(value))
-    return value > 0 ? "Infinity" : "-Infinity";
-  if (value == 0)
-    return std::signbit(value) ? "-0" : "0";
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  if (value == 0) return std::signbit(value) ? "-0" : "0";
   // Shortest round-trip digits, then PostgreSQL's layout: plain notation for decimal
   // exponents in [-4, 15), scientific with a two-digit exponent otherwise.
   char buffer[64];
@@ -286,23 +261,19 @@ std::string formatFloat64(double value) {
   int exponent = std::stoi(sci.substr(ePos + 1));
   std::string mantissa = sci.substr(0, ePos);
   bool negative = mantissa[0] == '-';
-  if (negative)
-    mantissa.erase(0, 1);
+  if (negative) mantissa.erase(0, 1);
   std::string digits;
   for (char c : mantissa)
-    if (c != '.')
-      digits.push_back(c);
+    if (c != '.') digits.push_back(c);
   std::string out = negative ? "-" : "";
   if (exponent < -4 || exponent >= 15) {
     out += digits.substr(0, 1);
-    if (digits.size() > 1)
-      out += "." + digits.substr(1);
-    char exp[8];
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char exp[16];
     std::snprintf(exp, sizeof exp, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
     return out + exp;
   }
-  if (exponent < 0)
-    return out + "0." + std::string(-exponent - 1, '0') + digits;
+  if (exponent < 0) return out + "0." + std::string(-exponent - 1, '0') + digits;
   if (static_cast<int>(digits.size()) <= exponent + 1)
     return out + digits + std::string(exponent + 1 - digits.size(), '0');
   return out + digits.substr(0, exponent + 1) + "." + digits.substr(exponent + 1);
@@ -328,23 +299,17 @@ std::optional<int32_t> parseDate(std::string_view text, bool checkRanges) {
   const char* p = text.data();
   const char* end = p + text.size();
   auto r1 = std::from_chars(p, end, year);
-  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '-')
-    return std::nullopt;
+  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '-') return std::nullopt;
   auto r2 = std::from_chars(r1.ptr + 1, end, month);
-  if (r2.ec != std::errc() || r2.ptr == end || *r2.ptr != '-')
-    return std::nullopt;
+  if (r2.ec != std::errc() || r2.ptr == end || *r2.ptr != '-') return std::nullopt;
   auto r3 = std::from_chars(r2.ptr + 1, end, day);
-  if (r3.ec != std::errc() || r3.ptr != end)
-    return std::nullopt;
+  if (r3.ec != std::errc() || r3.ptr != end) return std::nullopt;
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (!checkRanges)
-    return 0;
-  if (month < 1 || month > 12 || day < 1)
-    return std::nullopt;
+  if (!checkRanges) return 0;
+  if (month < 1 || month > 12 || day < 1) return std::nullopt;
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   unsigned limit = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-  if (day > limit)
-    return std::nullopt;
+  if (day > limit) return std::nullopt;
   return daysFromCivil(year, month, day);
 }
 
@@ -360,7 +325,8 @@ std::string formatDate(int32_t days) {
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   year += month <= 2;
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", static_cast<long long>(year), month, day);
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", static_cast<long long>(year), month,
+                day);
   return buffer;
 }
 

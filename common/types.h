@@ -69,9 +69,15 @@ StringRef makeStringRef(std::string_view text);
 /// NUMERIC scale marking a value whose display scale is decided per value, as PostgreSQL does for
 /// division and avg(): such values travel packed as digits * 256 + scale (see packNumeric).
 inline constexpr int kDynamicScale = -1;
-inline __int128 packNumeric(__int128 digits, int scale) { return digits * 256 + scale; }
-inline int packedScale(__int128 packed) { return static_cast<int>(packed & 0xff); }
-inline __int128 packedDigits(__int128 packed) { return (packed - packedScale(packed)) / 256; }
+inline __int128 packNumeric(__int128 digits, int scale) {
+  return digits * 256 + scale;
+}
+inline int packedScale(__int128 packed) {
+  return static_cast<int>(packed & 0xff);
+}
+inline __int128 packedDigits(__int128 packed) {
+  return (packed - packedScale(packed)) / 256;
+}
 /// PostgreSQL's numeric division result scale (select_div_scale) for a / b.
 int divisionScale(__int128 a, int scaleA, __int128 b, int scaleB);
 /// a / b rounded half away from zero at `resultScale`; b must be non-zero.

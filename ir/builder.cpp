@@ -10,7 +10,9 @@ Builder::Builder(Module& module, Function& function) : module_(module), function
   regions_.push_back(&function_.body);
 }
 
-Value Builder::newValue(Type type) { return {function_.valueCount++, type}; }
+Value Builder::newValue(Type type) {
+  return {function_.valueCount++, type};
+}
 
 Value Builder::emitWith(OpCode code, Type type, std::vector<Value> operands,
                         const std::function<void(Op&)>& fill) {
@@ -23,8 +25,7 @@ Value Builder::emitWith(OpCode code, Type type, std::vector<Value> operands,
     result = newValue(type);
     op.result = result.id;
   }
-  if (fill)
-    fill(op);
+  if (fill) fill(op);
   current().ops.push_back(std::move(op));
   return result;
 }
@@ -53,8 +54,7 @@ Value Builder::slot(const std::string& name) {
   auto& names = module_.slotNames;
   auto it = std::find(names.begin(), names.end(), name);
   int64_t index = it - names.begin();
-  if (it == names.end())
-    names.push_back(name);
+  if (it == names.end()) names.push_back(name);
   return emitWith(OpCode::Slot, Type::Ptr, {context()}, [&](Op& op) {
     op.name = name;
     op.imm = index;
@@ -66,7 +66,9 @@ Value Builder::binary(OpCode code, Value a, Value b) {
   return emit(code, a.type, {a, b});
 }
 
-Value Builder::unary(OpCode code, Value a) { return emit(code, a.type, {a}); }
+Value Builder::unary(OpCode code, Value a) {
+  return emit(code, a.type, {a});
+}
 
 Value Builder::compare(OpCode code, Value a, Value b) {
   FLERN_ASSERT(a.type == b.type, std::string("operand types differ for ") + opName(code));
@@ -79,8 +81,7 @@ Value Builder::select(Value cond, Value a, Value b) {
 }
 
 Value Builder::cast(Value v, Type to) {
-  if (v.type == to)
-    return v;
+  if (v.type == to) return v;
   return emit(OpCode::Cast, to, {v});
 }
 
@@ -88,9 +89,13 @@ Value Builder::var(Type type) {
   return emitWith(OpCode::Var, Type::Ptr, {}, [&](Op& op) { op.elementType = type; });
 }
 
-Value Builder::load(Type type, Value address) { return emit(OpCode::Load, type, {address}); }
+Value Builder::load(Type type, Value address) {
+  return emit(OpCode::Load, type, {address});
+}
 
-void Builder::store(Value address, Value v) { emit(OpCode::Store, Type::Void, {address, v}); }
+void Builder::store(Value address, Value v) {
+  emit(OpCode::Store, Type::Void, {address, v});
+}
 
 Value Builder::offset(Value pointer, Value byteOffset) {
   return emit(OpCode::Offset, Type::Ptr, {pointer, byteOffset});
@@ -110,8 +115,7 @@ void Builder::raise(const std::string& sqlState, const std::string& message) {
 Region Builder::buildRegion(const std::function<void()>& body) {
   Region region;
   regions_.push_back(&region);
-  if (body)
-    body();
+  if (body) body();
   regions_.pop_back();
   return region;
 }
@@ -145,6 +149,8 @@ void Builder::whileLoop(const std::function<Value()>& condition,
   });
 }
 
-void Builder::ret() { emit(OpCode::Return, Type::Void, {}); }
+void Builder::ret() {
+  emit(OpCode::Return, Type::Void, {});
+}
 
 } // namespace flern::ir

@@ -52,7 +52,9 @@ Value CodegenContext::state(const std::string& name, StateFactory factory) {
   return b().slot(name);
 }
 
-Value CodegenContext::externalState(const std::string& name) { return b().slot(name); }
+Value CodegenContext::externalState(const std::string& name) {
+  return b().slot(name);
+}
 
 std::string CodegenContext::uniqueName(const std::string& prefix) {
   return prefix + std::to_string(nameCounter_++);
@@ -95,8 +97,7 @@ SqlValue CodegenContext::nullValue(const SqlType& type) {
 
 SqlValue CodegenContext::constant(const BoundExpr& expr) {
   const SqlType& type = expr.type;
-  if (expr.isNull)
-    return nullValue(type);
+  if (expr.isNull) return nullValue(type);
   Value notNull = b().constI1(false);
   switch (type.id) {
   case TypeId::Bool:
@@ -141,10 +142,10 @@ const char* outOfRangeMessage(TypeId id) {
 } // namespace
 
 Value CodegenContext::rescale(Value value, int from, int to) {
-  if (from == to)
-    return value;
+  if (from == to) return value;
   if (to > from && from != kDynamicScale)
-    return b().emitWith(OpCode::MulChecked, Type::I128, {value, b().constI128(pow10i128(to - from))},
+    return b().emitWith(OpCode::MulChecked, Type::I128,
+                        {value, b().constI128(pow10i128(to - from))},
                         [](Op& op) { op.text = "numeric field overflow"; });
   return b().call("flern_rt_numeric_rescale", Type::I128,
                   {value, b().constI32(from), b().constI32(to)});
@@ -172,7 +173,8 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
   auto limitLength = [&]() {
     // Strings into VARCHAR(n): an explicit cast truncates, an assignment raises 22001.
     if (explicitCast)
-      return result(b.call("flern_rt_truncate_varchar", Type::Str, {in.value, b.constI64(to.length)}));
+      return result(
+          b.call("flern_rt_truncate_varchar", Type::Str, {in.value, b.constI64(to.length)}));
     b.call("flern_rt_check_varchar", Type::Void, {b.context(), in.value, b.constI64(to.length)});
     return result(in.value);
   };
@@ -205,8 +207,9 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
         return b.call("flern_rt_parse_i64", Type::I64, {ctx, in.value, b.constI32(64)});
       }));
     case TypeId::Float64:
-      return result(guarded(*this, in.isNull, Type::F64, b.constF64(0),
-                            [&] { return b.call("flern_rt_parse_f64", Type::F64, {ctx, in.value}); }));
+      return result(guarded(*this, in.isNull, Type::F64, b.constF64(0), [&] {
+        return b.call("flern_rt_parse_f64", Type::F64, {ctx, in.value});
+      }));
     case TypeId::Numeric: {
       Value v = guarded(*this, in.isNull, Type::I128, b.constI128(0), [&] {
         return b.call("flern_rt_parse_numeric", Type::I128, {ctx, in.value, b.constI32(to.scale)});
@@ -268,13 +271,11 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
       checkRange(in.value, Type::I64, INT32_MIN, INT32_MAX);
       return result(b.cast(in.value, Type::I32));
     }
-    if (from == TypeId::Bool)
-      return result(b.cast(in.value, Type::I32));
+    if (from == TypeId::Bool) return result(b.cast(in.value, Type::I32));
     [[fallthrough]];
   case TypeId::Int64: {
     Type target = irType(to);
-    if (from == TypeId::Int32)
-      return result(b.cast(in.value, Type::I64));
+    if (from == TypeId::Int32) return result(b.cast(in.value, Type::I64));
     if (from == TypeId::Float64) {
       Value rounded = b.call("llvm.rint.f64", Type::F64, {in.value});
       double high = to.id == TypeId::Int32 ? 2147483647.0 : 9223372036854775807.0;
@@ -296,11 +297,10 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
     break;
   }
   case TypeId::Float64:
-    if (from == TypeId::Int32 || from == TypeId::Int64)
-      return result(b.cast(in.value, Type::F64));
+    if (from == TypeId::Int32 || from == TypeId::Int64) return result(b.cast(in.value, Type::F64));
     if (from == TypeId::Numeric)
-      return result(b.call("flern_rt_numeric_to_f64", Type::F64,
-                           {in.value, b.constI32(in.type.scale)}));
+      return result(
+          b.call("flern_rt_numeric_to_f64", Type::F64, {in.value, b.constI32(in.type.scale)}));
     break;
   case TypeId::Numeric:
     if (from == TypeId::Int32 || from == TypeId::Int64) {
@@ -318,8 +318,7 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
     }
     break;
   case TypeId::Bool:
-    if (from == TypeId::Int32)
-      return result(b.compare(OpCode::Ne, in.value, b.constI32(0)));
+    if (from == TypeId::Int32) return result(b.compare(OpCode::Ne, in.value, b.constI32(0)));
     break;
   default:
     break;
@@ -340,8 +339,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     return arith(expr, row);
   case BoundKind::Negate: {
     SqlValue a = eval(*expr.args[0], row);
-    if (a.type.id == TypeId::Float64)
-      return {b.unary(OpCode::Neg, a.value), a.isNull, expr.type};
+    if (a.type.id == TypeId::Float64) return {b.unary(OpCode::Neg, a.value), a.isNull, expr.type};
     Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
                                [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
     return {negated, a.isNull, expr.type};
@@ -366,10 +364,9 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     SqlValue s = eval(*expr.args[0], row);
     SqlValue pattern = eval(*expr.args[1], row);
     Value isNull = b.logicalOr(s.isNull, pattern.isNull);
-    Value match = b.compare(OpCode::Ne, b.call("flern_rt_like", Type::I32, {s.value, pattern.value}),
-                            b.constI32(0));
-    if (expr.negated)
-      match = b.logicalNot(match);
+    Value match = b.compare(
+        OpCode::Ne, b.call("flern_rt_like", Type::I32, {s.value, pattern.value}), b.constI32(0));
+    if (expr.negated) match = b.logicalNot(match);
     return {b.logicalAnd(match, b.logicalNot(isNull)), isNull, expr.type};
   }
   case BoundKind::Function:
@@ -407,12 +404,9 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
     auto checked = [&](OpCode code) {
       return b.emitWith(code, a.value.type, {a.value, c.value}, [&](Op& o) { o.text = overflow; });
     };
-    if (op == '+')
-      return {checked(OpCode::AddChecked), isNull, type};
-    if (op == '-')
-      return {checked(OpCode::SubChecked), isNull, type};
-    if (op == '*')
-      return {checked(OpCode::MulChecked), isNull, type};
+    if (op == '+') return {checked(OpCode::AddChecked), isNull, type};
+    if (op == '-') return {checked(OpCode::SubChecked), isNull, type};
+    if (op == '*') return {checked(OpCode::MulChecked), isNull, type};
     divisorZero(c.value);
     Value one = type.id == TypeId::Int32 ? b.constI32(1) : b.constI64(1);
     Value minusOne = type.id == TypeId::Int32 ? b.constI32(-1) : b.constI64(-1);
@@ -428,12 +422,9 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
     return {b.binary(OpCode::Rem, a.value, safeDivisor), isNull, type};
   }
   case TypeId::Float64: {
-    if (op == '+')
-      return {b.add(a.value, c.value), isNull, type};
-    if (op == '-')
-      return {b.sub(a.value, c.value), isNull, type};
-    if (op == '*')
-      return {b.mul(a.value, c.value), isNull, type};
+    if (op == '+') return {b.add(a.value, c.value), isNull, type};
+    if (op == '-') return {b.sub(a.value, c.value), isNull, type};
+    if (op == '*') return {b.mul(a.value, c.value), isNull, type};
     divisorZero(c.value);
     Value safeDivisor = b.select(isNull, b.constF64(1), c.value);
     return {b.binary(op == '/' ? OpCode::Div : OpCode::Rem, a.value, safeDivisor), isNull, type};
@@ -517,8 +508,12 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
   bool dynamicNumeric = a.type.id == TypeId::Numeric &&
                         (a.type.scale == kDynamicScale || c.type.scale == kDynamicScale);
   if (!a.type.isString() && a.type.id != TypeId::Unknown && !dynamicNumeric) {
-    OpCode code = op == "=" ? OpCode::Eq : op == "<>" ? OpCode::Ne : op == "<" ? OpCode::Lt
-                : op == "<=" ? OpCode::Le : op == ">" ? OpCode::Gt : OpCode::Ge;
+    OpCode code = op == "="    ? OpCode::Eq
+                  : op == "<>" ? OpCode::Ne
+                  : op == "<"  ? OpCode::Lt
+                  : op == "<=" ? OpCode::Le
+                  : op == ">"  ? OpCode::Gt
+                               : OpCode::Ge;
     Value x = a.value, y = c.value;
     if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale) {
       // Align static scales inline: the common `price > 100` costs one multiply, not a call.
@@ -529,12 +524,13 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
     result = b.compare(code, x, y);
   } else if (op == "=" || op == "<>") {
     result = equalValues(a, c);
-    if (op == "<>")
-      result = b.logicalNot(result);
+    if (op == "<>") result = b.logicalNot(result);
   } else {
     Value order = compareValues(a, c);
-    OpCode code = op == "<" ? OpCode::Lt : op == "<=" ? OpCode::Le : op == ">" ? OpCode::Gt
-                                                                               : OpCode::Ge;
+    OpCode code = op == "<"    ? OpCode::Lt
+                  : op == "<=" ? OpCode::Le
+                  : op == ">"  ? OpCode::Gt
+                               : OpCode::Ge;
     result = b.compare(code, order, b.constI32(0));
   }
   return {b.logicalAnd(result, b.logicalNot(isNull)), isNull, expr.type};
@@ -602,8 +598,7 @@ SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
       SqlValue arg = coerce(eval(*expr.args[i], row), expr.type);
       b.store(valueSlot, arg.value);
       b.store(nullSlot, arg.isNull);
-      if (i + 1 < expr.args.size())
-        b.ifThen(arg.isNull, [&] { emitFrom(i + 1); });
+      if (i + 1 < expr.args.size()) b.ifThen(arg.isNull, [&] { emitFrom(i + 1); });
     };
     emitFrom(0);
     return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
@@ -653,10 +648,10 @@ SqlValue CodegenContext::predict(const BoundExpr& expr, const Row& row) {
     op.shape = {1};
     op.tensorData = {model.intercept};
   });
-  Value product = b.emitWith(OpCode::TensorMatVec, Type::Tensor, {weights, x},
-                             [&](Op& op) { op.shape = {1}; });
-  Value sum = b.emitWith(OpCode::TensorAdd, Type::Tensor, {product, bias},
-                         [&](Op& op) { op.shape = {1}; });
+  Value product =
+      b.emitWith(OpCode::TensorMatVec, Type::Tensor, {weights, x}, [&](Op& op) { op.shape = {1}; });
+  Value sum =
+      b.emitWith(OpCode::TensorAdd, Type::Tensor, {product, bias}, [&](Op& op) { op.shape = {1}; });
   Value y = b.emitWith(OpCode::TensorExtract, Type::F64, {sum}, [](Op& op) { op.imm = 0; });
   return {b.select(isNull, b.constF64(0), y), isNull, expr.type};
 }
@@ -682,16 +677,16 @@ Value CodegenContext::hashValues(const Row& values) {
       break;
     }
     case Type::I128:
-      key = v.type.scale == kDynamicScale
-                ? b.call("flern_rt_numeric_hash", Type::I64, {v.value})
-                : b.cast(v.value, Type::I64);
+      key = v.type.scale == kDynamicScale ? b.call("flern_rt_numeric_hash", Type::I64, {v.value})
+                                          : b.cast(v.value, Type::I64);
       break;
     default:
       key = b.cast(v.value, Type::I64);
       break;
     }
     key = b.select(v.isNull, b.constI64(0x51afd7ed558ccdLL), key);
-    hash = b.mul(b.binary(OpCode::Xor, hash, key), b.constI64(static_cast<int64_t>(0x9E3779B97F4A7C15ULL)));
+    hash = b.mul(b.binary(OpCode::Xor, hash, key),
+                 b.constI64(static_cast<int64_t>(0x9E3779B97F4A7C15ULL)));
     hash = b.binary(OpCode::Xor, hash, b.binary(OpCode::ShrU, hash, b.constI64(29)));
   }
   return hash;
@@ -701,8 +696,7 @@ void CodegenContext::storeRow(Value base, const RowLayout& layout, const Row& ro
   Builder& b = this->b();
   for (size_t i = 0; i < row.size(); ++i) {
     Value value = row[i].value;
-    if (value.type == Type::I1)
-      value = b.cast(value, Type::I8);
+    if (value.type == Type::I1) value = b.cast(value, Type::I8);
     b.store(b.offset(base, layout.valueOffsets[i]), value);
     b.store(b.offset(base, layout.nullOffsets[i]), b.cast(row[i].isNull, Type::I8));
   }
@@ -713,8 +707,7 @@ SqlValue CodegenContext::loadField(Value base, const RowLayout& layout, size_t i
   Type type = irType(layout.types[i]);
   Type stored = type == Type::I1 ? Type::I8 : type;
   Value value = b.load(stored, b.offset(base, layout.valueOffsets[i]));
-  if (type == Type::I1)
-    value = b.compare(OpCode::Ne, value, b.constI8(0));
+  if (type == Type::I1) value = b.compare(OpCode::Ne, value, b.constI8(0));
   Value isNull =
       b.compare(OpCode::Ne, b.load(Type::I8, b.offset(base, layout.nullOffsets[i])), b.constI8(0));
   return {value, isNull, layout.types[i]};

@@ -11,8 +11,7 @@ BoundExprPtr makeColumn(int index, SqlType type) {
 }
 
 BoundExprPtr makeCast(BoundExprPtr arg, SqlType to) {
-  if (arg->type == to)
-    return arg;
+  if (arg->type == to) return arg;
   auto expr = std::make_shared<BoundExpr>();
   expr->kind = BoundKind::Cast;
   expr->type = to;
@@ -26,8 +25,7 @@ std::string BoundExpr::toString() const {
   case BoundKind::Column:
     return "#" + std::to_string(index);
   case BoundKind::Constant:
-    if (isNull)
-      return "NULL";
+    if (isNull) return "NULL";
     switch (type.id) {
     case TypeId::Bool:
       return intValue ? "true" : "false";
@@ -91,16 +89,12 @@ SqlType aggregateResultType(AggregateKind kind, const SqlType& input) {
   case AggregateKind::Count:
     return SqlType::int64();
   case AggregateKind::Sum:
-    if (input.id == TypeId::Int32)
-      return SqlType::int64();
-    if (input.id == TypeId::Int64)
-      return SqlType::numeric(0, 0);
-    if (input.id == TypeId::Numeric)
-      return SqlType::numeric(0, input.scale);
+    if (input.id == TypeId::Int32) return SqlType::int64();
+    if (input.id == TypeId::Int64) return SqlType::numeric(0, 0);
+    if (input.id == TypeId::Numeric) return SqlType::numeric(0, input.scale);
     return SqlType::float64();
   case AggregateKind::Avg:
-    if (input.id == TypeId::Float64)
-      return SqlType::float64();
+    if (input.id == TypeId::Float64) return SqlType::float64();
     return SqlType::numeric(0, kDynamicScale);
   case AggregateKind::Min:
   case AggregateKind::Max:

@@ -13,28 +13,28 @@ struct BoundExpr;
 using BoundExprPtr = std::shared_ptr<const BoundExpr>;
 
 enum class BoundKind {
-  Column,    ///< input row field `index`
-  Constant,  ///< literal (see constant fields)
-  Arith,     ///< op in "+-*/%": args[0] op args[1]
+  Column,   ///< input row field `index`
+  Constant, ///< literal (see constant fields)
+  Arith,    ///< op in "+-*/%": args[0] op args[1]
   Negate,
-  Compare,   ///< op in "= <> < <= > >="
+  Compare, ///< op in "= <> < <= > >="
   And,
   Or,
   Not,
   IsNull,
   IsNotNull,
-  Cast,      ///< args[0] converted to `type`
-  Case,      ///< args: when0, then0, when1, then1, ..., else (always present)
-  Like,      ///< args[0] LIKE args[1]; negated for NOT LIKE
-  Function,  ///< scalar builtin `name`
-  Predict,   ///< model `name` applied to args (features); weights in modelWeights
+  Cast,         ///< args[0] converted to `type`
+  Case,         ///< args: when0, then0, when1, then1, ..., else (always present)
+  Like,         ///< args[0] LIKE args[1]; negated for NOT LIKE
+  Function,     ///< scalar builtin `name`
+  Predict,      ///< model `name` applied to args (features); weights in modelWeights
   AggregateRef, ///< binder-internal: aggregate `index`, replaced before code generation
 };
 
 /// A model as a PREDICT expression needs it: its weights are folded into the generated code.
 struct ModelWeights {
-  std::string algorithm;               ///< "linear_regression"
-  std::vector<double> coefficients;    ///< one per feature
+  std::string algorithm;            ///< "linear_regression"
+  std::vector<double> coefficients; ///< one per feature
   double intercept = 0;
 };
 
@@ -48,9 +48,9 @@ struct BoundExpr {
   std::vector<BoundExprPtr> args;
   // Constant payload
   bool isNull = false;
-  int64_t intValue = 0;       ///< Bool, Int32, Int64, Date
+  int64_t intValue = 0; ///< Bool, Int32, Int64, Date
   double floatValue = 0;
-  __int128 numericValue = 0;  ///< scaled by 10^type.scale
+  __int128 numericValue = 0; ///< scaled by 10^type.scale
   std::string stringValue;
   std::shared_ptr<const ModelWeights> model;
   int location = -1; ///< 0-based offset in the statement text, for errors

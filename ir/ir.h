@@ -29,51 +29,67 @@ struct Value {
 
 enum class OpCode : uint8_t {
   // constants and state
-  Const,     ///< integer/float/ptr-null constant in imm/fimm
-  ConstStr,  ///< string constant in `name`
-  Slot,      ///< run-time state pointer registered under `name` (index in imm)
+  Const,    ///< integer/float/ptr-null constant in imm/fimm
+  ConstStr, ///< string constant in `name`
+  Slot,     ///< run-time state pointer registered under `name` (index in imm)
   // scalar arithmetic and logic (integer ops are signed)
-  Add, Sub, Mul, Div, Rem, Neg,
-  AddChecked, SubChecked, MulChecked, ///< raise 22003 on overflow
-  And, Or, Xor, Not, ShrU,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  Select,    ///< operands: cond, a, b
-  Cast,      ///< operand converted to `type` (sext/trunc/int<->float)
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Rem,
+  Neg,
+  AddChecked,
+  SubChecked,
+  MulChecked, ///< raise 22003 on overflow
+  And,
+  Or,
+  Xor,
+  Not,
+  ShrU,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Select, ///< operands: cond, a, b
+  Cast,   ///< operand converted to `type` (sext/trunc/int<->float)
   // memory
-  Var,       ///< a mutable local of type `elementType`; result is its address
-  Load,      ///< operand: address; result type `type`
-  Store,     ///< operands: address, value
-  Offset,    ///< operands: pointer, byte offset (i64)
+  Var,    ///< a mutable local of type `elementType`; result is its address
+  Load,   ///< operand: address; result type `type`
+  Store,  ///< operands: address, value
+  Offset, ///< operands: pointer, byte offset (i64)
   // calls and control
-  Call,      ///< runtime function `name` with operands
-  Raise,     ///< raise SQLSTATE `name` with message in `text`
-  If,        ///< operand: cond; regions: then, else
-  For,       ///< operands: begin, end (i64); region 0 gets the induction variable `blockArg`
-  While,     ///< region 0: condition (ends with Yield of an i1); region 1: body
-  Yield,     ///< operand: value produced by a condition region
+  Call,  ///< runtime function `name` with operands
+  Raise, ///< raise SQLSTATE `name` with message in `text`
+  If,    ///< operand: cond; regions: then, else
+  For,   ///< operands: begin, end (i64); region 0 gets the induction variable `blockArg`
+  While, ///< region 0: condition (ends with Yield of an i1); region 1: body
+  Yield, ///< operand: value produced by a condition region
   Return,
   // relational objects
-  HashTableInsert, ///< operands: table, hash; result: entry payload pointer
-  HashTableFind,   ///< operands: table, hash; result: first entry with that hash bucket, or null
-  HashTableNext,   ///< operands: entry; result: next entry in the same bucket chain, or null
-  HashTableHashOf, ///< operands: entry; result: the stored hash
-  HashTableBuild,  ///< operands: table; sizes the directory after inserts
-  HashTableSize,   ///< operands: table; result: entry count
-  HashTableEntryAt,///< operands: table, index; result: entry payload pointer
-  SortAppend,      ///< operands: buffer; result: pointer to fresh row storage
-  SortRun,         ///< operands: buffer; sorts rows with the comparator function `name`
-  SortSize,        ///< operands: buffer; result: row count
-  SortRowAt,       ///< operands: buffer, index; result: row pointer in sorted order
+  HashTableInsert,  ///< operands: table, hash; result: entry payload pointer
+  HashTableFind,    ///< operands: table, hash; result: first entry with that hash bucket, or null
+  HashTableNext,    ///< operands: entry; result: next entry in the same bucket chain, or null
+  HashTableHashOf,  ///< operands: entry; result: the stored hash
+  HashTableBuild,   ///< operands: table; sizes the directory after inserts
+  HashTableSize,    ///< operands: table; result: entry count
+  HashTableEntryAt, ///< operands: table, index; result: entry payload pointer
+  SortAppend,       ///< operands: buffer; result: pointer to fresh row storage
+  SortRun,          ///< operands: buffer; sorts rows with the comparator function `name`
+  SortSize,         ///< operands: buffer; result: row count
+  SortRowAt,        ///< operands: buffer, index; result: row pointer in sorted order
   // tensor operations (shapes in `shape`, row-major f64)
-  TensorConst,     ///< constant tensor with data in `tensorData`
-  TensorFromScalars, ///< operands: f64 scalars; result: vector
-  TensorMatVec,    ///< operands: matrix, vector
-  TensorMatMul,    ///< operands: a, b
-  TensorAdd,       ///< elementwise a + b
-  TensorMul,       ///< elementwise a * b
-  TensorRelu,      ///< elementwise max(0, a)
-  TensorSigmoid,   ///< elementwise 1 / (1 + exp(-a))
-  TensorExtract,   ///< operand: tensor; element index in imm; result f64
+  TensorConst,          ///< constant tensor with data in `tensorData`
+  TensorFromScalars,    ///< operands: f64 scalars; result: vector
+  TensorMatVec,         ///< operands: matrix, vector
+  TensorMatMul,         ///< operands: a, b
+  TensorAdd,            ///< elementwise a + b
+  TensorMul,            ///< elementwise a * b
+  TensorRelu,           ///< elementwise max(0, a)
+  TensorSigmoid,        ///< elementwise 1 / (1 + exp(-a))
+  TensorExtract,        ///< operand: tensor; element index in imm; result f64
   TensorGramAccumulate, ///< operands: state ptr, feature vector, target f64: adds x x^T and x y
 };
 
@@ -96,10 +112,10 @@ struct Op {
   __int128 imm128 = 0;
   std::string name;
   std::string text;
-  Type elementType = Type::Void;      ///< Var element type
-  std::vector<int64_t> shape;         ///< tensor result shape
-  std::vector<double> tensorData;     ///< TensorConst data
-  int blockArg = -1;                  ///< For's induction variable id
+  Type elementType = Type::Void;  ///< Var element type
+  std::vector<int64_t> shape;     ///< tensor result shape
+  std::vector<double> tensorData; ///< TensorConst data
+  int blockArg = -1;              ///< For's induction variable id
   std::vector<Region> regions;
 };
 

@@ -17,9 +17,9 @@
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
 #include <llvm/Transforms/Scalar/GVN.h>
 #include <llvm/Transforms/Scalar/LICM.h>
+#include <llvm/Transforms/Scalar/LoopPassManager.h>
 #include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
-#include <llvm/Transforms/Scalar/LoopPassManager.h>
 
 #include <atomic>
 #include <chrono>
@@ -30,7 +30,8 @@ namespace flern::jit {
 namespace {
 
 double millisecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 [[noreturn]] void jitError(llvm::Error error, const std::string& what) {
@@ -64,8 +65,7 @@ void optimize(llvm::Module& module) {
   passes.addPass(llvm::SimplifyCFGPass());
   passes.addPass(llvm::DCEPass());
   for (auto& function : module)
-    if (!function.isDeclaration())
-      passes.run(function, functionAnalyses);
+    if (!function.isDeclaration()) passes.run(function, functionAnalyses);
 }
 
 class OrcCompiledQuery final : public CompiledQuery {
@@ -116,8 +116,7 @@ public:
     if (auto error = jit_->addIRModule(tracker, std::move(threadSafe)))
       jitError(std::move(error), "could not add query module");
     auto symbol = jit_->lookup(module.entry + suffix);
-    if (!symbol)
-      jitError(symbol.takeError(), "could not compile query");
+    if (!symbol) jitError(symbol.takeError(), "could not compile query");
     stats.codegenMs = millisecondsSince(start);
     return std::make_unique<OrcCompiledQuery>(tracker, lock_, symbol->toPtr<void (*)(void*)>(),
                                               stats);
@@ -146,8 +145,7 @@ std::unique_ptr<JitEngine> JitEngine::create() {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   auto jit = llvm::orc::LLJITBuilder().create();
-  if (!jit)
-    jitError(jit.takeError(), "could not create the JIT");
+  if (!jit) jitError(jit.takeError(), "could not create the JIT");
   auto& session = (*jit)->getExecutionSession();
   llvm::orc::SymbolMap symbols;
   for (const auto& symbol : ir::runtimeSymbols())

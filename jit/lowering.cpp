@@ -36,8 +36,7 @@ public:
     llvm::BasicBlock* body = llvm::BasicBlock::Create(context_, "body", llvmFunction_);
     builder_.SetInsertPoint(body);
     values_[function_.contextArg] = llvmFunction_->getArg(0);
-    if (function_.isComparator)
-      values_[function_.secondArg] = llvmFunction_->getArg(1);
+    if (function_.isComparator) values_[function_.secondArg] = llvmFunction_->getArg(1);
     lowerRegion(function_.body);
     if (!builder_.GetInsertBlock()->getTerminator()) {
       if (function_.isComparator)
@@ -77,14 +76,14 @@ private:
 
   llvm::Value* get(const ir::Value& value) {
     llvm::Value* result = values_.at(value.id);
-    FLERN_ASSERT(result != nullptr, "IR value used before its definition: %" + std::to_string(value.id));
+    FLERN_ASSERT(result != nullptr,
+                 "IR value used before its definition: %" + std::to_string(value.id));
     return result;
   }
   std::vector<llvm::Value*>& tensor(const ir::Value& value) { return tensors_.at(value.id); }
 
   void define(const Op& op, llvm::Value* value) {
-    if (op.result >= 0)
-      values_[op.result] = value;
+    if (op.result >= 0) values_[op.result] = value;
   }
 
   llvm::Align alignOf(Type type) {
@@ -111,8 +110,7 @@ private:
 
   llvm::Value* globalString(const std::string& text) {
     auto it = strings_.find(text);
-    if (it != strings_.end())
-      return it->second;
+    if (it != strings_.end()) return it->second;
     llvm::Value* global = builder_.CreateGlobalStringPtr(text, "str");
     strings_[text] = global;
     return global;
@@ -142,7 +140,8 @@ private:
     llvm::Value* overflow = builder_.CreateExtractValue(pair, 1);
     auto* fail = llvm::BasicBlock::Create(context_, "overflow", llvmFunction_);
     auto* ok = llvm::BasicBlock::Create(context_, "ok", llvmFunction_);
-    builder_.CreateCondBr(overflow, fail, ok, llvm::MDBuilder(context_).createUnlikelyBranchWeights());
+    builder_.CreateCondBr(overflow, fail, ok,
+                          llvm::MDBuilder(context_).createUnlikelyBranchWeights());
     builder_.SetInsertPoint(fail);
     raise("22003", op.text.empty() ? "value out of range" : op.text);
     builder_.SetInsertPoint(ok);
@@ -153,40 +152,49 @@ private:
     Type type = op.operands[0].type;
     if (type == Type::F64) {
       switch (op.code) {
-      case OpCode::Eq: return builder_.CreateFCmpOEQ(a, b);
-      case OpCode::Ne: return builder_.CreateFCmpUNE(a, b);
-      case OpCode::Lt: return builder_.CreateFCmpOLT(a, b);
-      case OpCode::Le: return builder_.CreateFCmpOLE(a, b);
-      case OpCode::Gt: return builder_.CreateFCmpOGT(a, b);
-      default: return builder_.CreateFCmpOGE(a, b);
+      case OpCode::Eq:
+        return builder_.CreateFCmpOEQ(a, b);
+      case OpCode::Ne:
+        return builder_.CreateFCmpUNE(a, b);
+      case OpCode::Lt:
+        return builder_.CreateFCmpOLT(a, b);
+      case OpCode::Le:
+        return builder_.CreateFCmpOLE(a, b);
+      case OpCode::Gt:
+        return builder_.CreateFCmpOGT(a, b);
+      default:
+        return builder_.CreateFCmpOGE(a, b);
       }
     }
     bool isUnsigned = type == Type::I1 || type == Type::Ptr;
     switch (op.code) {
-    case OpCode::Eq: return builder_.CreateICmpEQ(a, b);
-    case OpCode::Ne: return builder_.CreateICmpNE(a, b);
-    case OpCode::Lt: return isUnsigned ? builder_.CreateICmpULT(a, b) : builder_.CreateICmpSLT(a, b);
-    case OpCode::Le: return isUnsigned ? builder_.CreateICmpULE(a, b) : builder_.CreateICmpSLE(a, b);
-    case OpCode::Gt: return isUnsigned ? builder_.CreateICmpUGT(a, b) : builder_.CreateICmpSGT(a, b);
-    default: return isUnsigned ? builder_.CreateICmpUGE(a, b) : builder_.CreateICmpSGE(a, b);
+    case OpCode::Eq:
+      return builder_.CreateICmpEQ(a, b);
+    case OpCode::Ne:
+      return builder_.CreateICmpNE(a, b);
+    case OpCode::Lt:
+      return isUnsigned ? builder_.CreateICmpULT(a, b) : builder_.CreateICmpSLT(a, b);
+    case OpCode::Le:
+      return isUnsigned ? builder_.CreateICmpULE(a, b) : builder_.CreateICmpSLE(a, b);
+    case OpCode::Gt:
+      return isUnsigned ? builder_.CreateICmpUGT(a, b) : builder_.CreateICmpSGT(a, b);
+    default:
+      return isUnsigned ? builder_.CreateICmpUGE(a, b) : builder_.CreateICmpSGE(a, b);
     }
   }
 
   llvm::Value* castValue(llvm::Value* value, Type from, Type to) {
     llvm::Type* target = llvmType(to);
     bool fromFloat = from == Type::F64, toFloat = to == Type::F64;
-    if (fromFloat && toFloat)
-      return value;
-    if (fromFloat)
-      return builder_.CreateFPToSI(value, target);
-    if (toFloat)
-      return builder_.CreateSIToFP(value, target);
+    if (fromFloat && toFloat) return value;
+    if (fromFloat) return builder_.CreateFPToSI(value, target);
+    if (toFloat) return builder_.CreateSIToFP(value, target);
     unsigned fromBits = value->getType()->getIntegerBitWidth();
     unsigned toBits = target->getIntegerBitWidth();
-    if (toBits < fromBits)
-      return builder_.CreateTrunc(value, target);
+    if (toBits < fromBits) return builder_.CreateTrunc(value, target);
     if (toBits > fromBits)
-      return from == Type::I1 ? builder_.CreateZExt(value, target) : builder_.CreateSExt(value, target);
+      return from == Type::I1 ? builder_.CreateZExt(value, target)
+                              : builder_.CreateSExt(value, target);
     return value;
   }
 
@@ -198,8 +206,7 @@ private:
     for (size_t i = 0; i < inlineBytes; ++i)
       bits |= llvm::APInt(128, static_cast<unsigned char>(text[i])) << (32 + 8 * i);
     llvm::Value* value = builder_.getInt(bits);
-    if (text.size() <= 12)
-      return value;
+    if (text.size() <= 12) return value;
     llvm::Value* address = builder_.CreatePtrToInt(globalString(text), builder_.getInt128Ty());
     return builder_.CreateOr(value, builder_.CreateShl(address, 64));
   }
@@ -325,7 +332,8 @@ private:
         if (op.code == OpCode::TensorRelu) {
           out.push_back(builder_.CreateSelect(builder_.CreateFCmpOGT(x, zero), x, zero));
         } else {
-          llvm::Value* e = builder_.CreateUnaryIntrinsic(llvm::Intrinsic::exp, builder_.CreateFNeg(x));
+          llvm::Value* e =
+              builder_.CreateUnaryIntrinsic(llvm::Intrinsic::exp, builder_.CreateFNeg(x));
           out.push_back(builder_.CreateFDiv(one, builder_.CreateFAdd(one, e)));
         }
       }
@@ -385,24 +393,29 @@ private:
       return;
     }
     case OpCode::Add:
-      define(op, op.type == Type::F64 ? builder_.CreateFAdd(get(op.operands[0]), get(op.operands[1]))
-                                      : builder_.CreateAdd(get(op.operands[0]), get(op.operands[1])));
+      define(op, op.type == Type::F64
+                     ? builder_.CreateFAdd(get(op.operands[0]), get(op.operands[1]))
+                     : builder_.CreateAdd(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Sub:
-      define(op, op.type == Type::F64 ? builder_.CreateFSub(get(op.operands[0]), get(op.operands[1]))
-                                      : builder_.CreateSub(get(op.operands[0]), get(op.operands[1])));
+      define(op, op.type == Type::F64
+                     ? builder_.CreateFSub(get(op.operands[0]), get(op.operands[1]))
+                     : builder_.CreateSub(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Mul:
-      define(op, op.type == Type::F64 ? builder_.CreateFMul(get(op.operands[0]), get(op.operands[1]))
-                                      : builder_.CreateMul(get(op.operands[0]), get(op.operands[1])));
+      define(op, op.type == Type::F64
+                     ? builder_.CreateFMul(get(op.operands[0]), get(op.operands[1]))
+                     : builder_.CreateMul(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Div:
-      define(op, op.type == Type::F64 ? builder_.CreateFDiv(get(op.operands[0]), get(op.operands[1]))
-                                      : builder_.CreateSDiv(get(op.operands[0]), get(op.operands[1])));
+      define(op, op.type == Type::F64
+                     ? builder_.CreateFDiv(get(op.operands[0]), get(op.operands[1]))
+                     : builder_.CreateSDiv(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Rem:
-      define(op, op.type == Type::F64 ? builder_.CreateFRem(get(op.operands[0]), get(op.operands[1]))
-                                      : builder_.CreateSRem(get(op.operands[0]), get(op.operands[1])));
+      define(op, op.type == Type::F64
+                     ? builder_.CreateFRem(get(op.operands[0]), get(op.operands[1]))
+                     : builder_.CreateSRem(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Neg:
       define(op, op.type == Type::F64 ? builder_.CreateFNeg(get(op.operands[0]))
@@ -437,7 +450,8 @@ private:
       define(op, compare(op, get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Select:
-      define(op, builder_.CreateSelect(get(op.operands[0]), get(op.operands[1]), get(op.operands[2])));
+      define(op,
+             builder_.CreateSelect(get(op.operands[0]), get(op.operands[1]), get(op.operands[2])));
       return;
     case OpCode::Cast:
       define(op, castValue(get(op.operands[0]), op.operands[0].type, op.type));
@@ -448,14 +462,16 @@ private:
       return;
     }
     case OpCode::Load:
-      define(op, builder_.CreateAlignedLoad(llvmType(op.type), get(op.operands[0]), alignOf(op.type)));
+      define(op,
+             builder_.CreateAlignedLoad(llvmType(op.type), get(op.operands[0]), alignOf(op.type)));
       return;
     case OpCode::Store:
       builder_.CreateAlignedStore(get(op.operands[1]), get(op.operands[0]),
                                   alignOf(op.operands[1].type));
       return;
     case OpCode::Offset:
-      define(op, builder_.CreateGEP(builder_.getInt8Ty(), get(op.operands[0]), get(op.operands[1])));
+      define(op,
+             builder_.CreateGEP(builder_.getInt8Ty(), get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Call: {
       std::vector<llvm::Type*> params;
@@ -498,14 +514,15 @@ private:
       // Inline probe: directory[hash & mask] (HashTable ABI: directory, then mask).
       llvm::Value* table = get(op.operands[0]);
       llvm::Value* directory = builder_.CreateLoad(ptrType, table);
-      llvm::Value* mask = builder_.CreateLoad(i64, builder_.CreateConstGEP1_64(builder_.getInt8Ty(), table, 8));
+      llvm::Value* mask =
+          builder_.CreateLoad(i64, builder_.CreateConstGEP1_64(builder_.getInt8Ty(), table, 8));
       llvm::Value* bucket = builder_.CreateAnd(get(op.operands[1]), mask);
       define(op, builder_.CreateLoad(ptrType, builder_.CreateGEP(ptrType, directory, bucket)));
       return;
     }
     case OpCode::HashTableNext:
-      define(op, builder_.CreateLoad(ptrType, builder_.CreateConstGEP1_64(builder_.getInt8Ty(),
-                                                                          get(op.operands[0]), -16)));
+      define(op, builder_.CreateLoad(ptrType, builder_.CreateConstGEP1_64(
+                                                  builder_.getInt8Ty(), get(op.operands[0]), -16)));
       return;
     case OpCode::HashTableHashOf:
       define(op, builder_.CreateLoad(i64, builder_.CreateConstGEP1_64(builder_.getInt8Ty(),
@@ -518,8 +535,9 @@ private:
                                      {get(op.operands[0])}));
       return;
     case OpCode::HashTableEntryAt:
-      define(op, builder_.CreateCall(runtime("flern_rt_hashtable_entry_at", ptrType, {ptrType, i64}),
-                                     {get(op.operands[0]), get(op.operands[1])}));
+      define(op,
+             builder_.CreateCall(runtime("flern_rt_hashtable_entry_at", ptrType, {ptrType, i64}),
+                                 {get(op.operands[0]), get(op.operands[1])}));
       return;
     case OpCode::SortAppend:
       define(op, builder_.CreateCall(runtime("flern_rt_sort_append", ptrType, {ptrType}),

@@ -8,17 +8,19 @@
 
 namespace flern::mlops {
 
-bool isKnownAlgorithm(const std::string& algorithm) { return algorithm == "linear_regression"; }
+bool isKnownAlgorithm(const std::string& algorithm) {
+  return algorithm == "linear_regression";
+}
 
 ir::ModelWeights fitLinearRegression(const std::vector<double>& state, int features) {
   const int k = features + 1;
   FLERN_ASSERT(static_cast<int>(state.size()) == k * k + k + 1, "training state size");
   const double rows = state[k * k + k];
   if (rows < k)
-    throw Error(SqlState::InvalidParameterValue,
-                "not enough rows to train the model")
-        .withDetail("Linear regression with " + std::to_string(features) + " features needs at least " +
-                    std::to_string(k) + " rows without nulls; the query gave " +
+    throw Error(SqlState::InvalidParameterValue, "not enough rows to train the model")
+        .withDetail("Linear regression with " + std::to_string(features) +
+                    " features needs at least " + std::to_string(k) +
+                    " rows without nulls; the query gave " +
                     std::to_string(static_cast<int64_t>(rows)) + ".");
   // Gaussian elimination with partial pivoting on [X^T X | X^T y].
   std::vector<std::vector<double>> a(k, std::vector<double>(k + 1));
@@ -30,18 +32,17 @@ ir::ModelWeights fitLinearRegression(const std::vector<double>& state, int featu
   for (int column = 0; column < k; ++column) {
     int pivot = column;
     for (int r = column + 1; r < k; ++r)
-      if (std::abs(a[r][column]) > std::abs(a[pivot][column]))
-        pivot = r;
+      if (std::abs(a[r][column]) > std::abs(a[pivot][column])) pivot = r;
     double scale = 0;
     for (int j = 0; j < k; ++j)
       scale = std::max(scale, std::abs(state[column * k + j]));
     if (std::abs(a[pivot][column]) <= 1e-12 * std::max(scale, 1.0))
-      throw Error(SqlState::InvalidParameterValue, "cannot train the model: the features are collinear")
+      throw Error(SqlState::InvalidParameterValue,
+                  "cannot train the model: the features are collinear")
           .withHint("Remove features that are constant or linear combinations of others.");
     std::swap(a[pivot], a[column]);
     for (int r = 0; r < k; ++r) {
-      if (r == column)
-        continue;
+      if (r == column) continue;
       double factor = a[r][column] / a[column][column];
       for (int j = column; j <= k; ++j)
         a[r][j] -= factor * a[column][j];
@@ -66,7 +67,9 @@ void ModelCatalog::add(std::shared_ptr<const Model> model) {
   models_[model->name] = std::move(model);
 }
 
-bool ModelCatalog::remove(const std::string& name) { return models_.erase(name) > 0; }
+bool ModelCatalog::remove(const std::string& name) {
+  return models_.erase(name) > 0;
+}
 
 void ModelCatalog::checkpoint(const std::filesystem::path& dataDir) const {
   nlohmann::json json = nlohmann::json::array();
@@ -83,16 +86,14 @@ void ModelCatalog::checkpoint(const std::filesystem::path& dataDir) const {
   {
     std::ofstream out(staging, std::ios::trunc);
     out << json.dump(2) << "\n";
-    if (!out)
-      throw Error(SqlState::IoError, "could not write \"" + staging.string() + "\"");
+    if (!out) throw Error(SqlState::IoError, "could not write \"" + staging.string() + "\"");
   }
   std::filesystem::rename(staging, dataDir / "models.json");
 }
 
 void ModelCatalog::load(const std::filesystem::path& dataDir) {
   auto path = dataDir / "models.json";
-  if (!std::filesystem::exists(path))
-    return;
+  if (!std::filesystem::exists(path)) return;
   nlohmann::json json;
   std::ifstream(path) >> json;
   for (const auto& entry : json) {

@@ -20,7 +20,7 @@ struct Model {
   std::vector<std::string> featureNames; ///< in PREDICT argument order
   std::shared_ptr<const ir::ModelWeights> weights;
   int64_t trainingRows = 0;
-  std::string query;                     ///< the training query text
+  std::string query; ///< the training query text
 };
 
 /// The algorithms CREATE MODEL ... TRAIN accepts.

@@ -23,32 +23,32 @@ struct TypeName {
 };
 
 enum class ExprKind {
-  ColumnRef,  ///< names: [table.]column
-  Star,       ///< names: [table.]*
-  IntConst,   ///< intValue
-  NumConst,   ///< text: decimal literal that is not an int4
+  ColumnRef, ///< names: [table.]column
+  Star,      ///< names: [table.]*
+  IntConst,  ///< intValue
+  NumConst,  ///< text: decimal literal that is not an int4
   StringConst,
   BoolConst,
   NullConst,
-  Cast,       ///< args[0]::typeName
-  Operator,   ///< op with args (1 or 2)
+  Cast,     ///< args[0]::typeName
+  Operator, ///< op with args (1 or 2)
   And,
   Or,
   Not,
-  IsNull,     ///< args[0] IS NULL
+  IsNull, ///< args[0] IS NULL
   IsNotNull,
-  Like,       ///< args[0] LIKE args[1] (op "~~" or "!~~")
-  Case,       ///< args: [operand?] then when/then pairs, then else (see hasOperand/hasElse)
-  Function,   ///< name(args); star for count(*)
-  Between,    ///< args[0] BETWEEN args[1] AND args[2] (negated for NOT BETWEEN)
-  InList,     ///< args[0] IN (args[1..]) (negated for NOT IN)
+  Like,     ///< args[0] LIKE args[1] (op "~~" or "!~~")
+  Case,     ///< args: [operand?] then when/then pairs, then else (see hasOperand/hasElse)
+  Function, ///< name(args); star for count(*)
+  Between,  ///< args[0] BETWEEN args[1] AND args[2] (negated for NOT BETWEEN)
+  InList,   ///< args[0] IN (args[1..]) (negated for NOT IN)
 };
 
 struct Expr {
   ExprKind kind;
   int location = -1;
   std::vector<std::string> names;
-  std::string text;  ///< NumConst digits, StringConst value, Operator/Like name, Function name
+  std::string text; ///< NumConst digits, StringConst value, Operator/Like name, Function name
   int64_t intValue = 0;
   bool boolValue = false;
   bool star = false;       ///< count(*)
@@ -63,11 +63,11 @@ struct Expr {
 /// One FROM item.
 struct FromItem {
   enum class Kind { Table, Join, Function, Subquery } kind;
-  std::string name;  ///< table name or function name
+  std::string name; ///< table name or function name
   std::string alias;
   std::vector<std::string> columnAliases;
-  std::vector<ExprPtr> args;       ///< function arguments
-  std::unique_ptr<FromItem> left;  ///< join inputs
+  std::vector<ExprPtr> args;      ///< function arguments
+  std::unique_ptr<FromItem> left; ///< join inputs
   std::unique_ptr<FromItem> right;
   ExprPtr joinCondition;
   std::string joinType; ///< "inner"; other join types are rejected by the binder
@@ -158,7 +158,10 @@ enum class StmtKind {
 };
 
 struct Statement {
-  StmtKind kind;
+  Statement() = default;
+  explicit Statement(StmtKind statementKind) : kind(statementKind) {}
+
+  StmtKind kind = StmtKind::Utility;
   std::unique_ptr<SelectStmt> select;
   std::unique_ptr<CreateTableStmt> createTable;
   std::unique_ptr<DropStmt> drop;

@@ -42,7 +42,8 @@ public:
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-') {
       while (pos_ < end_ && (std::isalnum(static_cast<unsigned char>(sql_[pos_])) ||
                              sql_[pos_] == '_' || sql_[pos_] == '.' || sql_[pos_] == '-'))
-        token.text.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(sql_[pos_++]))));
+        token.text.push_back(
+            static_cast<char>(std::tolower(static_cast<unsigned char>(sql_[pos_++]))));
       return token;
     }
     token.text = std::string(1, c);
@@ -102,8 +103,7 @@ ModelLexer::Token expectName(ModelLexer& lexer) {
 
 void expectKeyword(ModelLexer& lexer, const char* keyword) {
   auto token = lexer.next();
-  if (token.quoted || token.text != keyword)
-    syntaxErrorAt(token);
+  if (token.quoted || token.text != keyword) syntaxErrorAt(token);
 }
 
 } // namespace
@@ -129,10 +129,8 @@ std::optional<ast::Statement> parseModelStatement(const std::string& sql, int be
       stmt.drop->names.push_back(name.text);
       stmt.drop->locations.push_back(name.location);
       auto separator = lexer.next();
-      if (separator.atEnd || separator.text == ";")
-        break;
-      if (separator.text != ",")
-        syntaxErrorAt(separator);
+      if (separator.atEnd || separator.text == ";") break;
+      if (separator.text != ",") syntaxErrorAt(separator);
     }
     return stmt;
   }
@@ -152,33 +150,27 @@ std::optional<ast::Statement> parseModelStatement(const std::string& sql, int be
   auto next = lexer.next();
   if (!next.quoted && next.text == "with") {
     auto open = lexer.next();
-    if (open.text != "(")
-      syntaxErrorAt(open);
+    if (open.text != "(") syntaxErrorAt(open);
     while (true) {
       auto key = expectName(lexer);
       auto equals = lexer.next();
-      if (equals.text != "=")
-        syntaxErrorAt(equals);
+      if (equals.text != "=") syntaxErrorAt(equals);
       auto value = lexer.next();
-      if (value.atEnd)
-        syntaxErrorAt(value);
+      if (value.atEnd) syntaxErrorAt(value);
       model.options.emplace_back(key.text, value.text);
       auto separator = lexer.next();
-      if (separator.text == ")")
-        break;
-      if (separator.text != ",")
-        syntaxErrorAt(separator);
+      if (separator.text == ")") break;
+      if (separator.text != ",") syntaxErrorAt(separator);
     }
     next = lexer.next();
   }
-  if (next.quoted || next.text != "as")
-    syntaxErrorAt(next);
+  if (next.quoted || next.text != "as") syntaxErrorAt(next);
   int queryBegin = lexer.position();
   int queryEnd = end;
-  while (queryEnd > queryBegin && (sql[queryEnd - 1] == ';' || std::isspace(static_cast<unsigned char>(sql[queryEnd - 1]))))
+  while (queryEnd > queryBegin &&
+         (sql[queryEnd - 1] == ';' || std::isspace(static_cast<unsigned char>(sql[queryEnd - 1]))))
     --queryEnd;
-  if (queryEnd <= queryBegin)
-    syntaxErrorAt(lexer.next());
+  if (queryEnd <= queryBegin) syntaxErrorAt(lexer.next());
   model.query = parseEmbeddedSelect(sql, queryBegin, queryEnd);
   model.queryText = sql.substr(queryBegin, queryEnd - queryBegin);
   return stmt;

@@ -19,8 +19,7 @@ thread_local const std::string* sourceText = nullptr;
 /// libpg_query 15-4.0.0 writes a negative integer constant as an empty object ("ival": {}),
 /// the same as zero; the literal is read back from the text at its location instead.
 int64_t integerAt(int location) {
-  if (!sourceText || location < 0 || location >= static_cast<int>(sourceText->size()))
-    return 0;
+  if (!sourceText || location < 0 || location >= static_cast<int>(sourceText->size())) return 0;
   const std::string& text = *sourceText;
   size_t i = static_cast<size_t>(location);
   bool negative = false;
@@ -35,7 +34,6 @@ int64_t integerAt(int location) {
     value = value * 10 + (text[i++] - '0');
   return negative ? -value : value;
 }
-
 
 /// Runs libpg_query over `text` and returns the parse tree, or raises 42601.
 json runPgQuery(const std::string& text) {
@@ -54,7 +52,9 @@ json runPgQuery(const std::string& text) {
   throw Error(SqlState::FeatureNotSupported, what + " is not supported", location + 1);
 }
 
-int locationOf(const json& node) { return node.value("location", -1); }
+int locationOf(const json& node) {
+  return node.value("location", -1);
+}
 
 std::string stringValue(const json& node) {
   // {"String": {"sval": "x"}}
@@ -89,23 +89,22 @@ TypeName convertTypeName(const json& node) {
         throw Error(SqlState::SyntaxError, "type modifiers must be simple constants",
                     type.location + 1);
       const json& ival = mod["A_Const"]["ival"];
-      type.modifiers.push_back(ival.contains("ival") ? ival["ival"].get<int>()
-                                                     : static_cast<int>(integerAt(locationOf(mod["A_Const"]))));
+      type.modifiers.push_back(ival.contains("ival")
+                                   ? ival["ival"].get<int>()
+                                   : static_cast<int>(integerAt(locationOf(mod["A_Const"]))));
     }
   }
-  if (node.contains("arrayBounds"))
-    unsupported("array type", type.location);
+  if (node.contains("arrayBounds")) unsupported("array type", type.location);
   return type;
 }
 
 ExprPtr convertConst(const json& node) {
   int location = locationOf(node);
-  if (node.value("isnull", false))
-    return makeExpr(ExprKind::NullConst, location);
+  if (node.value("isnull", false)) return makeExpr(ExprKind::NullConst, location);
   if (node.contains("ival")) {
     auto expr = makeExpr(ExprKind::IntConst, location);
-    expr->intValue = node["ival"].contains("ival") ? node["ival"]["ival"].get<int64_t>()
-                                                   : integerAt(location);
+    expr->intValue =
+        node["ival"].contains("ival") ? node["ival"]["ival"].get<int64_t>() : integerAt(location);
     return expr;
   }
   if (node.contains("fval")) {
@@ -133,8 +132,7 @@ ExprPtr convertAExpr(const json& node) {
   if (kind == "AEXPR_OP") {
     auto expr = makeExpr(ExprKind::Operator, location);
     expr->text = op;
-    if (node.contains("lexpr"))
-      expr->args.push_back(convertExpr(node["lexpr"]));
+    if (node.contains("lexpr")) expr->args.push_back(convertExpr(node["lexpr"]));
     expr->args.push_back(convertExpr(node["rexpr"]));
     return expr;
   }
@@ -177,23 +175,22 @@ ExprPtr convertExpr(const json& node) {
     }
     return expr;
   }
-  if (node.contains("A_Const"))
-    return convertConst(node["A_Const"]);
-  if (node.contains("A_Expr"))
-    return convertAExpr(node["A_Expr"]);
+  if (node.contains("A_Const")) return convertConst(node["A_Const"]);
+  if (node.contains("A_Expr")) return convertAExpr(node["A_Expr"]);
   if (node.contains("TypeCast")) {
     const json& cast = node["TypeCast"];
     auto expr = makeExpr(ExprKind::Cast, locationOf(cast));
     expr->typeName = convertTypeName(cast.at("typeName"));
-    if (expr->location < 0)
-      expr->location = expr->typeName.location;
+    if (expr->location < 0) expr->location = expr->typeName.location;
     expr->args.push_back(convertExpr(cast.at("arg")));
     return expr;
   }
   if (node.contains("BoolExpr")) {
     const json& boolExpr = node["BoolExpr"];
     std::string op = boolExpr.value("boolop", "");
-    ExprKind kind = op == "AND_EXPR" ? ExprKind::And : op == "OR_EXPR" ? ExprKind::Or : ExprKind::Not;
+    ExprKind kind = op == "AND_EXPR"  ? ExprKind::And
+                    : op == "OR_EXPR" ? ExprKind::Or
+                                      : ExprKind::Not;
     auto expr = makeExpr(kind, locationOf(boolExpr));
     for (const auto& arg : boolExpr.at("args"))
       expr->args.push_back(convertExpr(arg));
@@ -229,10 +226,8 @@ ExprPtr convertExpr(const json& node) {
     expr->text = nameList(call.at("funcname")).back();
     expr->star = call.value("agg_star", false);
     expr->distinct = call.value("agg_distinct", false);
-    if (call.contains("over"))
-      unsupported("window function", expr->location);
-    if (call.contains("agg_filter"))
-      unsupported("aggregate FILTER", expr->location);
+    if (call.contains("over")) unsupported("window function", expr->location);
+    if (call.contains("agg_filter")) unsupported("aggregate FILTER", expr->location);
     if (call.contains("args"))
       for (const auto& arg : call["args"])
         expr->args.push_back(convertExpr(arg));
@@ -260,8 +255,7 @@ FromItem convertFromItem(const json& node) {
     item.kind = FromItem::Kind::Table;
     item.name = range.at("relname");
     item.location = locationOf(range);
-    if (range.contains("alias"))
-      item.alias = range["alias"].value("aliasname", "");
+    if (range.contains("alias")) item.alias = range["alias"].value("aliasname", "");
     return item;
   }
   if (node.contains("JoinExpr")) {
@@ -271,12 +265,10 @@ FromItem convertFromItem(const json& node) {
     item.joinType = type == "JOIN_INNER" ? "inner" : type;
     item.left = std::make_unique<FromItem>(convertFromItem(join.at("larg")));
     item.right = std::make_unique<FromItem>(convertFromItem(join.at("rarg")));
-    if (join.contains("quals"))
-      item.joinCondition = convertExpr(join["quals"]);
+    if (join.contains("quals")) item.joinCondition = convertExpr(join["quals"]);
     if (join.contains("usingClause") || join.value("isNatural", false))
       unsupported("JOIN USING / NATURAL JOIN", item.left->location);
-    if (join.contains("alias"))
-      item.alias = join["alias"].value("aliasname", "");
+    if (join.contains("alias")) item.alias = join["alias"].value("aliasname", "");
     return item;
   }
   if (node.contains("RangeFunction")) {
@@ -311,10 +303,8 @@ FromItem convertFromItem(const json& node) {
 
 std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
   const json& node = wrapper.at("SelectStmt");
-  if (node.value("op", "SETOP_NONE") != "SETOP_NONE")
-    unsupported("UNION/INTERSECT/EXCEPT", -1);
-  if (node.contains("withClause"))
-    unsupported("WITH", -1);
+  if (node.value("op", "SETOP_NONE") != "SETOP_NONE") unsupported("UNION/INTERSECT/EXCEPT", -1);
+  if (node.contains("withClause")) unsupported("WITH", -1);
   auto select = std::make_unique<SelectStmt>();
   if (node.contains("valuesLists")) {
     for (const auto& row : node["valuesLists"]) {
@@ -325,8 +315,7 @@ std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
     }
     return select;
   }
-  if (node.contains("distinctClause"))
-    select->distinct = true;
+  if (node.contains("distinctClause")) select->distinct = true;
   if (node.contains("targetList")) {
     for (const auto& target : node["targetList"]) {
       const json& res = target.at("ResTarget");
@@ -340,13 +329,11 @@ std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
   if (node.contains("fromClause"))
     for (const auto& item : node["fromClause"])
       select->from.push_back(convertFromItem(item));
-  if (node.contains("whereClause"))
-    select->where = convertExpr(node["whereClause"]);
+  if (node.contains("whereClause")) select->where = convertExpr(node["whereClause"]);
   if (node.contains("groupClause"))
     for (const auto& group : node["groupClause"])
       select->groupBy.push_back(convertExpr(group));
-  if (node.contains("havingClause"))
-    select->having = convertExpr(node["havingClause"]);
+  if (node.contains("havingClause")) select->having = convertExpr(node["havingClause"]);
   if (node.contains("sortClause")) {
     for (const auto& sort : node["sortClause"]) {
       const json& sortBy = sort.at("SortBy");
@@ -361,12 +348,9 @@ std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
       select->orderBy.push_back(std::move(item));
     }
   }
-  if (node.contains("limitCount"))
-    select->limit = convertExpr(node["limitCount"]);
-  if (node.contains("limitOffset"))
-    select->offset = convertExpr(node["limitOffset"]);
-  if (node.contains("lockingClause"))
-    unsupported("FOR UPDATE/SHARE", -1);
+  if (node.contains("limitCount")) select->limit = convertExpr(node["limitCount"]);
+  if (node.contains("limitOffset")) select->offset = convertExpr(node["limitOffset"]);
+  if (node.contains("lockingClause")) unsupported("FOR UPDATE/SHARE", -1);
   return select;
 }
 
@@ -380,8 +364,7 @@ Statement convertCreate(const json& node) {
   create.ifNotExists = node.value("if_not_exists", false);
   if (node.contains("tableElts")) {
     for (const auto& element : node["tableElts"]) {
-      if (!element.contains("ColumnDef"))
-        unsupported("table constraint", -1);
+      if (!element.contains("ColumnDef")) unsupported("table constraint", -1);
       const json& def = element["ColumnDef"];
       ColumnDefinition column;
       column.name = def.at("colname");
@@ -409,8 +392,7 @@ Statement convertStatement(const json& node, const std::string& text) {
     stmt.select = convertSelect(node);
     return stmt;
   }
-  if (node.contains("CreateStmt"))
-    return convertCreate(node["CreateStmt"]);
+  if (node.contains("CreateStmt")) return convertCreate(node["CreateStmt"]);
   if (node.contains("DropStmt")) {
     const json& drop = node["DropStmt"];
     if (drop.value("removeType", "") != "OBJECT_TABLE")
@@ -433,12 +415,9 @@ Statement convertStatement(const json& node, const std::string& text) {
     if (insert.contains("cols"))
       for (const auto& col : insert["cols"])
         stmt.insert->columns.push_back(col.at("ResTarget").at("name"));
-    if (!insert.contains("selectStmt"))
-      unsupported("INSERT DEFAULT VALUES", -1);
-    if (insert.contains("returningList"))
-      unsupported("RETURNING", -1);
-    if (insert.contains("onConflictClause"))
-      unsupported("ON CONFLICT", -1);
+    if (!insert.contains("selectStmt")) unsupported("INSERT DEFAULT VALUES", -1);
+    if (insert.contains("returningList")) unsupported("RETURNING", -1);
+    if (insert.contains("onConflictClause")) unsupported("ON CONFLICT", -1);
     stmt.insert->source = convertSelect(insert["selectStmt"]);
     return stmt;
   }
@@ -462,8 +441,7 @@ Statement convertStatement(const json& node, const std::string& text) {
     }
     return stmt;
   }
-  if (node.contains("CheckPointStmt"))
-    return Statement{StmtKind::Checkpoint};
+  if (node.contains("CheckPointStmt")) return Statement{StmtKind::Checkpoint};
   if (node.contains("VariableSetStmt")) {
     Statement stmt{StmtKind::Utility};
     stmt.utility.tag = node["VariableSetStmt"].value("kind", "") == "VAR_RESET" ? "RESET" : "SET";
@@ -532,16 +510,13 @@ std::vector<Statement> parse(const std::string& sql) {
   pg_query_free_split_result(split);
   bool anyModel = false;
   for (auto [begin, end] : ranges)
-    anyModel = anyModel || parseModelStatement(sql, begin, end <= begin ? int(sql.size()) : end)
-                               .has_value();
-  if (!anyModel)
-    throw wholeError;
+    anyModel = anyModel ||
+               parseModelStatement(sql, begin, end <= begin ? int(sql.size()) : end).has_value();
+  if (!anyModel) throw wholeError;
   for (auto [begin, end] : ranges) {
-    if (end <= begin)
-      end = static_cast<int>(sql.size());
+    if (end <= begin) end = static_cast<int>(sql.size());
     std::string own = sql.substr(begin, end - begin);
-    if (own.find_first_not_of(" \t\r\n;") == std::string::npos)
-      continue;
+    if (own.find_first_not_of(" \t\r\n;") == std::string::npos) continue;
     if (auto model = parseModelStatement(sql, begin, end)) {
       model->text = own;
       statements.push_back(std::move(*model));

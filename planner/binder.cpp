@@ -40,8 +40,7 @@ bool isUnknownLiteral(const BoundExprPtr& expr) {
 /// Parses an untyped literal as `target` at bind time (PostgreSQL resolves 'abc' this way).
 BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
                            bool explicitCast = false) {
-  if (literal->isNull)
-    return makeNull(target);
+  if (literal->isNull) return makeNull(target);
   auto node = makeNode(BoundKind::Constant, target, literal->location);
   const std::string& text = literal->stringValue;
   switch (target.id) {
@@ -62,8 +61,8 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
       if (characters > target.length) {
         if (!explicitCast)
           throw Error(SqlState::StringDataRightTruncation,
-                      "value too long for type character varying(" +
-                          std::to_string(target.length) + ")");
+                      "value too long for type character varying(" + std::to_string(target.length) +
+                          ")");
         node->stringValue = text.substr(0, cut);
       }
     }
@@ -71,11 +70,12 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
   case TypeId::Bool: {
     std::string lower;
     for (char c : text)
-      if (c != ' ')
-        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower == "t" || lower == "true" || lower == "yes" || lower == "on" || lower == "1" || lower == "y")
+      if (c != ' ') lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower == "t" || lower == "true" || lower == "yes" || lower == "on" || lower == "1" ||
+        lower == "y")
       node->intValue = 1;
-    else if (lower == "f" || lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower == "n")
+    else if (lower == "f" || lower == "false" || lower == "no" || lower == "off" || lower == "0" ||
+             lower == "n")
       node->intValue = 0;
     else
       invalidInput("boolean", text, literal->location);
@@ -97,15 +97,13 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
   case TypeId::Float64: {
     char* end = nullptr;
     node->floatValue = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0')
-      invalidInput("double precision", text, literal->location);
+    if (text.empty() || *end != '\0') invalidInput("double precision", text, literal->location);
     return node;
   }
   case TypeId::Numeric: {
     int scale = target.scale == kDynamicScale ? literalScale(text) : target.scale;
     auto parsed = parseDecimal(text, scale);
-    if (!parsed)
-      invalidInput("numeric", text, literal->location);
+    if (!parsed) invalidInput("numeric", text, literal->location);
     if (target.precision > 0 && integerDigits(*parsed, scale) > target.precision - target.scale)
       throw Error(SqlState::NumericValueOutOfRange, "numeric field overflow");
     node->numericValue = target.scale == kDynamicScale ? packNumeric(*parsed, scale) : *parsed;
@@ -147,24 +145,21 @@ int numericRank(TypeId id) {
 BoundExprPtr foldNumericCast(const BoundExprPtr& expr, const SqlType& target) {
   if (expr->kind != BoundKind::Constant || !numericRank(expr->type.id) || !numericRank(target.id))
     return nullptr;
-  if (expr->isNull)
-    return makeNull(target);
+  if (expr->isNull) return makeNull(target);
   const SqlType& source = expr->type;
-  if (source.id == TypeId::Numeric && source.scale == kDynamicScale)
-    return nullptr;
+  if (source.id == TypeId::Numeric && source.scale == kDynamicScale) return nullptr;
   auto node = makeNode(BoundKind::Constant, target, expr->location);
   bool integer = source.id == TypeId::Int32 || source.id == TypeId::Int64;
   switch (target.id) {
   case TypeId::Int64:
-    if (!integer)
-      return nullptr;
+    if (!integer) return nullptr;
     node->intValue = expr->intValue;
     return node;
   case TypeId::Float64:
-    if (source.id == TypeId::Float64)
-      return expr;
-    node->floatValue = integer ? static_cast<double>(expr->intValue)
-                               : std::strtod(formatNumeric(expr->numericValue, source.scale).c_str(), nullptr);
+    if (source.id == TypeId::Float64) return expr;
+    node->floatValue =
+        integer ? static_cast<double>(expr->intValue)
+                : std::strtod(formatNumeric(expr->numericValue, source.scale).c_str(), nullptr);
     return node;
   case TypeId::Numeric: {
     if (source.id == TypeId::Float64 || target.precision > 0)
@@ -186,12 +181,9 @@ BoundExprPtr foldNumericCast(const BoundExprPtr& expr, const SqlType& target) {
 
 /// Implicit conversion to `target` (literals parsed, constants folded, values cast).
 BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
-  if (isUnknownLiteral(expr))
-    return coerceLiteral(expr, target);
-  if (expr->type == target)
-    return expr;
-  if (auto folded = foldNumericCast(expr, target))
-    return folded;
+  if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
+  if (expr->type == target) return expr;
+  if (auto folded = foldNumericCast(expr, target)) return folded;
   return ir::makeCast(expr, target);
 }
 
@@ -204,26 +196,21 @@ std::string typeListText(const std::vector<BoundExprPtr>& args) {
 
 /// The type both sides of a comparison or a CASE's branches convert to; nullopt when none.
 std::optional<SqlType> commonType(const SqlType& a, const SqlType& b) {
-  if (a.id == TypeId::Unknown)
-    return b.id == TypeId::Unknown ? SqlType::text() : b;
-  if (b.id == TypeId::Unknown)
-    return a;
+  if (a.id == TypeId::Unknown) return b.id == TypeId::Unknown ? SqlType::text() : b;
+  if (b.id == TypeId::Unknown) return a;
   if (a.id == b.id) {
     if (a.id == TypeId::Numeric && a.scale != b.scale)
       return SqlType::numeric(0, (a.scale == kDynamicScale || b.scale == kDynamicScale)
                                      ? kDynamicScale
                                      : std::max(a.scale, b.scale));
-    if (a.id == TypeId::Varchar && a.length != b.length)
-      return SqlType::varchar(0);
+    if (a.id == TypeId::Varchar && a.length != b.length) return SqlType::varchar(0);
     return a;
   }
-  if (a.isString() && b.isString())
-    return SqlType::text();
+  if (a.isString() && b.isString()) return SqlType::text();
   int rankA = numericRank(a.id), rankB = numericRank(b.id);
   if (rankA && rankB) {
     const SqlType& wider = rankA >= rankB ? a : b;
-    if (wider.id == TypeId::Numeric)
-      return SqlType::numeric(0, wider.scale);
+    if (wider.id == TypeId::Numeric) return SqlType::numeric(0, wider.scale);
     return wider;
   }
   return std::nullopt;
@@ -234,25 +221,18 @@ std::string operatorText(const std::string& op, const BoundExprPtr& a, const Bou
 }
 
 std::optional<ir::AggregateKind> aggregateKind(const std::string& name) {
-  if (name == "count")
-    return ir::AggregateKind::Count;
-  if (name == "sum")
-    return ir::AggregateKind::Sum;
-  if (name == "avg")
-    return ir::AggregateKind::Avg;
-  if (name == "min")
-    return ir::AggregateKind::Min;
-  if (name == "max")
-    return ir::AggregateKind::Max;
+  if (name == "count") return ir::AggregateKind::Count;
+  if (name == "sum") return ir::AggregateKind::Sum;
+  if (name == "avg") return ir::AggregateKind::Avg;
+  if (name == "min") return ir::AggregateKind::Min;
+  if (name == "max") return ir::AggregateKind::Max;
   return std::nullopt;
 }
 
 bool containsAggregate(const BoundExprPtr& expr) {
-  if (expr->kind == BoundKind::AggregateRef)
-    return true;
+  if (expr->kind == BoundKind::AggregateRef) return true;
   for (const auto& arg : expr->args)
-    if (containsAggregate(arg))
-      return true;
+    if (containsAggregate(arg)) return true;
   return false;
 }
 
@@ -260,8 +240,7 @@ int64_t constantInteger(const BoundExprPtr& expr, const char* clause) {
   if (expr->kind != BoundKind::Constant || expr->isNull)
     throw Error(SqlState::FeatureNotSupported, std::string(clause) + " must be an integer constant",
                 expr->location + 1);
-  if (expr->type.id == TypeId::Int32 || expr->type.id == TypeId::Int64)
-    return expr->intValue;
+  if (expr->type.id == TypeId::Int32 || expr->type.id == TypeId::Int64) return expr->intValue;
   throw Error(SqlState::DatatypeMismatch,
               std::string("argument of ") + clause + " must be type bigint, not type " +
                   expr->type.name(),
@@ -322,20 +301,13 @@ SqlType Binder::bindTypeName(const ast::TypeName& type) {
   auto modifier = [&](size_t i, int fallback) {
     return i < type.modifiers.size() ? type.modifiers[i] : fallback;
   };
-  if (name == "int4" || name == "integer" || name == "int")
-    return SqlType::int32();
-  if (name == "int8" || name == "bigint")
-    return SqlType::int64();
-  if (name == "float8" || name == "double precision")
-    return SqlType::float64();
-  if (name == "bool" || name == "boolean")
-    return SqlType::boolean();
-  if (name == "text")
-    return SqlType::text();
-  if (name == "varchar")
-    return SqlType::varchar(modifier(0, 0));
-  if (name == "date")
-    return SqlType::date();
+  if (name == "int4" || name == "integer" || name == "int") return SqlType::int32();
+  if (name == "int8" || name == "bigint") return SqlType::int64();
+  if (name == "float8" || name == "double precision") return SqlType::float64();
+  if (name == "bool" || name == "boolean") return SqlType::boolean();
+  if (name == "text") return SqlType::text();
+  if (name == "varchar") return SqlType::varchar(modifier(0, 0));
+  if (name == "date") return SqlType::date();
   if (name == "numeric" || name == "decimal") {
     if (type.modifiers.empty())
       return SqlType::numeric(0, kDynamicScale); // unconstrained: each value keeps its scale
@@ -346,8 +318,8 @@ SqlType Binder::bindTypeName(const ast::TypeName& type) {
                   type.location + 1);
     if (scale < 0 || scale > precision)
       throw Error(SqlState::InvalidParameterValue,
-                  "NUMERIC scale " + std::to_string(scale) +
-                      " must be between 0 and precision " + std::to_string(precision),
+                  "NUMERIC scale " + std::to_string(scale) + " must be between 0 and precision " +
+                      std::to_string(precision),
                   type.location + 1);
     return SqlType::numeric(precision, scale);
   }
@@ -356,14 +328,14 @@ SqlType Binder::bindTypeName(const ast::TypeName& type) {
 
 BoundExprPtr Binder::assignmentCast(BoundExprPtr expr, const SqlType& target,
                                     const std::string& column) {
-  if (isUnknownLiteral(expr))
-    return coerceLiteral(expr, target);
+  if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
   const SqlType& source = expr->type;
   bool compatible = source.id == target.id || (source.isString() && target.isString()) ||
                     (numericRank(source.id) && numericRank(target.id));
   if (!compatible)
-    throw Error(SqlState::DatatypeMismatch, "column \"" + column + "\" is of type " + target.name() +
-                                                " but expression is of type " + source.name(),
+    throw Error(SqlState::DatatypeMismatch,
+                "column \"" + column + "\" is of type " + target.name() +
+                    " but expression is of type " + source.name(),
                 expr->location + 1)
         .withHint("You will need to rewrite or cast the expression.");
   auto cast = makeNode(BoundKind::Cast, target, expr->location);
@@ -433,8 +405,7 @@ void Binder::bindFromItem(const ast::FromItem& item, LogicalQuery& query, Scope&
   LogicalRelation relation;
   if (item.kind == Kind::Table) {
     auto table = catalog_.tables.find(item.name);
-    if (!table && item.name == kModelsRelation)
-      table = modelsTable();
+    if (!table && item.name == kModelsRelation) table = modelsTable();
     if (!table)
       throw Error(SqlState::UndefinedTable, "relation \"" + item.name + "\" does not exist",
                   item.location + 1);
@@ -492,8 +463,7 @@ BoundExprPtr Binder::bindColumn(const ast::Expr& expr, const Scope& scope) {
   const ScopeColumn* found = nullptr;
   if (expr.names.size() == 1) {
     for (const auto& column : scope.columns) {
-      if (column.name != expr.names[0])
-        continue;
+      if (column.name != expr.names[0]) continue;
       if (found)
         throw Error(SqlState::AmbiguousColumn,
                     "column reference \"" + expr.names[0] + "\" is ambiguous", expr.location + 1);
@@ -507,8 +477,7 @@ BoundExprPtr Binder::bindColumn(const ast::Expr& expr, const Scope& scope) {
     const std::string& name = expr.names.back();
     bool relationFound = false;
     for (const auto& column : scope.columns) {
-      if (column.relation != relation)
-        continue;
+      if (column.relation != relation) continue;
       relationFound = true;
       if (column.name == name) {
         found = &column;
@@ -519,8 +488,8 @@ BoundExprPtr Binder::bindColumn(const ast::Expr& expr, const Scope& scope) {
       throw Error(SqlState::UndefinedTable,
                   "missing FROM-clause entry for table \"" + relation + "\"", expr.location + 1);
     if (!found)
-      throw Error(SqlState::UndefinedColumn,
-                  "column " + relation + "." + name + " does not exist", expr.location + 1);
+      throw Error(SqlState::UndefinedColumn, "column " + relation + "." + name + " does not exist",
+                  expr.location + 1);
   }
   auto node = makeNode(BoundKind::Column, found->type, expr.location);
   node->index = found->index;
@@ -531,8 +500,7 @@ BoundExprPtr Binder::bindColumn(const ast::Expr& expr, const Scope& scope) {
 BoundExprPtr Binder::bindCondition(const ast::Expr& expr, const Scope& scope,
                                    AggregateContext& aggregates, const char* clause) {
   BoundExprPtr bound = bind(expr, scope, aggregates);
-  if (isUnknownLiteral(bound))
-    return coerceLiteral(bound, SqlType::boolean());
+  if (isUnknownLiteral(bound)) return coerceLiteral(bound, SqlType::boolean());
   if (bound->type.id != TypeId::Bool)
     throw Error(SqlState::DatatypeMismatch,
                 std::string("argument of ") + clause + " must be type boolean, not type " +
@@ -576,8 +544,8 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     auto node = makeNode(BoundKind::Constant, SqlType::numeric(0, scale), expr.location);
     auto parsed = parseDecimal(text, scale);
     if (!parsed)
-      throw Error(SqlState::NumericValueOutOfRange, "numeric literal \"" + text + "\" is out of range",
-                  expr.location + 1);
+      throw Error(SqlState::NumericValueOutOfRange,
+                  "numeric literal \"" + text + "\" is out of range", expr.location + 1);
     node->numericValue = *parsed;
     return node;
   }
@@ -627,9 +595,12 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
   case ExprKind::And:
   case ExprKind::Or:
   case ExprKind::Not: {
-    BoundKind kind = expr.kind == ExprKind::And ? BoundKind::And
-                     : expr.kind == ExprKind::Or ? BoundKind::Or : BoundKind::Not;
-    const char* clause = expr.kind == ExprKind::And ? "AND" : expr.kind == ExprKind::Or ? "OR" : "NOT";
+    BoundKind kind = expr.kind == ExprKind::And  ? BoundKind::And
+                     : expr.kind == ExprKind::Or ? BoundKind::Or
+                                                 : BoundKind::Not;
+    const char* clause = expr.kind == ExprKind::And  ? "AND"
+                         : expr.kind == ExprKind::Or ? "OR"
+                                                     : "NOT";
     auto node = makeNode(kind, SqlType::boolean(), expr.location);
     for (const auto& arg : expr.args)
       node->args.push_back(bindCondition(*arg, scope, aggregates, clause));
@@ -647,11 +618,10 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     BoundExprPtr value = bind(*expr.args[0], scope, aggregates);
     BoundExprPtr pattern = bind(*expr.args[1], scope, aggregates);
     for (auto* side : {&value, &pattern}) {
-      if (isUnknownLiteral(*side))
-        *side = coerceLiteral(*side, SqlType::text());
+      if (isUnknownLiteral(*side)) *side = coerceLiteral(*side, SqlType::text());
       if (!(*side)->type.isString())
-        throw Error(SqlState::UndefinedFunction,
-                    operatorText("~~", value, pattern), expr.location + 1)
+        throw Error(SqlState::UndefinedFunction, operatorText("~~", value, pattern),
+                    expr.location + 1)
             .withHint("No operator matches the given name and argument types. You might need to "
                       "add explicit type casts.");
     }
@@ -693,8 +663,7 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
                     result->location + 1);
       type = *merged;
     }
-    if (type.id == TypeId::Unknown)
-      type = SqlType::text();
+    if (type.id == TypeId::Unknown) type = SqlType::text();
     auto node = makeNode(BoundKind::Case, type, expr.location);
     for (size_t i = 0; i < conditions.size(); ++i) {
       node->args.push_back(conditions[i]);
@@ -722,16 +691,16 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
       node->args = {implicitCast(a, *type), implicitCast(b, *type)};
       return node;
     };
-    auto node = makeNode(expr.negated ? BoundKind::Or : BoundKind::And, SqlType::boolean(),
-                         expr.location);
+    auto node =
+        makeNode(expr.negated ? BoundKind::Or : BoundKind::And, SqlType::boolean(), expr.location);
     node->args.push_back(makeCompare(expr.negated ? "<" : ">=", *expr.args[0], *expr.args[1]));
     node->args.push_back(makeCompare(expr.negated ? ">" : "<=", *expr.args[0], *expr.args[2]));
     return node;
   }
   case ExprKind::InList: {
     BoundExprPtr value = bind(*expr.args[0], scope, aggregates);
-    auto node = makeNode(expr.negated ? BoundKind::And : BoundKind::Or, SqlType::boolean(),
-                         expr.location);
+    auto node =
+        makeNode(expr.negated ? BoundKind::And : BoundKind::Or, SqlType::boolean(), expr.location);
     for (size_t i = 1; i < expr.args.size(); ++i) {
       BoundExprPtr item = bind(*expr.args[i], scope, aggregates);
       auto type = commonType(value->type, item->type);
@@ -754,8 +723,7 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
   std::string op = expr.text == "!=" ? "<>" : expr.text;
   if (expr.args.size() == 1) {
     BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
-    if (op == "+")
-      return arg;
+    if (op == "+") return arg;
     if (op != "-" || !numericRank(arg->type.id))
       throw Error(SqlState::UndefinedFunction,
                   "operator does not exist: " + op + " " + arg->type.name(), expr.location + 1);
@@ -782,8 +750,7 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
   bool comparison = op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
   if (comparison) {
     auto type = commonType(a->type, b->type);
-    if (!type || (type->id == TypeId::Bool && op != "=" && op != "<>" && false))
-      throw fail();
+    if (!type || (type->id == TypeId::Bool && op != "=" && op != "<>" && false)) throw fail();
     auto node = makeNode(BoundKind::Compare, SqlType::boolean(), expr.location);
     node->name = op;
     node->args = {implicitCast(a, *type), implicitCast(b, *type)};
@@ -795,15 +762,14 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     node->args = {implicitCast(a, SqlType::text()), implicitCast(b, SqlType::text())};
     return node;
   }
-  if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%")
-    throw fail();
+  if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%") throw fail();
   // Dates: date +/- integer -> date, date - date -> integer.
   if (a->type.id == TypeId::Date || b->type.id == TypeId::Date) {
-    if (isUnknownLiteral(a))
-      a = coerceLiteral(a, SqlType::date());
+    if (isUnknownLiteral(a)) a = coerceLiteral(a, SqlType::date());
     if (isUnknownLiteral(b))
       b = coerceLiteral(b, b->type.id == TypeId::Unknown && a->type.id == TypeId::Date && op == "-"
-                               ? SqlType::date() : SqlType::int32());
+                               ? SqlType::date()
+                               : SqlType::int32());
     auto node = makeNode(BoundKind::Arith, SqlType::date(), expr.location);
     node->name = op;
     if (a->type.id == TypeId::Date && b->type.id == TypeId::Date && op == "-") {
@@ -811,8 +777,8 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
       node->args = {a, b};
       return node;
     }
-    if (a->type.id == TypeId::Date && (b->type.id == TypeId::Int32 || b->type.id == TypeId::Int64) &&
-        (op == "+" || op == "-")) {
+    if (a->type.id == TypeId::Date &&
+        (b->type.id == TypeId::Int32 || b->type.id == TypeId::Int64) && (op == "+" || op == "-")) {
       node->args = {a, ir::makeCast(b, SqlType::int32())};
       return node;
     }
@@ -822,14 +788,10 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     }
     throw fail();
   }
-  if (isUnknownLiteral(a) && isUnknownLiteral(b))
-    throw fail();
-  if (isUnknownLiteral(a))
-    a = coerceLiteral(a, b->type);
-  if (isUnknownLiteral(b))
-    b = coerceLiteral(b, a->type);
-  if (!numericRank(a->type.id) || !numericRank(b->type.id))
-    throw fail();
+  if (isUnknownLiteral(a) && isUnknownLiteral(b)) throw fail();
+  if (isUnknownLiteral(a)) a = coerceLiteral(a, b->type);
+  if (isUnknownLiteral(b)) b = coerceLiteral(b, a->type);
+  if (!numericRank(a->type.id) || !numericRank(b->type.id)) throw fail();
   SqlType type = *commonType(a->type, b->type);
   if (type.id == TypeId::Numeric) {
     // Integers join numeric arithmetic at scale 0; the result scale follows PostgreSQL.
@@ -855,8 +817,7 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
 BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
                                   AggregateContext& aggregates) {
   std::string name = expr.text;
-  if (name == "predict")
-    return bindPredict(expr, scope, aggregates);
+  if (name == "predict") return bindPredict(expr, scope, aggregates);
   if (auto kind = aggregateKind(name)) {
     if (!aggregates.aggregates)
       throw Error(SqlState::GroupingError,
@@ -868,7 +829,8 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
     ir::AggregateSpec spec;
     if (expr.star) {
       if (*kind != ir::AggregateKind::Count)
-        throw Error(SqlState::SyntaxError, name + "(*) must be used to call a parameterless aggregate function",
+        throw Error(SqlState::SyntaxError,
+                    name + "(*) must be used to call a parameterless aggregate function",
                     expr.location + 1);
       spec.kind = ir::AggregateKind::CountStar;
     } else {
@@ -883,8 +845,9 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
       BoundExprPtr arg = bind(*expr.args[0], scope, inner);
       aggregates.aggregates = saved;
       if (isUnknownLiteral(arg))
-        arg = coerceLiteral(arg, *kind == ir::AggregateKind::Count ? SqlType::text()
-                                                                    : SqlType::numeric(0, kDynamicScale));
+        arg = coerceLiteral(arg, *kind == ir::AggregateKind::Count
+                                     ? SqlType::text()
+                                     : SqlType::numeric(0, kDynamicScale));
       bool numeric = numericRank(arg->type.id) != 0;
       if ((*kind == ir::AggregateKind::Sum || *kind == ir::AggregateKind::Avg) && !numeric)
         throw Error(SqlState::UndefinedFunction,
@@ -900,10 +863,8 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
     auto& list = *aggregates.aggregates;
     size_t index = list.size();
     for (size_t i = 0; i < list.size(); ++i)
-      if (list[i].toString() == text)
-        index = i;
-    if (index == list.size())
-      list.push_back(spec);
+      if (list[i].toString() == text) index = i;
+    if (index == list.size()) list.push_back(spec);
     auto node = makeNode(BoundKind::AggregateRef, spec.type, expr.location);
     node->index = static_cast<int>(index);
     return node;
@@ -924,34 +885,30 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
       auto merged = commonType(type, arg->type);
       if (!merged)
         throw Error(SqlState::DatatypeMismatch,
-                    "COALESCE types " + type.name() + " and " + arg->type.name() + " cannot be matched",
+                    "COALESCE types " + type.name() + " and " + arg->type.name() +
+                        " cannot be matched",
                     arg->location + 1);
       type = *merged;
     }
-    if (type.id == TypeId::Unknown)
-      type = SqlType::text();
+    if (type.id == TypeId::Unknown) type = SqlType::text();
     auto node = makeNode(BoundKind::Function, type, expr.location);
     node->name = name;
     for (const auto& arg : args)
       node->args.push_back(implicitCast(arg, type));
     return node;
   }
-  if (args.size() != 1)
-    throw unknownFunction();
+  if (args.size() != 1) throw unknownFunction();
   BoundExprPtr arg = args[0];
   if (name == "abs") {
-    if (!numericRank(arg->type.id) || arg->type.id == TypeId::Numeric)
-      throw unknownFunction();
+    if (!numericRank(arg->type.id) || arg->type.id == TypeId::Numeric) throw unknownFunction();
     auto node = makeNode(BoundKind::Function, arg->type, expr.location);
     node->name = name;
     node->args = {arg};
     return node;
   }
   if (name == "length" || name == "char_length" || name == "upper" || name == "lower") {
-    if (isUnknownLiteral(arg))
-      arg = coerceLiteral(arg, SqlType::text());
-    if (!arg->type.isString())
-      throw unknownFunction();
+    if (isUnknownLiteral(arg)) arg = coerceLiteral(arg, SqlType::text());
+    if (!arg->type.isString()) throw unknownFunction();
     SqlType type = (name == "upper" || name == "lower") ? SqlType::text() : SqlType::int32();
     auto node = makeNode(BoundKind::Function, type, expr.location);
     node->name = name;
@@ -990,8 +947,7 @@ BoundExprPtr Binder::bindPredict(const ast::Expr& expr, const Scope& scope,
   node->model = model->weights;
   for (size_t i = 1; i < expr.args.size(); ++i) {
     BoundExprPtr feature = bind(*expr.args[i], scope, aggregates);
-    if (isUnknownLiteral(feature))
-      feature = coerceLiteral(feature, SqlType::float64());
+    if (isUnknownLiteral(feature)) feature = coerceLiteral(feature, SqlType::float64());
     if (!numericRank(feature->type.id))
       throw Error(SqlState::DatatypeMismatch,
                   "feature " + std::to_string(i) + " of model \"" + modelName +
@@ -1019,8 +975,7 @@ BoundExprPtr Binder::resolveGrouping(const BoundExprPtr& expr, const LogicalQuer
                 "column \"" + expr->name +
                     "\" must appear in the GROUP BY clause or be used in an aggregate function",
                 expr->location + 1);
-  if (expr->args.empty())
-    return expr;
+  if (expr->args.empty()) return expr;
   auto copy = std::make_shared<BoundExpr>(*expr);
   for (auto& arg : copy->args)
     arg = resolveGrouping(arg, query, scope);
@@ -1029,8 +984,9 @@ BoundExprPtr Binder::resolveGrouping(const BoundExprPtr& expr, const LogicalQuer
 
 //===-- SELECT ------------------------------------------------------------------------------===//
 
-std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
-                                                const std::vector<storage::ColumnDef>* insertTargets) {
+std::shared_ptr<LogicalQuery>
+Binder::bindSelect(const ast::SelectStmt& select,
+                   const std::vector<storage::ColumnDef>* insertTargets) {
   auto query = std::make_shared<LogicalQuery>();
   Scope scope;
 
@@ -1053,8 +1009,8 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
       for (size_t i = 0; i < width; ++i) {
         bound.push_back(bindConstantExpr(*row[i]));
         if (insertTargets)
-          bound.back() = assignmentCast(bound.back(), (*insertTargets)[i].type,
-                                        (*insertTargets)[i].name);
+          bound.back() =
+              assignmentCast(bound.back(), (*insertTargets)[i].type, (*insertTargets)[i].name);
         auto merged = commonType(types[i], bound.back()->type);
         if (!merged)
           throw Error(SqlState::DatatypeMismatch,
@@ -1095,8 +1051,7 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
       std::string relation = target.expr->names.empty() ? "" : target.expr->names.back();
       bool any = false;
       for (const auto& column : scope.columns) {
-        if (!relation.empty() && column.relation != relation)
-          continue;
+        if (!relation.empty() && column.relation != relation) continue;
         any = true;
         auto node = std::const_pointer_cast<BoundExpr>(ir::makeColumn(column.index, column.type));
         node->name = column.relation + "." + column.name;
@@ -1116,7 +1071,8 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
     // Untyped literals stay unknown here: INSERT converts them to the column type, and a
     // query result sends them as text.
     targets.push_back(bind(*target.expr, scope, aggregates));
-    query->columnNames.push_back(target.alias.empty() ? figureColumnName(*target.expr) : target.alias);
+    query->columnNames.push_back(target.alias.empty() ? figureColumnName(*target.expr)
+                                                      : target.alias);
   }
 
   // GROUP BY: expressions, output positions or output names.
@@ -1147,8 +1103,7 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
               matched = true;
               break;
             }
-        if (!matched)
-          throw;
+        if (!matched) throw;
       }
     }
     query->groupKeys.push_back(key);
@@ -1175,13 +1130,11 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
       targetIndex = static_cast<int>(expr.intValue - 1);
     } else if (expr.kind == ast::ExprKind::ColumnRef && expr.names.size() == 1) {
       for (size_t i = 0; i < targets.size(); ++i) {
-        if (query->columnNames[i] != expr.names[0])
-          continue;
+        if (query->columnNames[i] != expr.names[0]) continue;
         if (targetIndex >= 0 && targets[targetIndex]->toString() != targets[i]->toString())
-          throw Error(SqlState::AmbiguousColumn,
-                      "ORDER BY \"" + expr.names[0] + "\" is ambiguous", expr.location + 1);
-        if (targetIndex < 0)
-          targetIndex = static_cast<int>(i);
+          throw Error(SqlState::AmbiguousColumn, "ORDER BY \"" + expr.names[0] + "\" is ambiguous",
+                      expr.location + 1);
+        if (targetIndex < 0) targetIndex = static_cast<int>(i);
       }
     }
     orderTargets.push_back(targetIndex);
@@ -1192,11 +1145,9 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
   if (query->aggregated) {
     for (auto& target : targets)
       target = resolveGrouping(target, *query, scope);
-    if (having)
-      having = resolveGrouping(having, *query, scope);
+    if (having) having = resolveGrouping(having, *query, scope);
     for (auto& expr : orderExprs)
-      if (expr)
-        expr = resolveGrouping(expr, *query, scope);
+      if (expr) expr = resolveGrouping(expr, *query, scope);
   }
   query->having = having;
   query->projections = targets;
@@ -1208,8 +1159,7 @@ std::shared_ptr<LogicalQuery> Binder::bindSelect(const ast::SelectStmt& select,
     if (index < 0) {
       std::string text = orderExprs[i]->toString();
       for (size_t t = 0; t < query->projections.size(); ++t)
-        if (query->projections[t]->toString() == text)
-          index = static_cast<int>(t);
+        if (query->projections[t]->toString() == text) index = static_cast<int>(t);
       if (index < 0) {
         if (select.distinct)
           throw Error(SqlState::InvalidColumnReference,

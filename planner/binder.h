@@ -24,8 +24,9 @@ public:
 
   /// Binds a SELECT (or VALUES) into a logical query. For INSERT ... VALUES, `targets` gives the
   /// columns each VALUES item is stored into, so that items convert straight to their types.
-  std::shared_ptr<LogicalQuery> bindSelect(const ast::SelectStmt& select,
-                                           const std::vector<storage::ColumnDef>* targets = nullptr);
+  std::shared_ptr<LogicalQuery>
+  bindSelect(const ast::SelectStmt& select,
+             const std::vector<storage::ColumnDef>* targets = nullptr);
   /// Resolves a type name (int4, numeric(10,2), varchar(5) ...); raises 42704 when unknown.
   static SqlType bindTypeName(const ast::TypeName& type);
   /// Converts `expr` to `target` for storing into a column: literals are parsed, numbers and
@@ -57,11 +58,14 @@ private:
   void addRelation(LogicalRelation relation, LogicalQuery& query, Scope& scope);
   ir::BoundExprPtr bind(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates);
   ir::BoundExprPtr bindColumn(const ast::Expr& expr, const Scope& scope);
-  ir::BoundExprPtr bindOperator(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates);
-  ir::BoundExprPtr bindFunction(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates);
-  ir::BoundExprPtr bindPredict(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates);
-  ir::BoundExprPtr bindCondition(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates,
-                                 const char* clause);
+  ir::BoundExprPtr bindOperator(const ast::Expr& expr, const Scope& scope,
+                                AggregateContext& aggregates);
+  ir::BoundExprPtr bindFunction(const ast::Expr& expr, const Scope& scope,
+                                AggregateContext& aggregates);
+  ir::BoundExprPtr bindPredict(const ast::Expr& expr, const Scope& scope,
+                               AggregateContext& aggregates);
+  ir::BoundExprPtr bindCondition(const ast::Expr& expr, const Scope& scope,
+                                 AggregateContext& aggregates, const char* clause);
   /// Replaces group-key subexpressions and aggregate references by columns of the aggregate output.
   ir::BoundExprPtr resolveGrouping(const ir::BoundExprPtr& expr, const LogicalQuery& query,
                                    const Scope& scope);

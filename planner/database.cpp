@@ -7,10 +7,10 @@
 
 #include <cstdio>
 #include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 #include <mutex>
 #include <set>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace flern::planner {
 
@@ -29,16 +29,15 @@ Database::Database(std::filesystem::path dataDir) : dataDir_(std::move(dataDir))
   std::string lockPath = (dataDir_ / "flern.lock").string();
   dataDirLock_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (dataDirLock_ < 0 || ::flock(dataDirLock_, LOCK_EX | LOCK_NB) != 0)
-    throw Error(SqlState::IoError, "data directory \"" + dataDir_.string() +
-                                       "\" is in use by another Flern server");
+    throw Error(SqlState::IoError,
+                "data directory \"" + dataDir_.string() + "\" is in use by another Flern server");
   tables_.load(dataDir_);
   models_.load(dataDir_);
   jit_ = jit::JitEngine::create();
 }
 
 Database::~Database() {
-  if (dataDirLock_ >= 0)
-    ::close(dataDirLock_);
+  if (dataDirLock_ >= 0) ::close(dataDirLock_);
 }
 
 void Database::checkpoint() {
@@ -127,8 +126,7 @@ StatementResult Database::explain(const ast::Statement& statement) {
     size_t start = 0;
     while (start < text.size()) {
       size_t end = text.find('\n', start);
-      if (end == std::string::npos)
-        end = text.size();
+      if (end == std::string::npos) end = text.size();
       result.textRows.push_back(text.substr(start, end - start));
       start = end + 1;
     }
@@ -136,10 +134,8 @@ StatementResult Database::explain(const ast::Statement& statement) {
   if (statement.explainIr || statement.explainLlvm) {
     std::map<std::string, ir::StateFactory> factories;
     auto module = Executor::generate(*plan, SinkKind::Result, factories);
-    if (statement.explainIr)
-      appendLines("Flern IR:", ir::print(*module));
-    if (statement.explainLlvm)
-      appendLines("LLVM IR (optimized):", jit_->llvmText(*module));
+    if (statement.explainIr) appendLines("Flern IR:", ir::print(*module));
+    if (statement.explainLlvm) appendLines("LLVM IR (optimized):", jit_->llvmText(*module));
   }
   if (statement.explainAnalyze) {
     Executor executor(*jit_);
@@ -212,11 +208,12 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
     for (const auto& name : insert.columns) {
       int index = table->findColumn(name);
       if (index < 0)
-        throw Error(SqlState::UndefinedColumn, "column \"" + name + "\" of relation \"" +
-                                                   insert.table + "\" does not exist");
+        throw Error(SqlState::UndefinedColumn,
+                    "column \"" + name + "\" of relation \"" + insert.table + "\" does not exist");
       for (int existing : targets)
         if (existing == index)
-          throw Error(SqlState::DuplicateColumn, "column \"" + name + "\" specified more than once");
+          throw Error(SqlState::DuplicateColumn,
+                      "column \"" + name + "\" specified more than once");
       targets.push_back(index);
     }
   }
@@ -224,8 +221,8 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
   std::vector<storage::ColumnDef> targetColumns;
   for (int index : targets)
     targetColumns.push_back(columns[index]);
-  auto query = binder.bindSelect(*insert.source,
-                                 insert.source->values.empty() ? nullptr : &targetColumns);
+  auto query =
+      binder.bindSelect(*insert.source, insert.source->values.empty() ? nullptr : &targetColumns);
   if (query->visibleColumns > targets.size())
     throw Error(SqlState::SyntaxError, "INSERT has more expressions than target columns");
   if (query->visibleColumns < targets.size() && !insert.columns.empty())
@@ -243,11 +240,11 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
       // Re-point the cast at the planned source's output column.
       size_t sourceIndex = 0;
       for (size_t i = 0; i < targets.size() && i < query->visibleColumns; ++i)
-        if (targets[i] == static_cast<int>(c))
-          sourceIndex = i;
+        if (targets[i] == static_cast<int>(c)) sourceIndex = i;
       auto cast = std::make_shared<ir::BoundExpr>(*ordered[c]);
       if (cast->kind == ir::BoundKind::Cast)
-        cast->args[0] = ir::makeColumn(static_cast<int>(sourceIndex), query->projections[sourceIndex]->type);
+        cast->args[0] =
+            ir::makeColumn(static_cast<int>(sourceIndex), query->projections[sourceIndex]->type);
       else if (cast->kind != ir::BoundKind::Constant)
         internalError("unexpected assignment expression");
       projections.push_back(cast);
@@ -264,14 +261,13 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
   Execution execution = executor.run(plan, bindings, SinkKind::Result);
   storage::ColumnarBuffer& rows = *execution.rows;
   for (size_t c = 0; c < columns.size(); ++c) {
-    if (!columns[c].notNull)
-      continue;
+    if (!columns[c].notNull) continue;
     for (const auto& chunk : rows.chunks())
       for (int64_t r = 0; r < chunk->rows; ++r)
         if (chunk->columns[c].nulls()[r])
-          throw Error(SqlState::NotNullViolation,
-                      "null value in column \"" + columns[c].name + "\" of relation \"" +
-                          table->name() + "\" violates not-null constraint");
+          throw Error(SqlState::NotNullViolation, "null value in column \"" + columns[c].name +
+                                                      "\" of relation \"" + table->name() +
+                                                      "\" violates not-null constraint");
   }
   for (auto& chunk : rows.chunks())
     for (auto& column : chunk->columns)
@@ -298,8 +294,7 @@ StatementResult Database::createModel(const ast::CreateModelStmt& create) {
   auto query = binder.bindSelect(*create.query);
   int target = -1;
   for (size_t i = 0; i < query->visibleColumns; ++i)
-    if (query->columnNames[i] == create.target)
-      target = static_cast<int>(i);
+    if (query->columnNames[i] == create.target) target = static_cast<int>(i);
   if (target < 0)
     throw Error(SqlState::UndefinedColumn,
                 "column \"" + create.target + "\" does not exist in the model's query",
@@ -314,12 +309,11 @@ StatementResult Database::createModel(const ast::CreateModelStmt& create) {
   // Training row: features in query order, then the target.
   std::vector<ir::BoundExprPtr> trainColumns;
   for (size_t i = 0; i < query->visibleColumns; ++i) {
-    if (static_cast<int>(i) == target)
-      continue;
+    if (static_cast<int>(i) == target) continue;
     if (!query->projections[i]->type.isNumericLike())
-      throw Error(SqlState::DatatypeMismatch,
-                  "feature \"" + query->columnNames[i] + "\" must be numeric, not type " +
-                      query->projections[i]->type.name());
+      throw Error(SqlState::DatatypeMismatch, "feature \"" + query->columnNames[i] +
+                                                  "\" must be numeric, not type " +
+                                                  query->projections[i]->type.name());
     model->featureNames.push_back(query->columnNames[i]);
     trainColumns.push_back(ir::makeColumn(static_cast<int>(i), query->projections[i]->type));
   }

@@ -28,7 +28,7 @@ struct StatementResult {
   std::vector<std::string> textRows; ///< for EXPLAIN: one text column
   std::string commandTag;
   std::vector<std::string> notices;
-  std::shared_ptr<void> keepAlive;   ///< what `rows` points into
+  std::shared_ptr<void> keepAlive; ///< what `rows` points into
 };
 
 class Database {

@@ -35,8 +35,7 @@ namespace {
 bool callGenerated(void (*entry)(void*), ir::QueryContext* context) {
   std::jmp_buf jump;
   context->errorJump = &jump;
-  if (setjmp(jump) != 0)
-    return false;
+  if (setjmp(jump) != 0) return false;
   entry(context);
   return true;
 }
@@ -83,8 +82,7 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
   bool ok = callGenerated(compiled->entry(), context.get());
   execution.executeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (!ok)
-    throw *context->error;
+  if (!ok) throw *context->error;
   // Result strings may point into tables, the query's arena, or constants of the compiled code.
   execution.keepAlive = std::make_shared<
       std::tuple<decltype(context), decltype(usedTables), std::shared_ptr<jit::CompiledQuery>>>(

@@ -24,10 +24,10 @@ struct LogicalRelation {
   std::vector<std::string> columnNames;
   std::vector<SqlType> columnTypes;
   std::vector<bool> notNull;
-  std::shared_ptr<storage::Table> table;                 ///< Table
-  ir::BoundExprPtr seriesStart, seriesStop;              ///< Series
-  std::vector<std::vector<ir::BoundExprPtr>> valueRows;  ///< Values
-  std::shared_ptr<LogicalQuery> subquery;                ///< Subquery
+  std::shared_ptr<storage::Table> table;                ///< Table
+  ir::BoundExprPtr seriesStart, seriesStop;             ///< Series
+  std::vector<std::vector<ir::BoundExprPtr>> valueRows; ///< Values
+  std::shared_ptr<LogicalQuery> subquery;               ///< Subquery
   int firstColumn = 0; ///< position of its first column in the FROM row
 };
 

@@ -27,8 +27,7 @@ BoundExprPtr remap(const BoundExprPtr& expr, const std::map<int, int>& positions
     copy->index = it->second;
     return copy;
   }
-  if (expr->args.empty())
-    return expr;
+  if (expr->args.empty()) return expr;
   auto copy = std::make_shared<BoundExpr>(*expr);
   for (auto& arg : copy->args)
     arg = remap(arg, positions);
@@ -36,8 +35,7 @@ BoundExprPtr remap(const BoundExprPtr& expr, const std::map<int, int>& positions
 }
 
 void collectColumns(const BoundExprPtr& expr, std::set<int>& columns) {
-  if (expr->kind == BoundKind::Column)
-    columns.insert(expr->index);
+  if (expr->kind == BoundKind::Column) columns.insert(expr->index);
   for (const auto& arg : expr->args)
     collectColumns(arg, columns);
 }
@@ -85,8 +83,7 @@ double estimateRows(const LogicalRelation& relation) {
 
 /// The literal under an optional cast: what a VALUES cell holds after binding.
 const BoundExpr* literalOf(const BoundExprPtr& cell) {
-  if (cell->kind == BoundKind::Constant)
-    return cell.get();
+  if (cell->kind == BoundKind::Constant) return cell.get();
   if (cell->kind == BoundKind::Cast && cell->args[0]->kind == BoundKind::Constant)
     return cell->args[0].get();
   return nullptr;
@@ -123,8 +120,7 @@ void storeLiteral(storage::ColumnVector& column, int64_t row, const BoundExpr& l
 ir::PhysicalOperatorPtr constantValues(const LogicalRelation& relation, TableBindings& tables) {
   constexpr size_t kUnrollLimit = 16;
   const auto& rows = relation.valueRows;
-  if (rows.size() < kUnrollLimit)
-    return nullptr;
+  if (rows.size() < kUnrollLimit) return nullptr;
   size_t width = relation.columnTypes.size();
   std::vector<SqlType> literalTypes(width);
   for (size_t c = 0; c < width; ++c) {
@@ -132,13 +128,11 @@ ir::PhysicalOperatorPtr constantValues(const LogicalRelation& relation, TableBin
       const BoundExpr* literal = literalOf(rows[r][c]);
       if (!literal || (literal->isNull ? false : literal->type.id == TypeId::Unknown))
         return nullptr;
-      bool sameShape = rows[r][c]->kind == rows[0][c]->kind &&
-                       rows[r][c]->type == rows[0][c]->type;
+      bool sameShape = rows[r][c]->kind == rows[0][c]->kind && rows[r][c]->type == rows[0][c]->type;
       if (!sameShape || (r > 0 && !literal->isNull && !literalOf(rows[0][c])->isNull &&
                          !(literal->type == literalOf(rows[0][c])->type)))
         return nullptr;
-      if (!literal->isNull)
-        literalTypes[c] = literal->type;
+      if (!literal->isNull) literalTypes[c] = literal->type;
     }
     if (literalTypes[c].id == TypeId::Unknown)
       literalTypes[c] = relation.columnTypes[c]; // all nulls
@@ -156,8 +150,8 @@ ir::PhysicalOperatorPtr constantValues(const LogicalRelation& relation, TableBin
       storeLiteral(chunk.columns[c], index, *literalOf(row[c]));
   }
   tables[ir::TableScan::slotName(name)] = table;
-  ir::PhysicalOperatorPtr scan = std::make_unique<ir::TableScan>(
-      name, literalTypes, std::vector<bool>(width, false));
+  ir::PhysicalOperatorPtr scan =
+      std::make_unique<ir::TableScan>(name, literalTypes, std::vector<bool>(width, false));
   std::vector<BoundExprPtr> projections;
   for (size_t c = 0; c < width; ++c) {
     BoundExprPtr column = ir::makeColumn(static_cast<int>(c), literalTypes[c]);
@@ -183,8 +177,7 @@ ir::PhysicalOperatorPtr leafFor(const LogicalRelation& relation, TableBindings& 
     return std::make_unique<ir::GenerateSeries>(relation.seriesStart, relation.seriesStop,
                                                 relation.columnTypes[0]);
   case LogicalRelation::Kind::Values:
-    if (auto scan = constantValues(relation, tables))
-      return scan;
+    if (auto scan = constantValues(relation, tables)) return scan;
     return std::make_unique<ir::ValuesScan>(relation.valueRows, relation.columnTypes);
   case LogicalRelation::Kind::Subquery:
     return planQuery(*relation.subquery, tables);
@@ -197,8 +190,7 @@ ir::PhysicalOperatorPtr leafFor(const LogicalRelation& relation, TableBindings& 
 std::optional<std::pair<BoundExprPtr, BoundExprPtr>>
 equiJoinSides(const BoundExprPtr& conjunct, const std::vector<int>& relationOf,
               const std::set<int>& inside, int candidate) {
-  if (conjunct->kind != BoundKind::Compare || conjunct->name != "=")
-    return std::nullopt;
+  if (conjunct->kind != BoundKind::Compare || conjunct->name != "=") return std::nullopt;
   auto relationsOf = [&](const BoundExprPtr& side) {
     std::set<int> columns, relations;
     collectColumns(side, columns);
@@ -209,11 +201,9 @@ equiJoinSides(const BoundExprPtr& conjunct, const std::vector<int>& relationOf,
   auto left = relationsOf(conjunct->args[0]);
   auto right = relationsOf(conjunct->args[1]);
   auto within = [](const std::set<int>& set, const std::set<int>& of) {
-    if (set.empty())
-      return false;
+    if (set.empty()) return false;
     for (int r : set)
-      if (!of.count(r))
-        return false;
+      if (!of.count(r)) return false;
     return true;
   };
   std::set<int> single = {candidate};
@@ -274,8 +264,7 @@ ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tabl
   } else {
     size_t largest = 0;
     for (size_t i = 1; i < pending.size(); ++i)
-      if (pending[i].rows > pending[largest].rows)
-        largest = i;
+      if (pending[i].rows > pending[largest].rows) largest = i;
     current = std::move(pending[largest]);
     pending.erase(pending.begin() + static_cast<long>(largest));
   }
@@ -287,7 +276,8 @@ ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tabl
       int relation = *pending[i].relations.begin();
       bool connected = false;
       for (auto& conjunct : conjuncts)
-        if (!conjunct.applied && equiJoinSides(conjunct.expr, relationOf, current.relations, relation))
+        if (!conjunct.applied &&
+            equiJoinSides(conjunct.expr, relationOf, current.relations, relation))
           connected = true;
       if (connected && (chosen < 0 || pending[i].rows < pending[chosen].rows))
         chosen = static_cast<int>(i);
@@ -295,16 +285,14 @@ ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tabl
     if (chosen < 0) {
       chosen = 0;
       for (size_t i = 1; i < pending.size(); ++i)
-        if (pending[i].rows < pending[chosen].rows)
-          chosen = static_cast<int>(i);
+        if (pending[i].rows < pending[chosen].rows) chosen = static_cast<int>(i);
     }
     Component build = std::move(pending[chosen]);
     pending.erase(pending.begin() + chosen);
     int relation = *build.relations.begin();
     std::vector<BoundExprPtr> probeKeys, buildKeys;
     for (auto& conjunct : conjuncts) {
-      if (conjunct.applied)
-        continue;
+      if (conjunct.applied) continue;
       if (auto sides = equiJoinSides(conjunct.expr, relationOf, current.relations, relation)) {
         probeKeys.push_back(remap(sides->first, current.positions));
         buildKeys.push_back(remap(sides->second, build.positions));
@@ -320,11 +308,11 @@ ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tabl
     joined.positions = current.positions;
     for (auto [column, position] : build.positions)
       joined.positions[column] = probeWidth + position;
-    joined.rows = probeKeys.empty() ? current.rows * build.rows : std::max(current.rows, build.rows);
+    joined.rows =
+        probeKeys.empty() ? current.rows * build.rows : std::max(current.rows, build.rows);
     // Conditions that only now have all their relations apply right after this join.
     for (auto& conjunct : conjuncts) {
-      if (conjunct.applied)
-        continue;
+      if (conjunct.applied) continue;
       bool covered = true;
       for (int r : conjunct.relations)
         covered = covered && joined.relations.count(r);
@@ -349,11 +337,9 @@ ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tabl
       keys.push_back(remap(key, current.positions));
     std::vector<ir::AggregateSpec> aggregates = query.aggregates;
     for (auto& aggregate : aggregates)
-      if (aggregate.arg)
-        aggregate.arg = remap(aggregate.arg, current.positions);
+      if (aggregate.arg) aggregate.arg = remap(aggregate.arg, current.positions);
     op = std::make_unique<ir::HashAggregate>(std::move(op), keys, aggregates);
-    if (query.having)
-      op = std::make_unique<ir::Filter>(std::move(op), query.having);
+    if (query.having) op = std::make_unique<ir::Filter>(std::move(op), query.having);
     projections = query.projections;
   } else {
     for (const auto& expr : query.projections)
@@ -366,8 +352,7 @@ ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tabl
       keys.push_back(ir::makeColumn(static_cast<int>(i), projections[i]->type));
     op = std::make_unique<ir::HashAggregate>(std::move(op), keys, std::vector<ir::AggregateSpec>{});
   }
-  if (!query.orderBy.empty())
-    op = std::make_unique<ir::Sort>(std::move(op), query.orderBy);
+  if (!query.orderBy.empty()) op = std::make_unique<ir::Sort>(std::move(op), query.orderBy);
   if (query.limit || query.offset > 0)
     op = std::make_unique<ir::Limit>(std::move(op), query.limit.value_or(-1), query.offset);
   if (query.projections.size() > query.visibleColumns) {

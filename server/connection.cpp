@@ -34,8 +34,7 @@ awaitable<bool> Connection::readMessage(FrontendMessage& message) {
   char buffer[65536];
   while (true) {
     auto status = decoder_.next(message);
-    if (status == PgMessageDecoder::Status::Complete)
-      co_return true;
+    if (status == PgMessageDecoder::Status::Complete) co_return true;
     if (status == PgMessageDecoder::Status::Bad) {
       writer_.error(Error(SqlState::ProtocolViolation, decoder_.error()), "FATAL");
       co_await flush();
@@ -44,28 +43,24 @@ awaitable<bool> Connection::readMessage(FrontendMessage& message) {
     boost::system::error_code error;
     size_t read = co_await socket_.async_read_some(asio::buffer(buffer),
                                                    asio::redirect_error(use_awaitable, error));
-    if (error)
-      co_return false;
+    if (error) co_return false;
     decoder_.feed(std::string_view(buffer, read));
   }
 }
 
 awaitable<void> Connection::flush() {
-  if (writer_.size() == 0)
-    co_return;
+  if (writer_.size() == 0) co_return;
   boost::system::error_code error;
   co_await asio::async_write(socket_, asio::buffer(writer_.buffer()),
                              asio::redirect_error(use_awaitable, error));
   writer_.clear();
-  if (error)
-    throw boost::system::system_error(error);
+  if (error) throw boost::system::system_error(error);
 }
 
 awaitable<bool> Connection::startup() {
   FrontendMessage message;
   while (true) {
-    if (!co_await readMessage(message))
-      co_return false;
+    if (!co_await readMessage(message)) co_return false;
     int32_t code = readInt32(message.body, 0);
     if (code == kSslRequest || code == kGssEncRequest) {
       // No TLS yet: 'N' tells the client to go on in plain text.
@@ -76,9 +71,9 @@ awaitable<bool> Connection::startup() {
     if (code == kCancelRequest)
       co_return false; // cancellation is not implemented; the request is closed, as allowed
     if (code != kProtocolVersion3) {
-      writer_.error(Error(SqlState::FeatureNotSupported,
-                          "unsupported frontend protocol " + std::to_string(code >> 16) + "." +
-                              std::to_string(code & 0xffff)),
+      writer_.error(Error(SqlState::FeatureNotSupported, "unsupported frontend protocol " +
+                                                             std::to_string(code >> 16) + "." +
+                                                             std::to_string(code & 0xffff)),
                     "FATAL");
       co_await flush();
       co_return false;
@@ -91,8 +86,7 @@ awaitable<bool> Connection::startup() {
   while (offset < body.size() && body[offset] != '\0') {
     std::string key = body.c_str() + offset;
     offset += key.size() + 1;
-    if (offset >= body.size())
-      break;
+    if (offset >= body.size()) break;
     std::string value = body.c_str() + offset;
     offset += value.size() + 1;
     if (key == "user")
@@ -128,12 +122,10 @@ awaitable<void> Connection::run() {
     }
     FrontendMessage message;
     while (co_await readMessage(message)) {
-      if (message.type == 'X')
-        break;
+      if (message.type == 'X') break;
       if (message.type == 'Q') {
         std::string sql = message.body;
-        if (!sql.empty() && sql.back() == '\0')
-          sql.pop_back();
+        if (!sql.empty() && sql.back() == '\0') sql.pop_back();
         co_await simpleQuery(sql);
         continue;
       }
@@ -182,8 +174,7 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
     co_await flush();
     co_return;
   }
-  if (statements.empty())
-    writer_.emptyQueryResponse();
+  if (statements.empty()) writer_.emptyQueryResponse();
   for (auto& statement : statements) {
     planner::StatementResult result;
     bool failed = false;
@@ -199,8 +190,7 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
       writer_.error(Error(SqlState::InternalError, error.what()));
       failed = true;
     }
-    if (failed)
-      break; // the rest of a multi-statement query is skipped, as in PostgreSQL
+    if (failed) break; // the rest of a multi-statement query is skipped, as in PostgreSQL
     if (result.commandTag == "BEGIN")
       transactionStatus_ = 'T';
     else if (result.commandTag == "COMMIT")
@@ -220,8 +210,7 @@ awaitable<void> Connection::sendResult(planner::StatementResult& result) {
       for (const auto& chunk : result.rows->chunks()) {
         for (int64_t row = 0; row < chunk->rows; ++row) {
           writeDataRow(writer_, *chunk, row);
-          if (writer_.size() >= kFlushThreshold)
-            co_await flush();
+          if (writer_.size() >= kFlushThreshold) co_await flush();
         }
       }
     }

@@ -3,20 +3,23 @@
 namespace flern::server {
 
 int32_t readInt32(std::string_view bytes, size_t offset) {
-  auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(bytes[offset + i])); };
+  auto byte = [&](size_t i) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(bytes[offset + i]));
+  };
   return static_cast<int32_t>(byte(0) << 24 | byte(1) << 16 | byte(2) << 8 | byte(3));
 }
 
 int16_t readInt16(std::string_view bytes, size_t offset) {
-  auto byte = [&](size_t i) { return static_cast<uint16_t>(static_cast<uint8_t>(bytes[offset + i])); };
+  auto byte = [&](size_t i) {
+    return static_cast<uint16_t>(static_cast<uint8_t>(bytes[offset + i]));
+  };
   return static_cast<int16_t>(byte(0) << 8 | byte(1));
 }
 
 PgMessageDecoder::Status PgMessageDecoder::next(FrontendMessage& message) {
   std::string_view pending(buffer_.data() + offset_, buffer_.size() - offset_);
   size_t header = startup_ ? 4 : 5;
-  if (pending.size() < header)
-    return Status::NeedMore;
+  if (pending.size() < header) return Status::NeedMore;
   int32_t length = readInt32(pending, startup_ ? 0 : 1);
   uint32_t limit = startup_ ? kMaxStartupBytes : kMaxMessageBytes;
   if (length < 4 || static_cast<uint32_t>(length) > limit || (startup_ && length < 8)) {
@@ -24,8 +27,7 @@ PgMessageDecoder::Status PgMessageDecoder::next(FrontendMessage& message) {
     return Status::Bad;
   }
   size_t total = static_cast<size_t>(length) + (startup_ ? 0 : 1);
-  if (pending.size() < total)
-    return Status::NeedMore;
+  if (pending.size() < total) return Status::NeedMore;
   message.type = startup_ ? 0 : pending[0];
   message.body.assign(pending.substr(header, total - header));
   offset_ += total;

@@ -23,8 +23,8 @@ void PgMessageWriter::int16(int16_t v) {
 
 void PgMessageWriter::int32(int32_t v) {
   uint32_t u = static_cast<uint32_t>(v);
-  char bytes[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16), static_cast<char>(u >> 8),
-                   static_cast<char>(u)};
+  char bytes[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16),
+                   static_cast<char>(u >> 8), static_cast<char>(u)};
   out_.append(bytes, 4);
 }
 

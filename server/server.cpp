@@ -24,8 +24,7 @@ asio::awaitable<void> Server::acceptLoop() {
     boost::system::error_code error;
     auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, error));
     if (error) {
-      if (!acceptor_.is_open())
-        co_return;
+      if (!acceptor_.is_open()) co_return;
       continue;
     }
     socket.set_option(asio::ip::tcp::no_delay(true), error);
@@ -56,8 +55,7 @@ void Server::shutdown() {
 
 void Server::run() {
   signals_.async_wait([this](const boost::system::error_code& error, int) {
-    if (!error)
-      shutdown();
+    if (!error) shutdown();
   });
   asio::co_spawn(io_, acceptLoop(), asio::detached);
   std::cerr << "flern: listening on " << options_.host << ":" << acceptor_.local_endpoint().port()

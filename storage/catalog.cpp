@@ -22,7 +22,9 @@ void Catalog::add(std::shared_ptr<Table> table) {
   tables_[table->name()] = std::move(table);
 }
 
-bool Catalog::remove(const std::string& name) { return tables_.erase(name) > 0; }
+bool Catalog::remove(const std::string& name) {
+  return tables_.erase(name) > 0;
+}
 
 namespace {
 
@@ -36,12 +38,11 @@ void writeCompressed(const fs::path& path, const std::string& raw) {
   std::string compressed(ZSTD_compressBound(raw.size()), '\0');
   size_t size = ZSTD_compress(compressed.data(), compressed.size(), raw.data(), raw.size(), 3);
   if (ZSTD_isError(size))
-    throw Error(SqlState::IoError, std::string("could not compress column: ") +
-                                       ZSTD_getErrorName(size));
+    throw Error(SqlState::IoError,
+                std::string("could not compress column: ") + ZSTD_getErrorName(size));
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file.write(compressed.data(), static_cast<std::streamsize>(size));
-  if (!file)
-    throw Error(SqlState::IoError, "could not write file \"" + path.string() + "\"");
+  if (!file) throw Error(SqlState::IoError, "could not write file \"" + path.string() + "\"");
 }
 
 std::string readCompressed(const fs::path& path) {
@@ -103,8 +104,7 @@ void writeTable(const Table& table, const fs::path& directory) {
         appendBytes(raw, &length, sizeof length);
       }
       for (int64_t i = 0; i < chunk->rows; ++i)
-        if (!column.nulls()[i])
-          appendBytes(raw, refs[i].data(), refs[i].length);
+        if (!column.nulls()[i]) appendBytes(raw, refs[i].data(), refs[i].length);
     }
     writeCompressed(directory / (std::to_string(c) + ".col.zst"), raw);
   }
@@ -166,8 +166,7 @@ void Catalog::checkpoint(const fs::path& dataDir) const {
   for (const auto& [name, table] : tables_)
     writeTable(*table, staging / std::to_string(index++));
   fs::remove_all(previous);
-  if (fs::exists(current))
-    fs::rename(current, previous);
+  if (fs::exists(current)) fs::rename(current, previous);
   fs::rename(staging, current);
   fs::remove_all(previous);
 }
@@ -176,8 +175,7 @@ void Catalog::load(const fs::path& dataDir) {
   fs::path current = dataDir / "tables";
   if (!fs::exists(current) && fs::exists(dataDir / "tables.old"))
     current = dataDir / "tables.old"; // a checkpoint was interrupted between its two renames
-  if (!fs::exists(current))
-    return;
+  if (!fs::exists(current)) return;
   for (const auto& entry : fs::directory_iterator(current)) {
     auto table = readTable(entry.path());
     tables_[table->name()] = std::move(table);

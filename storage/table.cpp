@@ -9,8 +9,7 @@ ColumnVector::ColumnVector(SqlType type)
       nulls_(new uint8_t[kChunkRows]()) {}
 
 StringRef ColumnVector::internString(std::string_view text) {
-  if (text.size() <= StringRef::kInlineLimit)
-    return makeStringRef(text);
+  if (text.size() <= StringRef::kInlineLimit) return makeStringRef(text);
   auto block = std::make_unique<char[]>(text.size());
   std::memcpy(block.get(), text.data(), text.size());
   StringRef ref = makeStringRef(std::string_view(block.get(), text.size()));
@@ -19,21 +18,17 @@ StringRef ColumnVector::internString(std::string_view text) {
 }
 
 void ColumnVector::internAll(int64_t rows) {
-  if (!type_.isString())
-    return;
+  if (!type_.isString()) return;
   // One heap block for the whole column keeps allocation per chunk, not per row.
   auto* refs = reinterpret_cast<StringRef*>(data_.get());
   size_t total = 0;
   for (int64_t i = 0; i < rows; ++i)
-    if (!nulls_[i] && refs[i].length > StringRef::kInlineLimit)
-      total += refs[i].length;
-  if (total == 0)
-    return;
+    if (!nulls_[i] && refs[i].length > StringRef::kInlineLimit) total += refs[i].length;
+  if (total == 0) return;
   auto block = std::make_unique<char[]>(total);
   size_t offset = 0;
   for (int64_t i = 0; i < rows; ++i) {
-    if (nulls_[i] || refs[i].length <= StringRef::kInlineLimit)
-      continue;
+    if (nulls_[i] || refs[i].length <= StringRef::kInlineLimit) continue;
     std::memcpy(block.get() + offset, refs[i].pointer, refs[i].length);
     refs[i].pointer = block.get() + offset;
     offset += refs[i].length;
@@ -68,8 +63,7 @@ Chunk& ColumnarBuffer::reserveRow(int64_t& rowInChunk) {
 
 void ColumnarBuffer::absorb(ColumnarBuffer& other) {
   for (auto& chunk : other.chunks_)
-    if (chunk->rows > 0)
-      chunks_.push_back(std::move(chunk));
+    if (chunk->rows > 0) chunks_.push_back(std::move(chunk));
   other.chunks_.clear();
 }
 
@@ -85,8 +79,7 @@ std::vector<SqlType> Table::columnTypes() const {
 
 int Table::findColumn(std::string_view name) const {
   for (size_t i = 0; i < columns_.size(); ++i)
-    if (columns_[i].name == name)
-      return static_cast<int>(i);
+    if (columns_[i].name == name) return static_cast<int>(i);
   return -1;
 }
 

@@ -40,10 +40,9 @@ static SqlType accumulatorType(const AggregateSpec& aggregate) {
   case AggregateKind::Count:
     return SqlType::int64();
   case AggregateKind::Avg:
-    if (aggregate.arg->type.id == TypeId::Float64)
-      return SqlType::float64();
+    if (aggregate.arg->type.id == TypeId::Float64) return SqlType::float64();
     return SqlType::numeric(0, aggregate.arg->type.id == TypeId::Numeric ? aggregate.arg->type.scale
-                                                                          : 0);
+                                                                         : 0);
   default:
     return aggregate.type;
   }
@@ -55,8 +54,7 @@ std::vector<SqlType> HashAggregate::stateTypes() const {
     types.push_back(key->type);
   for (const auto& aggregate : aggregates_) {
     types.push_back(accumulatorType(aggregate));
-    if (aggregate.kind == AggregateKind::Avg)
-      types.push_back(SqlType::int64());
+    if (aggregate.kind == AggregateKind::Avg) types.push_back(SqlType::int64());
   }
   return types;
 }
@@ -70,7 +68,8 @@ size_t HashAggregate::accumulatorField(size_t aggregate) const {
 
 //===-- State: initialize, update, finalize -------------------------------------------------===//
 
-void HashAggregate::initializeState(CodegenContext& ctx, Value state, const RowLayout& layout) const {
+void HashAggregate::initializeState(CodegenContext& ctx, Value state,
+                                    const RowLayout& layout) const {
   Builder& b = ctx.b();
   for (size_t i = 0; i < aggregates_.size(); ++i) {
     size_t field = accumulatorField(i);
@@ -112,8 +111,8 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
         SqlValue addend = ctx.coerce(input, accType);
         if (accType.id == TypeId::Numeric && accType.scale == kDynamicScale)
           updated = b.call("flern_rt_numeric_arith", Type::I128,
-                           {b.constI32('+'), current.value, b.constI32(kDynamicScale),
-                            addend.value, b.constI32(kDynamicScale)});
+                           {b.constI32('+'), current.value, b.constI32(kDynamicScale), addend.value,
+                            b.constI32(kDynamicScale)});
         else if (accType.id == TypeId::Float64)
           updated = b.add(current.value, addend.value);
         else
@@ -185,7 +184,8 @@ void HashAggregate::produce(CodegenContext& ctx, const ConsumeFn& consume) const
   if (groupKeys_.empty()) {
     // One group that exists even without input rows: count() = 0, sum() = NULL.
     Value state = ctx.state(ctx.uniqueName("agg_state"), [size = layout.size] {
-      return std::shared_ptr<void>(new char[size](), [](void* p) { delete[] static_cast<char*>(p); });
+      return std::shared_ptr<void>(new char[size](),
+                                   [](void* p) { delete[] static_cast<char*>(p); });
     });
     initializeState(ctx, state, layout);
     child_->produce(ctx, [&](const Row& row) { updateState(ctx, state, layout, row); });
@@ -204,34 +204,36 @@ void HashAggregate::produce(CodegenContext& ctx, const ConsumeFn& consume) const
     b.store(found, b.nullPtr());
     Value cursor = b.var(Type::Ptr);
     b.store(cursor, b.emit(OpCode::HashTableFind, Type::Ptr, {table, hash}));
-    b.whileLoop(
-        [&] { return b.compare(OpCode::Ne, b.load(Type::Ptr, cursor), b.nullPtr()); },
-        [&] {
-          Value entry = b.load(Type::Ptr, cursor);
-          b.store(cursor, b.emit(OpCode::HashTableNext, Type::Ptr, {entry}));
-          Value sameHash =
-              b.compare(OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
-          b.ifThen(sameHash, [&] {
-            // GROUP BY puts nulls in one group: keys match when both are null or both equal.
-            Value equal = b.constI1(true);
-            for (size_t k = 0; k < keys.size(); ++k) {
-              SqlValue stored = ctx.loadField(entry, layout, k);
-              Value bothNull = b.logicalAnd(keys[k].isNull, stored.isNull);
-              Value bothValues = b.logicalAnd(b.logicalNot(keys[k].isNull), b.logicalNot(stored.isNull));
-              Value same = b.logicalOr(bothNull,
-                                       b.logicalAnd(bothValues, ctx.equalValues(keys[k], stored)));
-              equal = b.logicalAnd(equal, same);
-            }
-            b.ifThen(equal, [&] {
-              b.store(found, entry);
-              b.store(cursor, b.nullPtr());
-            });
-          });
-        });
+    b.whileLoop([&] { return b.compare(OpCode::Ne, b.load(Type::Ptr, cursor), b.nullPtr()); },
+                [&] {
+                  Value entry = b.load(Type::Ptr, cursor);
+                  b.store(cursor, b.emit(OpCode::HashTableNext, Type::Ptr, {entry}));
+                  Value sameHash = b.compare(
+                      OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
+                  b.ifThen(sameHash, [&] {
+                    // GROUP BY puts nulls in one group: keys match when both are null or both
+                    // equal.
+                    Value equal = b.constI1(true);
+                    for (size_t k = 0; k < keys.size(); ++k) {
+                      SqlValue stored = ctx.loadField(entry, layout, k);
+                      Value bothNull = b.logicalAnd(keys[k].isNull, stored.isNull);
+                      Value bothValues =
+                          b.logicalAnd(b.logicalNot(keys[k].isNull), b.logicalNot(stored.isNull));
+                      Value same = b.logicalOr(
+                          bothNull, b.logicalAnd(bothValues, ctx.equalValues(keys[k], stored)));
+                      equal = b.logicalAnd(equal, same);
+                    }
+                    b.ifThen(equal, [&] {
+                      b.store(found, entry);
+                      b.store(cursor, b.nullPtr());
+                    });
+                  });
+                });
     b.ifThen(b.compare(OpCode::Eq, b.load(Type::Ptr, found), b.nullPtr()), [&] {
       Value entry = b.emit(OpCode::HashTableInsert, Type::Ptr, {table, hash});
       for (size_t k = 0; k < keys.size(); ++k) {
-        Value value = keys[k].value.type == Type::I1 ? b.cast(keys[k].value, Type::I8) : keys[k].value;
+        Value value =
+            keys[k].value.type == Type::I1 ? b.cast(keys[k].value, Type::I8) : keys[k].value;
         b.store(b.offset(entry, layout.valueOffsets[k]), value);
         b.store(b.offset(entry, layout.nullOffsets[k]), b.cast(keys[k].isNull, Type::I8));
       }

@@ -6,7 +6,8 @@ namespace flern::ir {
 
 //===-- Construction ------------------------------------------------------------------------===//
 
-static std::vector<SqlType> concatTypes(const PhysicalOperator& left, const PhysicalOperator& right) {
+static std::vector<SqlType> concatTypes(const PhysicalOperator& left,
+                                        const PhysicalOperator& right) {
   auto types = left.outputTypes();
   types.insert(types.end(), right.outputTypes().begin(), right.outputTypes().end());
   return types;
@@ -15,12 +16,14 @@ static std::vector<SqlType> concatTypes(const PhysicalOperator& left, const Phys
 HashJoin::HashJoin(PhysicalOperatorPtr probe, PhysicalOperatorPtr build,
                    std::vector<BoundExprPtr> probeKeys, std::vector<BoundExprPtr> buildKeys)
     : PhysicalOperator(concatTypes(*probe, *build)), probe_(std::move(probe)),
-      build_(std::move(build)), probeKeys_(std::move(probeKeys)), buildKeys_(std::move(buildKeys)) {}
+      build_(std::move(build)), probeKeys_(std::move(probeKeys)), buildKeys_(std::move(buildKeys)) {
+}
 
 std::string HashJoin::explain() const {
   std::string text = "Hash Join: ";
   for (size_t i = 0; i < probeKeys_.size(); ++i)
-    text += (i ? " AND " : "") + probeKeys_[i]->toString() + " = build." + buildKeys_[i]->toString();
+    text +=
+        (i ? " AND " : "") + probeKeys_[i]->toString() + " = build." + buildKeys_[i]->toString();
   return text;
 }
 
@@ -69,8 +72,8 @@ void HashJoin::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
           [&] { return b.compare(OpCode::Ne, b.load(Type::Ptr, cursor), b.nullPtr()); },
           [&] {
             Value entry = b.load(Type::Ptr, cursor);
-            Value sameHash = b.compare(
-                OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
+            Value sameHash =
+                b.compare(OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
             b.ifThen(sameHash, [&] {
               Value equal = b.constI1(true);
               for (size_t k = 0; k < keys.size(); ++k)

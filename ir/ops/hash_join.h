@@ -8,8 +8,8 @@ namespace flern::ir {
 
 class HashJoin final : public PhysicalOperator {
 public:
-  HashJoin(PhysicalOperatorPtr probe, PhysicalOperatorPtr build, std::vector<BoundExprPtr> probeKeys,
-           std::vector<BoundExprPtr> buildKeys);
+  HashJoin(PhysicalOperatorPtr probe, PhysicalOperatorPtr build,
+           std::vector<BoundExprPtr> probeKeys, std::vector<BoundExprPtr> buildKeys);
   std::string explain() const override;
   std::vector<const PhysicalOperator*> children() const override {
     return {probe_.get(), build_.get()};

@@ -29,8 +29,7 @@ void TableScan::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
         Type stored = type == Type::I1 ? Type::I8 : type;
         int64_t width = types[c].id == TypeId::Bool ? 1 : types[c].byteWidth();
         Value value = b.load(stored, b.offset(data[c], b.mul(row, b.constI64(width))));
-        if (type == Type::I1)
-          value = b.compare(OpCode::Ne, value, b.constI8(0));
+        if (type == Type::I1) value = b.compare(OpCode::Ne, value, b.constI8(0));
         Value isNull = b.constI1(false);
         if (!notNull_[c]) {
           isNull = b.compare(OpCode::Ne, b.load(Type::I8, b.offset(nulls[c], row)), b.constI8(0));

@@ -48,11 +48,9 @@ void Sort::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
         SqlValue a = ctx.loadField(left, layout, width + k);
         SqlValue c = ctx.loadField(right, layout, width + k);
         Value order = ctx.compareValues(a, c);
-        if (key.descending)
-          order = cb.sub(cb.constI32(0), order);
+        if (key.descending) order = cb.sub(cb.constI32(0), order);
         Value nullOrder = cb.sub(cb.cast(a.isNull, Type::I32), cb.cast(c.isNull, Type::I32));
-        if (key.nullsFirst)
-          nullOrder = cb.sub(cb.constI32(0), nullOrder);
+        if (key.nullsFirst) nullOrder = cb.sub(cb.constI32(0), nullOrder);
         Value eitherNull = cb.logicalOr(a.isNull, c.isNull);
         cb.store(result, cb.select(eitherNull, nullOrder, order));
       });

@@ -52,10 +52,8 @@ Limit::Limit(PhysicalOperatorPtr child, int64_t limit, int64_t offset)
 
 std::string Limit::explain() const {
   std::string text = "Limit";
-  if (limit_ >= 0)
-    text += " " + std::to_string(limit_);
-  if (offset_ > 0)
-    text += " offset " + std::to_string(offset_);
+  if (limit_ >= 0) text += " " + std::to_string(limit_);
+  if (offset_ > 0) text += " offset " + std::to_string(offset_);
   return text;
 }
 

@@ -29,11 +29,12 @@ HashTable::HashTable(int64_t payloadBytes) : payloadBytes_((payloadBytes + 15) &
   directory = new char*[mask + 1]();
 }
 
-HashTable::~HashTable() { delete[] directory; }
+HashTable::~HashTable() {
+  delete[] directory;
+}
 
 char* HashTable::insert(uint64_t hash) {
-  if (entries_.size() > mask)
-    grow();
+  if (entries_.size() > mask) grow();
   char* header = arena_.allocate(16 + payloadBytes_);
   std::memset(header, 0, 16 + payloadBytes_);
   char* payload = header + 16;
@@ -91,8 +92,7 @@ namespace {
 }
 
 StringRef arenaString(QueryContext* context, std::string_view text) {
-  if (text.size() <= StringRef::kInlineLimit)
-    return makeStringRef(text);
+  if (text.size() <= StringRef::kInlineLimit) return makeStringRef(text);
   char* copy = context->arena.allocate(text.size());
   std::memcpy(copy, text.data(), text.size());
   return makeStringRef(std::string_view(copy, text.size()));
@@ -103,15 +103,12 @@ bool likeMatch(const char* s, const char* sEnd, const char* p, const char* pEnd)
     if (*p == '%') {
       while (p < pEnd && *p == '%')
         ++p;
-      if (p == pEnd)
-        return true;
+      if (p == pEnd) return true;
       for (const char* t = s; t <= sEnd; ++t)
-        if (likeMatch(t, sEnd, p, pEnd))
-          return true;
+        if (likeMatch(t, sEnd, p, pEnd)) return true;
       return false;
     }
-    if (s == sEnd)
-      return false;
+    if (s == sEnd) return false;
     if (*p == '_') {
       // '_' matches one character: skip a whole UTF-8 sequence.
       ++s;
@@ -120,10 +117,8 @@ bool likeMatch(const char* s, const char* sEnd, const char* p, const char* pEnd)
       ++p;
       continue;
     }
-    if (*p == '\\' && p + 1 < pEnd)
-      ++p;
-    if (*s != *p)
-      return false;
+    if (*p == '\\' && p + 1 < pEnd) ++p;
+    if (*s != *p) return false;
     ++s;
     ++p;
   }
@@ -157,8 +152,7 @@ int32_t flern_rt_str_eq(StringRef a, StringRef b) {
 }
 int32_t flern_rt_str_cmp(StringRef a, StringRef b) {
   int result = std::memcmp(a.data(), b.data(), std::min(a.length, b.length));
-  if (result != 0)
-    return result < 0 ? -1 : 1;
+  if (result != 0) return result < 0 ? -1 : 1;
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 uint64_t flern_rt_str_hash(StringRef s) {
@@ -210,14 +204,12 @@ void flern_rt_check_varchar(QueryContext* context, StringRef s, int64_t limit) {
 }
 /// Explicit casts to VARCHAR(n) truncate silently.
 StringRef flern_rt_truncate_varchar(StringRef s, int64_t limit) {
-  if (flern_rt_str_length(s) <= limit)
-    return s;
+  if (flern_rt_str_length(s) <= limit) return s;
   const char* data = s.data();
   uint32_t bytes = 0;
   int64_t chars = 0;
   while (bytes < s.length) {
-    if ((static_cast<unsigned char>(data[bytes]) & 0xC0) != 0x80 && chars++ == limit)
-      break;
+    if ((static_cast<unsigned char>(data[bytes]) & 0xC0) != 0x80 && chars++ == limit) break;
     ++bytes;
   }
   return flern::makeStringRef(std::string_view(data, bytes));
@@ -235,13 +227,11 @@ __int128 flern_rt_numeric_div(QueryContext* context, __int128 a, int32_t scaleA,
                               int32_t scaleB, int32_t remainder) {
   unpackNumeric(a, scaleA);
   unpackNumeric(b, scaleB);
-  if (b == 0)
-    flern::ir::raise(context, flern::SqlState::DivisionByZero, "division by zero");
+  if (b == 0) flern::ir::raise(context, flern::SqlState::DivisionByZero, "division by zero");
   if (remainder) {
     int scale = std::max(scaleA, scaleB);
-    return flern::packNumeric(flern::rescaleNumeric(a, scaleA, scale) %
-                                  flern::rescaleNumeric(b, scaleB, scale),
-                              scale);
+    return flern::packNumeric(
+        flern::rescaleNumeric(a, scaleA, scale) % flern::rescaleNumeric(b, scaleB, scale), scale);
   }
   int scale = flern::divisionScale(a, scaleA, b, scaleB);
   return flern::packNumeric(flern::divideNumeric(a, scaleA, b, scaleB, scale), scale);
@@ -251,8 +241,7 @@ __int128 flern_rt_numeric_arith(int32_t op, __int128 a, int32_t scaleA, __int128
                                 int32_t scaleB) {
   unpackNumeric(a, scaleA);
   unpackNumeric(b, scaleB);
-  if (op == '*')
-    return flern::packNumeric(a * b, scaleA + scaleB);
+  if (op == '*') return flern::packNumeric(a * b, scaleA + scaleB);
   int scale = std::max(scaleA, scaleB);
   a = flern::rescaleNumeric(a, scaleA, scale);
   b = flern::rescaleNumeric(b, scaleB, scale);
@@ -294,8 +283,7 @@ __int128 flern_rt_f64_to_numeric(QueryContext* context, double value, int32_t sc
 }
 __int128 flern_rt_numeric_rescale(__int128 value, int32_t fromScale, int32_t toScale) {
   unpackNumeric(value, fromScale);
-  if (toScale == flern::kDynamicScale)
-    return flern::packNumeric(value, fromScale);
+  if (toScale == flern::kDynamicScale) return flern::packNumeric(value, fromScale);
   return flern::rescaleNumeric(value, fromScale, toScale);
 }
 void flern_rt_check_numeric_precision(QueryContext* context, __int128 value, int32_t precision,
@@ -312,7 +300,7 @@ int64_t flern_rt_parse_i64(QueryContext* context, StringRef text, int32_t bits) 
   if (*parsed > limit || *parsed < -limit - 1) {
     {
       std::string message = "value \"" + std::string(text.view()) + "\" is out of range for type " +
-                             (bits == 32 ? "integer" : "bigint");
+                            (bits == 32 ? "integer" : "bigint");
       context->error.emplace(flern::SqlState::NumericValueOutOfRange, std::move(message));
     }
     std::longjmp(*context->errorJump, 1);
@@ -325,17 +313,14 @@ double flern_rt_parse_f64(QueryContext* context, StringRef text) {
   double value = std::strtod(copy.c_str(), &end);
   bool bad = copy.empty() || *end != '\0';
   copy.clear();
-  if (bad)
-    flern::ir::raiseInvalidInput(context, "double precision", text);
+  if (bad) flern::ir::raiseInvalidInput(context, "double precision", text);
   return value;
 }
 __int128 flern_rt_parse_numeric(QueryContext* context, StringRef text, int32_t scale) {
   bool dynamic = scale == flern::kDynamicScale;
-  if (dynamic)
-    scale = flern::literalScale(text.view());
+  if (dynamic) scale = flern::literalScale(text.view());
   auto parsed = flern::parseDecimal(text.view(), scale);
-  if (!parsed)
-    flern::ir::raiseInvalidInput(context, "numeric", text);
+  if (!parsed) flern::ir::raiseInvalidInput(context, "numeric", text);
   return dynamic ? flern::packNumeric(*parsed, scale) : *parsed;
 }
 int32_t flern_rt_parse_date(QueryContext* context, StringRef text) {
@@ -343,7 +328,8 @@ int32_t flern_rt_parse_date(QueryContext* context, StringRef text) {
   if (!parsed) {
     if (flern::parseDate(text.view(), false)) {
       {
-        std::string message = "date/time field value out of range: \"" + std::string(text.view()) + "\"";
+        std::string message =
+            "date/time field value out of range: \"" + std::string(text.view()) + "\"";
         context->error.emplace(flern::SqlState::DatetimeFieldOverflow, std::move(message));
       }
       std::longjmp(*context->errorJump, 1);
@@ -355,8 +341,7 @@ int32_t flern_rt_parse_date(QueryContext* context, StringRef text) {
 int32_t flern_rt_parse_bool(QueryContext* context, StringRef text) {
   std::string lower;
   for (char c : text.view())
-    if (c != ' ')
-      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != ' ') lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   int32_t result = -1;
   if (lower == "t" || lower == "true" || lower == "yes" || lower == "y" || lower == "on" ||
       lower == "1")
@@ -366,8 +351,7 @@ int32_t flern_rt_parse_bool(QueryContext* context, StringRef text) {
     result = 0;
   lower.clear();
   lower.shrink_to_fit();
-  if (result < 0)
-    flern::ir::raiseInvalidInput(context, "boolean", text);
+  if (result < 0) flern::ir::raiseInvalidInput(context, "boolean", text);
   return result;
 }
 StringRef flern_rt_i64_to_text(QueryContext* context, int64_t value) {
@@ -387,15 +371,22 @@ StringRef flern_rt_date_to_text(QueryContext* context, int32_t days) {
 char* flern_rt_hashtable_insert(flern::ir::HashTable* table, uint64_t hash) {
   return table->insert(hash);
 }
-int64_t flern_rt_hashtable_size(flern::ir::HashTable* table) { return table->size(); }
+int64_t flern_rt_hashtable_size(flern::ir::HashTable* table) {
+  return table->size();
+}
 char* flern_rt_hashtable_entry_at(flern::ir::HashTable* table, int64_t index) {
   return table->entryAt(index);
 }
-char* flern_rt_sort_append(flern::ir::SortBuffer* buffer) { return buffer->append(); }
-void flern_rt_sort_run(flern::ir::SortBuffer* buffer, int32_t (*compare)(const char*, const char*)) {
+char* flern_rt_sort_append(flern::ir::SortBuffer* buffer) {
+  return buffer->append();
+}
+void flern_rt_sort_run(flern::ir::SortBuffer* buffer,
+                       int32_t (*compare)(const char*, const char*)) {
   buffer->sort(compare);
 }
-int64_t flern_rt_sort_size(flern::ir::SortBuffer* buffer) { return buffer->size(); }
+int64_t flern_rt_sort_size(flern::ir::SortBuffer* buffer) {
+  return buffer->size();
+}
 char* flern_rt_sort_row_at(flern::ir::SortBuffer* buffer, int64_t index) {
   return buffer->rowAt(index);
 }
@@ -403,8 +394,7 @@ char* flern_rt_sort_row_at(flern::ir::SortBuffer* buffer, int64_t index) {
 [[noreturn]] void flern_rt_raise(QueryContext* context, const char* sqlState, const char* message) {
   flern::SqlState state = flern::SqlState::InternalError;
 #define FLERN_SQLSTATE(name, code)                                                                 \
-  if (std::strcmp(code, sqlState) == 0)                                                            \
-    state = flern::SqlState::name;
+  if (std::strcmp(code, sqlState) == 0) state = flern::SqlState::name;
 #include "common/sqlstate.def"
 #undef FLERN_SQLSTATE
   flern::ir::raise(context, state, message);
@@ -424,29 +414,53 @@ __int128 flern_rt_muloti4(__int128 a, __int128 b, int* overflow) {
 namespace flern::ir {
 
 const std::vector<RuntimeSymbol>& runtimeSymbols() {
-#define FLERN_RT(fn) RuntimeSymbol{#fn, reinterpret_cast<void*>(&fn)}
+#define FLERN_RT(fn)                                                                               \
+  RuntimeSymbol {                                                                                  \
+#fn, reinterpret_cast < void*>(&fn)                                                            \
+  }
   static const std::vector<RuntimeSymbol> symbols = {
-      FLERN_RT(flern_rt_buffer_chunk_count),  FLERN_RT(flern_rt_buffer_chunk_rows),
-      FLERN_RT(flern_rt_buffer_chunk_columns), FLERN_RT(flern_rt_buffer_append_row),
-      FLERN_RT(flern_rt_str_eq),              FLERN_RT(flern_rt_str_cmp),
-      FLERN_RT(flern_rt_str_hash),            FLERN_RT(flern_rt_like),
-      FLERN_RT(flern_rt_str_length),          FLERN_RT(flern_rt_str_upper),
-      FLERN_RT(flern_rt_str_lower),           FLERN_RT(flern_rt_str_concat),
-      FLERN_RT(flern_rt_check_varchar),       FLERN_RT(flern_rt_truncate_varchar),
-      FLERN_RT(flern_rt_numeric_div),         FLERN_RT(flern_rt_numeric_arith),
-      FLERN_RT(flern_rt_numeric_cmp),         FLERN_RT(flern_rt_numeric_hash),
-      FLERN_RT(flern_rt_numeric_to_f64),      FLERN_RT(flern_rt_f64_to_numeric),
-      FLERN_RT(flern_rt_numeric_rescale),     FLERN_RT(flern_rt_check_numeric_precision),
-      FLERN_RT(flern_rt_parse_i64),           FLERN_RT(flern_rt_parse_f64),
-      FLERN_RT(flern_rt_parse_numeric),       FLERN_RT(flern_rt_parse_date),
-      FLERN_RT(flern_rt_parse_bool),          FLERN_RT(flern_rt_i64_to_text),
-      FLERN_RT(flern_rt_f64_to_text),         FLERN_RT(flern_rt_numeric_to_text),
-      FLERN_RT(flern_rt_date_to_text),        FLERN_RT(flern_rt_hashtable_insert),
-      FLERN_RT(flern_rt_hashtable_size),      FLERN_RT(flern_rt_hashtable_entry_at),
-      FLERN_RT(flern_rt_sort_append),         FLERN_RT(flern_rt_sort_run),
-      FLERN_RT(flern_rt_sort_size),           FLERN_RT(flern_rt_sort_row_at),
-      FLERN_RT(flern_rt_raise),               FLERN_RT(__divti3),
-      FLERN_RT(__modti3),                     RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},
+      FLERN_RT(flern_rt_buffer_chunk_count),
+      FLERN_RT(flern_rt_buffer_chunk_rows),
+      FLERN_RT(flern_rt_buffer_chunk_columns),
+      FLERN_RT(flern_rt_buffer_append_row),
+      FLERN_RT(flern_rt_str_eq),
+      FLERN_RT(flern_rt_str_cmp),
+      FLERN_RT(flern_rt_str_hash),
+      FLERN_RT(flern_rt_like),
+      FLERN_RT(flern_rt_str_length),
+      FLERN_RT(flern_rt_str_upper),
+      FLERN_RT(flern_rt_str_lower),
+      FLERN_RT(flern_rt_str_concat),
+      FLERN_RT(flern_rt_check_varchar),
+      FLERN_RT(flern_rt_truncate_varchar),
+      FLERN_RT(flern_rt_numeric_div),
+      FLERN_RT(flern_rt_numeric_arith),
+      FLERN_RT(flern_rt_numeric_cmp),
+      FLERN_RT(flern_rt_numeric_hash),
+      FLERN_RT(flern_rt_numeric_to_f64),
+      FLERN_RT(flern_rt_f64_to_numeric),
+      FLERN_RT(flern_rt_numeric_rescale),
+      FLERN_RT(flern_rt_check_numeric_precision),
+      FLERN_RT(flern_rt_parse_i64),
+      FLERN_RT(flern_rt_parse_f64),
+      FLERN_RT(flern_rt_parse_numeric),
+      FLERN_RT(flern_rt_parse_date),
+      FLERN_RT(flern_rt_parse_bool),
+      FLERN_RT(flern_rt_i64_to_text),
+      FLERN_RT(flern_rt_f64_to_text),
+      FLERN_RT(flern_rt_numeric_to_text),
+      FLERN_RT(flern_rt_date_to_text),
+      FLERN_RT(flern_rt_hashtable_insert),
+      FLERN_RT(flern_rt_hashtable_size),
+      FLERN_RT(flern_rt_hashtable_entry_at),
+      FLERN_RT(flern_rt_sort_append),
+      FLERN_RT(flern_rt_sort_run),
+      FLERN_RT(flern_rt_sort_size),
+      FLERN_RT(flern_rt_sort_row_at),
+      FLERN_RT(flern_rt_raise),
+      FLERN_RT(__divti3),
+      FLERN_RT(__modti3),
+      RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},
   };
 #undef FLERN_RT
   return symbols;

@@ -25,7 +25,9 @@ struct Fixture {
     planner::Binder binder({tables, models});
     return binder.bindSelect(*statements[0].select);
   }
-  SqlType typeOf(const std::string& expr) { return bind("SELECT " + expr + " FROM t")->projections[0]->type; }
+  SqlType typeOf(const std::string& expr) {
+    return bind("SELECT " + expr + " FROM t")->projections[0]->type;
+  }
   SqlState errorOf(const std::string& sql) {
     try {
       bind(sql);

@@ -106,12 +106,13 @@ TEST(Jit, TensorMatVecWithFoldedWeights) {
   });
   ir::Value y = b.emitWith(ir::OpCode::TensorMatVec, ir::Type::Tensor, {w, x},
                            [](ir::Op& op) { op.shape = {2}; });
-  ir::Value r = b.emitWith(ir::OpCode::TensorRelu, ir::Type::Tensor, {y},
-                           [](ir::Op& op) { op.shape = {2}; });
+  ir::Value r =
+      b.emitWith(ir::OpCode::TensorRelu, ir::Type::Tensor, {y}, [](ir::Op& op) { op.shape = {2}; });
   ir::Value out = b.slot("out");
-  b.store(out, b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r}, [](ir::Op& op) { op.imm = 0; }));
-  b.store(b.offset(out, 8),
-          b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r}, [](ir::Op& op) { op.imm = 1; }));
+  b.store(out, b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r},
+                          [](ir::Op& op) { op.imm = 0; }));
+  b.store(b.offset(out, 8), b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r},
+                                       [](ir::Op& op) { op.imm = 1; }));
   b.ret();
   module->functions.push_back(std::move(function));
   auto engine = jit::JitEngine::create();
@@ -121,6 +122,6 @@ TEST(Jit, TensorMatVecWithFoldedWeights) {
   ir::QueryContext context;
   context.slots = slots;
   compiled->entry()(&context);
-  EXPECT_DOUBLE_EQ(result[0], 8);  // 1*2 + 2*3
-  EXPECT_DOUBLE_EQ(result[1], 0);  // relu(-2 + 1.5)
+  EXPECT_DOUBLE_EQ(result[0], 8); // 1*2 + 2*3
+  EXPECT_DOUBLE_EQ(result[1], 0); // relu(-2 + 1.5)
 }

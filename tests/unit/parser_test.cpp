@@ -52,8 +52,8 @@ TEST(Parser, SyntaxErrorHasPosition) {
 }
 
 TEST(ModelFront, CreateModel) {
-  auto statements = parser::parse(
-      "CREATE MODEL price_model PREDICT price TRAIN linear_regression AS SELECT sqft, price FROM h;");
+  auto statements = parser::parse("CREATE MODEL price_model PREDICT price TRAIN linear_regression "
+                                  "AS SELECT sqft, price FROM h;");
   ASSERT_EQ(statements.size(), 1u);
   ASSERT_EQ(statements[0].kind, ast::StmtKind::CreateModel);
   const auto& model = *statements[0].createModel;
@@ -65,7 +65,8 @@ TEST(ModelFront, CreateModel) {
 }
 
 TEST(ModelFront, ErrorInsideEmbeddedQueryKeepsItsPosition) {
-  std::string sql = "SELECT 1; CREATE MODEL m PREDICT y TRAIN linear_regression AS SELECT x y z FROM t";
+  std::string sql =
+      "SELECT 1; CREATE MODEL m PREDICT y TRAIN linear_regression AS SELECT x y z FROM t";
   try {
     parser::parse(sql);
     FAIL() << "expected a syntax error";

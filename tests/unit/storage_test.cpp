@@ -22,8 +22,10 @@ std::shared_ptr<storage::Table> makeTable(int64_t rows) {
     storage::Chunk& chunk = table->data().reserveRow(row);
     reinterpret_cast<int64_t*>(chunk.columns[0].data())[row] = i;
     chunk.columns[0].nulls()[row] = 0;
-    std::string name = i % 3 ? "name number " + std::to_string(i) + " is long" : "n" + std::to_string(i);
-    reinterpret_cast<StringRef*>(chunk.columns[1].data())[row] = chunk.columns[1].internString(name);
+    std::string name =
+        i % 3 ? "name number " + std::to_string(i) + " is long" : "n" + std::to_string(i);
+    reinterpret_cast<StringRef*>(chunk.columns[1].data())[row] =
+        chunk.columns[1].internString(name);
     chunk.columns[1].nulls()[row] = 0;
     reinterpret_cast<__int128*>(chunk.columns[2].data())[row] = i * 100 + 5;
     chunk.columns[2].nulls()[row] = i % 7 == 0;
@@ -41,7 +43,8 @@ TEST(Storage, RowsSpreadOverFixedChunks) {
 }
 
 TEST(Storage, CheckpointRoundTrip) {
-  auto dir = std::filesystem::temp_directory_path() / ("flern-storage-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("flern-storage-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   storage::Catalog catalog;
   catalog.add(makeTable(100000));
@@ -62,8 +65,9 @@ TEST(Storage, CheckpointRoundTrip) {
                                        : "n" + std::to_string(index);
       ASSERT_EQ(reinterpret_cast<StringRef*>(chunk->columns[1].data())[r].view(), expected);
       ASSERT_EQ(chunk->columns[2].nulls()[r], index % 7 == 0);
-      if (index % 7)
+      if (index % 7) {
         ASSERT_EQ(reinterpret_cast<__int128*>(chunk->columns[2].data())[r], index * 100 + 5);
+      }
     }
   }
   std::filesystem::remove_all(dir);

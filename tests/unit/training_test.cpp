@@ -11,7 +11,8 @@ using namespace flern;
 namespace {
 
 /// The state TrainSink accumulates: gram matrix of [1, x...], moments, count.
-std::vector<double> accumulate(const std::vector<std::vector<double>>& xs, const std::vector<double>& ys) {
+std::vector<double> accumulate(const std::vector<std::vector<double>>& xs,
+                               const std::vector<double>& ys) {
   size_t k = xs[0].size() + 1;
   std::vector<double> state(k * k + k + 1, 0.0);
   for (size_t r = 0; r < xs.size(); ++r) {
