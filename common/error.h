@@ -33,6 +33,8 @@ public:
   int position() const { return position_; }
   const std::string& detail() const { return detail_; }
   const std::string& hint() const { return hint_; }
+  /// Where the error happened (PostgreSQL's CONTEXT field), e.g. the COPY input line.
+  const std::string& context() const { return context_; }
 
   Error& withDetail(std::string detail) {
     detail_ = std::move(detail);
@@ -40,6 +42,10 @@ public:
   }
   Error& withHint(std::string hint) {
     hint_ = std::move(hint);
+    return *this;
+  }
+  Error& withContext(std::string context) {
+    if (context_.empty()) context_ = std::move(context);
     return *this;
   }
   Error& withPosition(int position) {
@@ -53,6 +59,7 @@ private:
   int position_;
   std::string detail_;
   std::string hint_;
+  std::string context_;
 };
 
 /// A programmer error reached in a release build: SQLSTATE XX000.

@@ -109,4 +109,8 @@ int32_t daysFromCivil(int year, unsigned month, unsigned day);
 /// Formats days since 2000-01-01 as YYYY-MM-DD.
 std::string formatDate(int32_t days);
 
+/// Appends PostgreSQL's text form of the non-null value at `row` of a column of `type`
+/// (`data` is the column's dense value array).
+void appendValueText(std::string& out, const SqlType& type, const uint8_t* data, int64_t row);
+
 } // namespace flern

@@ -140,6 +140,18 @@ struct CreateModelStmt {
   std::string queryText;
 };
 
+/// COPY table [(columns)] FROM/TO STDIN/STDOUT/'file', or COPY (query) TO ...
+struct CopyStmt {
+  std::string table;
+  int tableLocation = -1;
+  std::vector<std::string> columns;
+  std::unique_ptr<SelectStmt> query; ///< COPY (query) TO
+  bool isFrom = false;
+  std::string filename; ///< empty for STDIN / STDOUT
+  /// Options as written: format, delimiter, null, header, quote, escape.
+  std::vector<std::pair<std::string, std::string>> options;
+};
+
 /// A statement accepted for compatibility that changes nothing (SET, BEGIN, COMMIT ...).
 struct UtilityStmt {
   std::string tag; ///< command tag to answer with
@@ -154,6 +166,7 @@ enum class StmtKind {
   CreateModel,
   DropModel,
   Checkpoint,
+  Copy,
   Utility
 };
 
@@ -167,6 +180,7 @@ struct Statement {
   std::unique_ptr<DropStmt> drop;
   std::unique_ptr<InsertStmt> insert;
   std::unique_ptr<CreateModelStmt> createModel;
+  std::unique_ptr<CopyStmt> copy;
   std::unique_ptr<Statement> explained; ///< EXPLAIN's statement
   bool explainIr = false;               ///< EXPLAIN (IR): show the generated Flern IR
   bool explainLlvm = false;             ///< EXPLAIN (LLVM): show the optimized LLVM IR

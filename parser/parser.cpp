@@ -441,6 +441,46 @@ Statement convertStatement(const json& node, const std::string& text) {
     }
     return stmt;
   }
+  if (node.contains("CopyStmt")) {
+    const json& copy = node["CopyStmt"];
+    Statement stmt(StmtKind::Copy);
+    stmt.copy = std::make_unique<CopyStmt>();
+    auto& out = *stmt.copy;
+    if (copy.contains("relation")) {
+      out.table = copy["relation"].at("relname");
+      out.tableLocation = locationOf(copy["relation"]);
+    }
+    if (copy.contains("attlist")) out.columns = nameList(copy["attlist"]);
+    if (copy.contains("query")) {
+      if (!copy["query"].contains("SelectStmt")) unsupported("COPY of this statement", -1);
+      out.query = convertSelect(copy["query"]);
+    }
+    out.isFrom = copy.value("is_from", false);
+    out.filename = copy.value("filename", "");
+    if (copy.value("is_program", false)) unsupported("COPY PROGRAM", -1);
+    if (copy.contains("whereClause")) unsupported("COPY FROM ... WHERE", -1);
+    if (copy.contains("options")) {
+      for (const auto& option : copy["options"]) {
+        const json& def = option.at("DefElem");
+        std::string value;
+        if (def.contains("arg")) {
+          const json& arg = def["arg"];
+          if (arg.contains("String"))
+            value = arg["String"].value("sval", "");
+          else if (arg.contains("Boolean"))
+            value = arg["Boolean"].value("boolval", false) ? "true" : "false";
+          else if (arg.contains("Integer"))
+            value = std::to_string(arg["Integer"].value("ival", 0));
+          else
+            value = "true";
+        } else {
+          value = "true";
+        }
+        out.options.emplace_back(def.value("defname", ""), value);
+      }
+    }
+    return stmt;
+  }
   if (node.contains("CheckPointStmt")) return Statement{StmtKind::Checkpoint};
   if (node.contains("VariableSetStmt")) {
     Statement stmt{StmtKind::Utility};

@@ -114,7 +114,8 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
     if (!parsed) {
       if (parseDate(text, /*checkRanges=*/false))
         throw Error(SqlState::DatetimeFieldOverflow,
-                    "date/time field value out of range: \"" + text + "\"", literal->location + 1);
+                    "date/time field value out of range: \"" + text + "\"", literal->location + 1)
+            .withHint("Perhaps you need a different \"datestyle\" setting.");
       throw Error(SqlState::InvalidDatetimeFormat,
                   "invalid input syntax for type date: \"" + text + "\"", literal->location + 1);
     }

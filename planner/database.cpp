@@ -5,8 +5,11 @@
 #include "planner/binder.h"
 #include "planner/executor.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <sys/file.h>
@@ -82,6 +85,8 @@ StatementResult Database::execute(const ast::Statement& statement) {
     result.commandTag = "CHECKPOINT";
     return result;
   }
+  case ast::StmtKind::Copy:
+    return copy(*statement.copy);
   case ast::StmtKind::Utility: {
     StatementResult result;
     result.commandTag = statement.utility.tag;
@@ -267,7 +272,8 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
         if (chunk->columns[c].nulls()[r])
           throw Error(SqlState::NotNullViolation, "null value in column \"" + columns[c].name +
                                                       "\" of relation \"" + table->name() +
-                                                      "\" violates not-null constraint");
+                                                      "\" violates not-null constraint")
+              .withDetail(failingRowDetail(*chunk, r));
   }
   for (auto& chunk : rows.chunks())
     for (auto& column : chunk->columns)
@@ -348,6 +354,118 @@ StatementResult Database::dropModel(const ast::DropStmt& drop) {
     if (!models_.remove(name))
       result.notices.push_back("model \"" + name + "\" does not exist, skipping");
   return result;
+}
+
+std::pair<std::shared_ptr<storage::Table>, std::vector<int>>
+Database::copyTarget(const ast::CopyStmt& copy) {
+  auto table = tables_.find(copy.table);
+  if (!table)
+    throw Error(SqlState::UndefinedTable, "relation \"" + copy.table + "\" does not exist");
+  std::vector<int> columns;
+  if (copy.columns.empty()) {
+    for (size_t i = 0; i < table->columns().size(); ++i)
+      columns.push_back(static_cast<int>(i));
+  }
+  for (const auto& name : copy.columns) {
+    int index = table->findColumn(name);
+    if (index < 0)
+      throw Error(SqlState::UndefinedColumn,
+                  "column \"" + name + "\" of relation \"" + copy.table + "\" does not exist");
+    columns.push_back(index);
+  }
+  return {table, columns};
+}
+
+int Database::beginCopyIn(const ast::CopyStmt& copy) {
+  std::shared_lock guard(lock_);
+  CopyOptions::from(copy.options);
+  return static_cast<int>(copyTarget(copy).second.size());
+}
+
+StatementResult Database::copyIn(const ast::CopyStmt& copy, std::string_view data) {
+  CopyOptions options = CopyOptions::from(copy.options);
+  std::shared_ptr<storage::Table> table;
+  std::vector<int> columns;
+  {
+    std::shared_lock guard(lock_);
+    std::tie(table, columns) = copyTarget(copy);
+  }
+  // Parse without holding the lock; append under it only if the table is still the same.
+  auto rows = parseCopyInput(data, options, *table, columns);
+  std::unique_lock guard(lock_);
+  if (tables_.find(copy.table) != table)
+    throw Error(SqlState::UndefinedTable,
+                "relation \"" + copy.table + "\" was dropped during COPY");
+  int64_t count = rows->rowCount();
+  table->data().absorb(*rows);
+  StatementResult result;
+  result.commandTag = "COPY " + std::to_string(count);
+  return result;
+}
+
+StatementResult Database::copy(const ast::CopyStmt& copy) {
+  CopyOptions options = CopyOptions::from(copy.options);
+  if (copy.isFrom) {
+    if (copy.filename.empty())
+      internalError("COPY FROM STDIN reaches the database only through copyIn");
+    std::ifstream file(copy.filename, std::ios::binary);
+    if (!file)
+      throw Error(SqlState::UndefinedFile, "could not open file \"" + copy.filename +
+                                               "\" for reading: " + std::strerror(errno))
+          .withHint("COPY FROM instructs the Flern server process to read a file. You may want a "
+                    "client-side facility such as psql's \\copy.");
+    std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    return copyIn(copy, data);
+  }
+  // COPY ... TO: run the query (or the whole table) as a SELECT.
+  ast::SelectStmt tableSelect;
+  const ast::SelectStmt* select = copy.query.get();
+  if (!select) {
+    ast::FromItem from;
+    from.kind = ast::FromItem::Kind::Table;
+    from.name = copy.table;
+    from.location = copy.tableLocation;
+    tableSelect.from.push_back(std::move(from));
+    auto addTarget = [&](std::vector<std::string> names) {
+      ast::SelectTarget target;
+      target.expr = std::make_unique<ast::Expr>();
+      target.expr->kind = names.empty() ? ast::ExprKind::Star : ast::ExprKind::ColumnRef;
+      target.expr->names = std::move(names);
+      tableSelect.targets.push_back(std::move(target));
+    };
+    if (copy.columns.empty()) addTarget({});
+    for (const auto& name : copy.columns)
+      addTarget({name});
+    select = &tableSelect;
+  }
+  StatementResult result;
+  {
+    std::shared_lock guard(lock_);
+    result = executeSelect(*select);
+  }
+  int64_t count = result.rows->rowCount();
+  result.commandTag = "COPY " + std::to_string(count);
+  if (copy.filename.empty()) {
+    result.returnsRows = false;
+    result.copyOut = true;
+    result.copyOptions = options;
+    return result;
+  }
+  std::ofstream file(copy.filename, std::ios::binary | std::ios::trunc);
+  if (!file)
+    throw Error(SqlState::UndefinedFile, "could not open file \"" + copy.filename +
+                                             "\" for writing: " + std::strerror(errno));
+  std::string text;
+  appendCopyHeader(text, result.columnNames, options);
+  for (const auto& chunk : result.rows->chunks()) {
+    for (int64_t row = 0; row < chunk->rows; ++row)
+      appendCopyRow(text, *chunk, row, options);
+    file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    text.clear();
+  }
+  StatementResult done;
+  done.commandTag = result.commandTag;
+  return done;
 }
 
 } // namespace flern::planner

@@ -9,6 +9,7 @@
 #include "jit/jit.h"
 #include "mlops/model_catalog.h"
 #include "parser/ast.h"
+#include "planner/copy.h"
 #include "storage/catalog.h"
 
 #include <filesystem>
@@ -28,6 +29,8 @@ struct StatementResult {
   std::vector<std::string> textRows; ///< for EXPLAIN: one text column
   std::string commandTag;
   std::vector<std::string> notices;
+  bool copyOut = false;            ///< COPY ... TO STDOUT: send `rows` in the COPY sub-protocol
+  CopyOptions copyOptions;         ///< their format
   std::shared_ptr<void> keepAlive; ///< what `rows` points into
 };
 
@@ -39,6 +42,10 @@ public:
   ~Database();
 
   StatementResult execute(const ast::Statement& statement);
+  /// Checks a COPY ... FROM STDIN before the client sends data; returns the column count.
+  int beginCopyIn(const ast::CopyStmt& copy);
+  /// Loads COPY input into its table, all or nothing.
+  StatementResult copyIn(const ast::CopyStmt& copy, std::string_view data);
   /// Writes tables and models to the data directory.
   void checkpoint();
 
@@ -50,6 +57,10 @@ private:
   StatementResult insert(const ast::InsertStmt& insert);
   StatementResult createModel(const ast::CreateModelStmt& create);
   StatementResult dropModel(const ast::DropStmt& drop);
+  StatementResult copy(const ast::CopyStmt& copy);
+  /// The table and target columns of COPY FROM (raises 42P01/42703).
+  std::pair<std::shared_ptr<storage::Table>, std::vector<int>>
+  copyTarget(const ast::CopyStmt& copy);
 
   std::filesystem::path dataDir_;
   int dataDirLock_ = -1; ///< flock()ed DATA/flern.lock: one server per data directory

@@ -1,9 +1,11 @@
 #include "server/connection.h"
 
 #include "parser/parser.h"
+#include "planner/copy.h"
 #include "server/result_writer.h"
 
 #include <iostream>
+#include <optional>
 #include <random>
 
 namespace flern::server {
@@ -178,6 +180,23 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
   for (auto& statement : statements) {
     planner::StatementResult result;
     bool failed = false;
+    bool copyFromClient = statement.kind == ast::StmtKind::Copy && statement.copy->isFrom &&
+                          statement.copy->filename.empty();
+    std::optional<Error> copyError;
+    if (copyFromClient) {
+      // Awaiting is not allowed inside a handler: the sub-protocol runs outside the try.
+      try {
+        result = co_await copyIn(*statement.copy);
+      } catch (const Error& error) {
+        copyError = error;
+      }
+      if (copyError) {
+        writer_.error(*copyError);
+        break;
+      }
+      co_await sendResult(result);
+      continue;
+    }
     try {
       result = database_.execute(statement);
     } catch (const Error& error) {
@@ -201,9 +220,69 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
   co_await flush();
 }
 
+awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy) {
+  int columns = database_.beginCopyIn(copy);
+  writer_.begin('G');
+  writer_.int8(0);
+  writer_.int16(static_cast<int16_t>(columns));
+  for (int i = 0; i < columns; ++i)
+    writer_.int16(0);
+  writer_.finish();
+  co_await flush();
+  std::string data;
+  FrontendMessage message;
+  while (true) {
+    if (!co_await readMessage(message))
+      throw Error(SqlState::ProtocolViolation,
+                  "unexpected EOF on client connection with an open COPY");
+    if (message.type == 'd') {
+      data += message.body;
+    } else if (message.type == 'c') {
+      break;
+    } else if (message.type == 'f') {
+      std::string reason = message.body;
+      if (!reason.empty() && reason.back() == '\0') reason.pop_back();
+      throw Error(SqlState::QueryCanceled, "COPY from stdin failed: " + reason);
+    } else if (message.type != 'H' && message.type != 'S') {
+      throw Error(SqlState::ProtocolViolation, std::string("unexpected message type 0x") +
+                                                   std::to_string(message.type) +
+                                                   " during COPY from stdin");
+    }
+  }
+  co_return database_.copyIn(copy, data);
+}
+
 awaitable<void> Connection::sendResult(planner::StatementResult& result) {
   for (const auto& notice : result.notices)
     writer_.notice(notice);
+  if (result.copyOut) {
+    int columns = static_cast<int>(result.columnTypes.size());
+    writer_.begin('H');
+    writer_.int8(0);
+    writer_.int16(static_cast<int16_t>(columns));
+    for (int i = 0; i < columns; ++i)
+      writer_.int16(0);
+    writer_.finish();
+    std::string line;
+    planner::appendCopyHeader(line, result.columnNames, result.copyOptions);
+    if (!line.empty()) {
+      writer_.begin('d');
+      writer_.bytes(line);
+      writer_.finish();
+    }
+    for (const auto& chunk : result.rows->chunks()) {
+      for (int64_t row = 0; row < chunk->rows; ++row) {
+        line.clear();
+        planner::appendCopyRow(line, *chunk, row, result.copyOptions);
+        writer_.begin('d');
+        writer_.bytes(line);
+        writer_.finish();
+        if (writer_.size() >= kFlushThreshold) co_await flush();
+      }
+    }
+    writer_.begin('c');
+    writer_.finish();
+  }
   if (result.returnsRows) {
     writer_.rowDescription(result.columnNames, result.columnTypes);
     if (result.rows) {

@@ -30,6 +30,8 @@ private:
   boost::asio::awaitable<bool> startup();
   boost::asio::awaitable<void> simpleQuery(const std::string& sql);
   boost::asio::awaitable<void> sendResult(planner::StatementResult& result);
+  /// COPY ... FROM STDIN: CopyInResponse, then CopyData until CopyDone or CopyFail.
+  boost::asio::awaitable<planner::StatementResult> copyIn(const ast::CopyStmt& copy);
 
   boost::asio::ip::tcp::socket socket_;
   planner::Database& database_;

@@ -88,6 +88,10 @@ void PgMessageWriter::error(const Error& error, const char* severity) {
     int8('H');
     cstring(error.hint());
   }
+  if (!error.context().empty()) {
+    int8('W');
+    cstring(error.context());
+  }
   if (error.position() > 0) {
     int8('P');
     cstring(std::to_string(error.position()));

@@ -5,58 +5,6 @@
 
 namespace flern::server {
 
-void appendValueText(std::string& out, const SqlType& type, const uint8_t* data, int64_t row) {
-  char buffer[32];
-  switch (type.id) {
-  case TypeId::Bool:
-    out.push_back(data[row] ? 't' : 'f');
-    return;
-  case TypeId::Int32: {
-    int32_t v;
-    std::memcpy(&v, data + row * 4, 4);
-    auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
-    out.append(buffer, end);
-    return;
-  }
-  case TypeId::Int64: {
-    int64_t v;
-    std::memcpy(&v, data + row * 8, 8);
-    auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
-    out.append(buffer, end);
-    return;
-  }
-  case TypeId::Float64: {
-    double v;
-    std::memcpy(&v, data + row * 8, 8);
-    out += formatFloat64(v);
-    return;
-  }
-  case TypeId::Numeric: {
-    __int128 v;
-    std::memcpy(&v, data + row * 16, 16);
-    if (type.scale == kDynamicScale)
-      out += formatNumeric(packedDigits(v), packedScale(v));
-    else
-      out += formatNumeric(v, type.scale);
-    return;
-  }
-  case TypeId::Date: {
-    int32_t v;
-    std::memcpy(&v, data + row * 4, 4);
-    out += formatDate(v);
-    return;
-  }
-  case TypeId::Text:
-  case TypeId::Varchar:
-  case TypeId::Unknown: {
-    StringRef s;
-    std::memcpy(&s, data + row * 16, 16);
-    out.append(s.data(), s.length);
-    return;
-  }
-  }
-}
-
 void writeDataRow(PgMessageWriter& writer, const storage::Chunk& chunk, int64_t row) {
   writer.begin('D');
   writer.int16(static_cast<int16_t>(chunk.columns.size()));

@@ -10,7 +10,5 @@ namespace flern::server {
 void writeDataRow(PgMessageWriter& writer, const storage::Chunk& chunk, int64_t row);
 /// Appends a one-column DataRow holding `text`.
 void writeTextRow(PgMessageWriter& writer, std::string_view text);
-/// PostgreSQL's text form of one non-null value stored in a column.
-void appendValueText(std::string& out, const SqlType& type, const uint8_t* data, int64_t row);
 
 } // namespace flern::server

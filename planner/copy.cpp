@@ -1,0 +1,465 @@
+#include "planner/copy.h"
+
+#include "common/error.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace flern::planner {
+
+CopyOptions CopyOptions::from(const std::vector<std::pair<std::string, std::string>>& options) {
+  CopyOptions result;
+  bool nullGiven = false, delimiterGiven = false, escapeGiven = false;
+  auto single = [](const std::string& name, const std::string& value) {
+    if (value.size() != 1)
+      throw Error(SqlState::FeatureNotSupported,
+                  "COPY " + name + " must be a single one-byte character");
+    return value[0];
+  };
+  for (const auto& [name, value] : options) {
+    if (name == "format") {
+      if (value == "csv")
+        result.csv = true;
+      else if (value == "binary")
+        throw Error(SqlState::FeatureNotSupported, "COPY format \"binary\" is not supported yet");
+      else if (value != "text")
+        throw Error(SqlState::InvalidParameterValue,
+                    "COPY format \"" + value + "\" not recognized");
+    } else if (name == "delimiter") {
+      result.delimiter = single("delimiter", value);
+      delimiterGiven = true;
+    } else if (name == "null") {
+      result.null = value;
+      nullGiven = true;
+    } else if (name == "header") {
+      result.header = value == "true" || value == "on" || value == "1";
+    } else if (name == "quote") {
+      result.quote = single("quote", value);
+    } else if (name == "escape") {
+      result.escape = single("escape", value);
+      escapeGiven = true;
+    } else if (name == "encoding") {
+      if (value != "UTF8" && value != "utf8" && value != "UTF-8")
+        throw Error(SqlState::FeatureNotSupported, "COPY encoding must be UTF8");
+    } else {
+      throw Error(SqlState::SyntaxError, "option \"" + name + "\" not recognized");
+    }
+  }
+  if (result.csv) {
+    if (!delimiterGiven) result.delimiter = ',';
+    if (!nullGiven) result.null = "";
+    if (!escapeGiven) result.escape = result.quote;
+  } else if (result.header) {
+    throw Error(SqlState::FeatureNotSupported, "COPY HEADER available only in CSV mode");
+  }
+  if (result.delimiter == '\n' || result.delimiter == '\r' || result.delimiter == '\\')
+    throw Error(SqlState::InvalidParameterValue,
+                "COPY delimiter cannot be newline, carriage return or backslash");
+  return result;
+}
+
+namespace {
+
+/// One field: its text (unescaped) and whether it is NULL.
+struct Field {
+  std::string text;
+  bool isNull = false;
+};
+
+class CopyReader {
+public:
+  CopyReader(std::string_view data, const CopyOptions& options) : data_(data), options_(options) {}
+
+  /// Reads the next record's fields; false at the end of data.
+  bool next(std::vector<Field>& fields, std::string_view& raw) {
+    fields.clear();
+    if (position_ >= data_.size()) return false;
+    ++line_;
+    size_t start = position_;
+    bool more = options_.csv ? readCsv(fields) : readText(fields);
+    raw = data_.substr(start, position_ - start);
+    while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r'))
+      raw.remove_suffix(1);
+    return more;
+  }
+  int64_t line() const { return line_; }
+
+private:
+  bool readText(std::vector<Field>& fields) {
+    size_t end = data_.find('\n', position_);
+    if (end == std::string_view::npos) end = data_.size();
+    std::string_view line = data_.substr(position_, end - position_);
+    position_ = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line == "\\.") return false;
+    // Split on unescaped delimiters; the NULL marker is matched before de-escaping, as in
+    // PostgreSQL, so "\N" is null while "\\N" is the text \N.
+    size_t start = 0;
+    for (size_t i = 0; i <= line.size(); ++i) {
+      if (i < line.size() && line[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (i < line.size() && line[i] != options_.delimiter) continue;
+      std::string_view raw = line.substr(start, std::min(i, line.size()) - start);
+      Field field;
+      field.isNull = raw == options_.null;
+      if (!field.isNull) field.text = unescape(raw);
+      fields.push_back(std::move(field));
+      start = i + 1;
+    }
+    return true;
+  }
+
+  static std::string unescape(std::string_view raw) {
+    std::string text;
+    text.reserve(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) {
+      char c = raw[i];
+      if (c != '\\' || i + 1 >= raw.size()) {
+        text.push_back(c);
+        continue;
+      }
+      char next = raw[++i];
+      switch (next) {
+      case 'b':
+        text.push_back('\b');
+        break;
+      case 'f':
+        text.push_back('\f');
+        break;
+      case 'n':
+        text.push_back('\n');
+        break;
+      case 'r':
+        text.push_back('\r');
+        break;
+      case 't':
+        text.push_back('\t');
+        break;
+      case 'v':
+        text.push_back('\v');
+        break;
+      case 'x': {
+        int value = 0, digits = 0;
+        while (digits < 2 && i + 1 < raw.size() &&
+               std::isxdigit(static_cast<unsigned char>(raw[i + 1]))) {
+          char h = static_cast<char>(std::tolower(static_cast<unsigned char>(raw[++i])));
+          value = value * 16 + (h <= '9' ? h - '0' : h - 'a' + 10);
+          ++digits;
+        }
+        text.push_back(digits ? static_cast<char>(value) : 'x');
+        break;
+      }
+      default:
+        if (next >= '0' && next <= '7') {
+          int value = next - '0', digits = 1;
+          while (digits < 3 && i + 1 < raw.size() && raw[i + 1] >= '0' && raw[i + 1] <= '7') {
+            value = value * 8 + (raw[++i] - '0');
+            ++digits;
+          }
+          text.push_back(static_cast<char>(value));
+        } else {
+          text.push_back(next);
+        }
+      }
+    }
+    return text;
+  }
+
+  bool readCsv(std::vector<Field>& fields) {
+    Field field;
+    bool quoted = false, wasQuoted = false;
+    while (true) {
+      if (position_ >= data_.size()) {
+        if (quoted) throw Error(SqlState::BadCopyFileFormat, "unterminated CSV quoted field");
+        finishCsvField(fields, field, wasQuoted);
+        return true;
+      }
+      char c = data_[position_++];
+      if (quoted) {
+        if (c == options_.escape && position_ < data_.size() &&
+            (data_[position_] == options_.quote || data_[position_] == options_.escape) &&
+            !(options_.escape == options_.quote && data_[position_] != options_.quote)) {
+          field.text.push_back(data_[position_++]);
+        } else if (c == options_.quote) {
+          quoted = false;
+        } else {
+          field.text.push_back(c);
+        }
+        continue;
+      }
+      if (c == options_.quote) {
+        quoted = true;
+        wasQuoted = true;
+      } else if (c == options_.delimiter) {
+        finishCsvField(fields, field, wasQuoted);
+        field = Field();
+        wasQuoted = false;
+      } else if (c == '\n' || c == '\r') {
+        if (c == '\r' && position_ < data_.size() && data_[position_] == '\n') ++position_;
+        finishCsvField(fields, field, wasQuoted);
+        if (fields.size() == 1 && !wasQuoted && fields[0].text == "\\.") return false;
+        return true;
+      } else {
+        field.text.push_back(c);
+      }
+    }
+  }
+
+  void finishCsvField(std::vector<Field>& fields, Field& field, bool wasQuoted) {
+    field.isNull = !wasQuoted && field.text == options_.null;
+    fields.push_back(std::move(field));
+  }
+
+  std::string_view data_;
+  const CopyOptions& options_;
+  size_t position_ = 0;
+  int64_t line_ = 0;
+};
+
+std::string contextLine(const std::string& table, int64_t line, std::string_view raw) {
+  return "COPY " + table + ", line " + std::to_string(line) + ": \"" + std::string(raw) + "\"";
+}
+
+/// Stores one field's text into the column, raising PostgreSQL's input errors.
+void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
+                const storage::ColumnDef& def) {
+  uint8_t* data = column.data();
+  const std::string& text = field.text;
+  const SqlType& type = def.type;
+  auto invalid = [&](const char* typeName) -> Error {
+    return Error(SqlState::InvalidTextRepresentation,
+                 std::string("invalid input syntax for type ") + typeName + ": \"" + text + "\"");
+  };
+  switch (type.id) {
+  case TypeId::Bool: {
+    std::string lower;
+    for (char c : text)
+      if (c != ' ') lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower == "t" || lower == "true" || lower == "yes" || lower == "on" || lower == "1" ||
+        lower == "y")
+      data[row] = 1;
+    else if (lower == "f" || lower == "false" || lower == "no" || lower == "off" || lower == "0" ||
+             lower == "n")
+      data[row] = 0;
+    else
+      throw invalid("boolean");
+    return;
+  }
+  case TypeId::Int32:
+  case TypeId::Int64: {
+    auto parsed = parseDecimal(text, 0);
+    if (!parsed || text.find_first_of(".eE") != std::string::npos)
+      throw invalid(type.id == TypeId::Int32 ? "integer" : "bigint");
+    __int128 limit = type.id == TypeId::Int32 ? INT32_MAX : INT64_MAX;
+    if (*parsed > limit || *parsed < -limit - 1)
+      throw Error(SqlState::NumericValueOutOfRange,
+                  "value \"" + text + "\" is out of range for type " + type.name());
+    if (type.id == TypeId::Int32)
+      reinterpret_cast<int32_t*>(data)[row] = static_cast<int32_t>(*parsed);
+    else
+      reinterpret_cast<int64_t*>(data)[row] = static_cast<int64_t>(*parsed);
+    return;
+  }
+  case TypeId::Float64: {
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') throw invalid("double precision");
+    reinterpret_cast<double*>(data)[row] = value;
+    return;
+  }
+  case TypeId::Numeric: {
+    bool dynamic = type.scale == kDynamicScale;
+    int scale = dynamic ? literalScale(text) : type.scale;
+    auto parsed = parseDecimal(text, scale);
+    if (!parsed) throw invalid("numeric");
+    if (type.precision > 0 && integerDigits(*parsed, scale) > type.precision - type.scale)
+      throw Error(SqlState::NumericValueOutOfRange, "numeric field overflow")
+          .withDetail("A field with precision " + std::to_string(type.precision) + ", scale " +
+                      std::to_string(type.scale) +
+                      " must round to an absolute value less than 10^" +
+                      std::to_string(type.precision - type.scale) + ".");
+    reinterpret_cast<__int128*>(data)[row] = dynamic ? packNumeric(*parsed, scale) : *parsed;
+    return;
+  }
+  case TypeId::Date: {
+    auto parsed = parseDate(text);
+    if (!parsed) {
+      if (parseDate(text, false))
+        throw Error(SqlState::DatetimeFieldOverflow,
+                    "date/time field value out of range: \"" + text + "\"")
+            .withHint("Perhaps you need a different \"datestyle\" setting.");
+      throw Error(SqlState::InvalidDatetimeFormat,
+                  "invalid input syntax for type date: \"" + text + "\"");
+    }
+    reinterpret_cast<int32_t*>(data)[row] = *parsed;
+    return;
+  }
+  case TypeId::Varchar:
+    if (type.length > 0 && static_cast<int>(text.size()) > type.length) {
+      int64_t characters = 0;
+      for (unsigned char c : text)
+        characters += (c & 0xC0) != 0x80;
+      if (characters > type.length)
+        throw Error(SqlState::StringDataRightTruncation,
+                    "value too long for type character varying(" + std::to_string(type.length) +
+                        ")");
+    }
+    [[fallthrough]];
+  case TypeId::Text:
+  case TypeId::Unknown:
+    reinterpret_cast<StringRef*>(data)[row] = column.internString(text);
+    return;
+  }
+}
+
+} // namespace
+
+std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
+                                                        const CopyOptions& options,
+                                                        const storage::Table& table,
+                                                        const std::vector<int>& columns) {
+  auto buffer = std::make_unique<storage::ColumnarBuffer>(table.columnTypes());
+  const auto& defs = table.columns();
+  std::vector<bool> provided(defs.size(), false);
+  for (int c : columns)
+    provided[c] = true;
+  CopyReader reader(data, options);
+  std::vector<Field> fields;
+  std::string_view raw;
+  bool skipHeader = options.header;
+  while (reader.next(fields, raw)) {
+    if (skipHeader) {
+      skipHeader = false;
+      continue;
+    }
+    if (fields.size() == 1 && fields[0].text.empty() && !fields[0].isNull && raw.empty() &&
+        !options.csv)
+      continue; // a final newline leaves no empty record behind
+    if (fields.size() == columns.size() + 1 && !fields.back().isNull && fields.back().text.empty())
+      fields.pop_back(); // dbgen's trailing delimiter
+    else if (fields.size() == columns.size() + 1 && options.csv && fields.back().isNull)
+      fields.pop_back();
+    std::string context = contextLine(table.name(), reader.line(), raw);
+    if (fields.size() > columns.size())
+      throw Error(SqlState::BadCopyFileFormat, "extra data after last expected column")
+          .withContext(context);
+    if (fields.size() < columns.size())
+      throw Error(SqlState::BadCopyFileFormat,
+                  "missing data for column \"" + defs[columns[fields.size()]].name + "\"")
+          .withContext(context);
+    int64_t row;
+    storage::Chunk& chunk = buffer->reserveRow(row);
+    for (size_t c = 0; c < defs.size(); ++c)
+      chunk.columns[c].nulls()[row] = 1;
+    // Convert every field first, then check constraints on the whole row, as PostgreSQL does.
+    for (size_t i = 0; i < columns.size(); ++i) {
+      int c = columns[i];
+      const Field& field = fields[i];
+      if (field.isNull) continue;
+      try {
+        storeValue(chunk.columns[c], row, field, defs[c]);
+      } catch (Error& error) {
+        error.withContext("COPY " + table.name() + ", line " + std::to_string(reader.line()) +
+                          ", column " + defs[c].name + ": \"" + field.text + "\"");
+        throw;
+      }
+      chunk.columns[c].nulls()[row] = 0;
+    }
+    for (size_t c = 0; c < defs.size(); ++c)
+      if (defs[c].notNull && chunk.columns[c].nulls()[row])
+        throw Error(SqlState::NotNullViolation, "null value in column \"" + defs[c].name +
+                                                    "\" of relation \"" + table.name() +
+                                                    "\" violates not-null constraint")
+            .withDetail(failingRowDetail(chunk, row))
+            .withContext(context);
+  }
+  return buffer;
+}
+
+std::string failingRowDetail(const storage::Chunk& chunk, int64_t row) {
+  std::string detail = "Failing row contains (";
+  for (size_t c = 0; c < chunk.columns.size(); ++c) {
+    if (c > 0) detail += ", ";
+    const auto& column = chunk.columns[c];
+    if (column.nulls()[row])
+      detail += "null";
+    else
+      appendValueText(detail, column.type(), column.data(), row);
+  }
+  return detail + ").";
+}
+
+void appendCopyHeader(std::string& out, const std::vector<std::string>& names,
+                      const CopyOptions& options) {
+  if (!options.csv || !options.header) return;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out.push_back(options.delimiter);
+    out += names[i];
+  }
+  out.push_back('\n');
+}
+
+void appendCopyRow(std::string& out, const storage::Chunk& chunk, int64_t row,
+                   const CopyOptions& options) {
+  std::string value;
+  for (size_t c = 0; c < chunk.columns.size(); ++c) {
+    if (c > 0) out.push_back(options.delimiter);
+    const auto& column = chunk.columns[c];
+    if (column.nulls()[row]) {
+      out += options.null;
+      continue;
+    }
+    value.clear();
+    appendValueText(value, column.type(), column.data(), row);
+    if (options.csv) {
+      bool needsQuotes = value.empty() ? options.null.empty() : value == options.null;
+      for (char ch : value)
+        if (ch == options.delimiter || ch == options.quote || ch == '\n' || ch == '\r')
+          needsQuotes = true;
+      if (!needsQuotes) {
+        out += value;
+        continue;
+      }
+      out.push_back(options.quote);
+      for (char ch : value) {
+        if (ch == options.quote || ch == options.escape) out.push_back(options.escape);
+        out.push_back(ch);
+      }
+      out.push_back(options.quote);
+      continue;
+    }
+    for (char ch : value) {
+      switch (ch) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      default:
+        if (ch == options.delimiter) out.push_back('\\');
+        out.push_back(ch);
+      }
+    }
+  }
+  out.push_back('\n');
+}
+
+} // namespace flern::planner
