@@ -24,10 +24,16 @@ constexpr size_t kFlushThreshold = 1 << 16;
 
 } // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, planner::Database& database, int32_t processId)
-    : socket_(std::move(socket)), database_(database), processId_(processId) {}
+Connection::Connection(asio::ip::tcp::socket socket, Strand strand, planner::Database& database,
+                       int32_t processId)
+    : socket_(std::move(socket)), strand_(std::move(strand)), database_(database),
+      processId_(processId) {}
 
 void Connection::stop() {
+  asio::post(strand_, [self = shared_from_this()] { self->close(); });
+}
+
+void Connection::close() {
   boost::system::error_code ignored;
   socket_.close(ignored);
 }
@@ -119,7 +125,7 @@ awaitable<bool> Connection::startup() {
 awaitable<void> Connection::run() {
   try {
     if (!co_await startup()) {
-      stop();
+      close();
       co_return;
     }
     FrontendMessage message;
@@ -159,7 +165,7 @@ awaitable<void> Connection::run() {
   } catch (const std::exception& error) {
     // A broken socket ends this session only.
   }
-  stop();
+  close();
 }
 
 awaitable<void> Connection::simpleQuery(const std::string& sql) {

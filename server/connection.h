@@ -15,12 +15,16 @@ namespace flern::server {
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-  Connection(boost::asio::ip::tcp::socket socket, planner::Database& database, int32_t processId);
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  Connection(boost::asio::ip::tcp::socket socket, Strand strand, planner::Database& database,
+             int32_t processId);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   /// Runs the session to its end (client Terminate, disconnect, or protocol violation).
   boost::asio::awaitable<void> run();
+  /// Ends the session from any thread (the close runs on the session's strand).
   void stop();
 
 private:
@@ -33,7 +37,10 @@ private:
   /// COPY ... FROM STDIN: CopyInResponse, then CopyData until CopyDone or CopyFail.
   boost::asio::awaitable<planner::StatementResult> copyIn(const ast::CopyStmt& copy);
 
+  void close();
+
   boost::asio::ip::tcp::socket socket_;
+  Strand strand_;
   planner::Database& database_;
   int32_t processId_;
   PgMessageDecoder decoder_;

@@ -4,9 +4,24 @@
 
 #include <csignal>
 #include <cstring>
+#include <execinfo.h>
 #include <iostream>
+#include <unistd.h>
 
 namespace {
+
+/// Writes a backtrace to stderr on a fatal signal, then lets the signal end the process, so that
+/// a crash leaves a trace in the server log.
+void reportFatalSignal(int signal) {
+  void* frames[64];
+  int count = backtrace(frames, 64);
+  const char header[] = "flern: fatal signal, backtrace:\n";
+  ssize_t ignored = write(STDERR_FILENO, header, sizeof header - 1);
+  (void)ignored;
+  backtrace_symbols_fd(frames, count, STDERR_FILENO);
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
 
 void usage() {
   std::cerr << "usage: flern-server [--host ADDR] [--port PORT] [--data-dir DIR] [--threads N]\n"
@@ -18,6 +33,9 @@ void usage() {
 int main(int argc, char** argv) {
   // A client that disconnects mid-result must not kill the server: write errors are handled.
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGSEGV, reportFatalSignal);
+  std::signal(SIGBUS, reportFatalSignal);
+  std::signal(SIGABRT, reportFatalSignal);
   flern::server::ServerOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

@@ -10,8 +10,8 @@ namespace flern::server {
 namespace asio = boost::asio;
 
 Server::Server(ServerOptions options)
-    : options_(std::move(options)), database_(options_.dataDir), acceptor_(io_),
-      signals_(io_, SIGINT, SIGTERM) {
+    : options_(std::move(options)), database_(options_.dataDir), control_(asio::make_strand(io_)),
+      acceptor_(control_), signals_(control_, SIGINT, SIGTERM) {
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
@@ -28,17 +28,19 @@ asio::awaitable<void> Server::acceptLoop() {
       continue;
     }
     socket.set_option(asio::ip::tcp::no_delay(true), error);
-    auto connection = std::make_shared<Connection>(std::move(socket), database_, nextProcessId_++);
+    // Each session runs on its own strand: its messages are handled in order, and stop() is
+    // posted there rather than racing with the session's own socket operations.
+    auto strand = asio::make_strand(io_);
+    auto connection =
+        std::make_shared<Connection>(std::move(socket), strand, database_, nextProcessId_++);
     {
       std::lock_guard guard(connectionsLock_);
       connections_.insert(connection);
     }
-    // Each session runs on its own strand so that its messages are handled in order.
-    asio::co_spawn(asio::make_strand(io_), connection->run(),
-                   [this, connection](std::exception_ptr) {
-                     std::lock_guard guard(connectionsLock_);
-                     connections_.erase(connection);
-                   });
+    asio::co_spawn(strand, connection->run(), [this, connection](std::exception_ptr) {
+      std::lock_guard guard(connectionsLock_);
+      connections_.erase(connection);
+    });
   }
 }
 
@@ -57,7 +59,7 @@ void Server::run() {
   signals_.async_wait([this](const boost::system::error_code& error, int) {
     if (!error) shutdown();
   });
-  asio::co_spawn(io_, acceptLoop(), asio::detached);
+  asio::co_spawn(control_, acceptLoop(), asio::detached);
   std::cerr << "flern: listening on " << options_.host << ":" << acceptor_.local_endpoint().port()
             << ", data directory \"" << options_.dataDir << "\"" << std::endl;
   std::vector<std::thread> workers;

@@ -38,6 +38,9 @@ private:
   ServerOptions options_;
   planner::Database database_;
   boost::asio::io_context io_;
+  /// The accept loop and the shutdown signal run here, never at once: closing the acceptor
+  /// while an accept is being started on another thread is a data race.
+  boost::asio::strand<boost::asio::io_context::executor_type> control_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   std::mutex connectionsLock_;

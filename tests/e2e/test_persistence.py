@@ -16,7 +16,11 @@ class Persistence(unittest.TestCase):
     def restart(self):
         data_dir = self.server.data_dir
         self.server.owned_dir = False
-        self.server.stop()
+        self.assertTrue(self.server.alive(), "server died before the restart")
+        returncode = self.server.stop()
+        log = open(self.server.log_path).read()
+        self.assertEqual(returncode, 0, log)
+        self.assertIn("checkpoint written", log)
         self.server = harness.FlernServer(FLERN_SERVER, data_dir).start()
         self.server.owned_dir = True
 
