@@ -27,6 +27,8 @@ std::string SqlType::name() const {
     return "character varying";
   case TypeId::Date:
     return "date";
+  case TypeId::Char:
+    return "character";
   }
   return "unknown";
 }
@@ -51,6 +53,8 @@ uint32_t SqlType::oid() const {
     return 1043;
   case TypeId::Date:
     return 1082;
+  case TypeId::Char:
+    return 1042;
   }
   return 25;
 }
@@ -74,6 +78,7 @@ int SqlType::byteWidth() const {
   case TypeId::Numeric:
   case TypeId::Text:
   case TypeId::Varchar:
+  case TypeId::Char:
   case TypeId::Unknown:
     return 16;
   }
@@ -214,6 +219,30 @@ __int128 divideNumeric(__int128 a, int scaleA, __int128 b, int scaleB, int resul
     b *= pow10i128(-shift);
   __int128 quotient = a / b;
   return (quotient + (quotient >= 0 ? 5 : -5)) / 10;
+}
+
+std::optional<std::string> toCharacter(std::string_view text, int length, bool explicitCast) {
+  if (length <= 0) // CHAR without a width (bpchar): no padding, no limit
+    return std::string(text);
+  int64_t characters = 0;
+  size_t cut = text.size();
+  for (size_t i = 0; i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && characters++ == length) cut = i;
+  if (characters > length) {
+    // Only trailing blanks may be dropped on assignment, as in PostgreSQL.
+    if (!explicitCast && text.find_first_not_of(' ', cut) != std::string_view::npos)
+      return std::nullopt;
+    return std::string(text.substr(0, cut));
+  }
+  std::string padded(text);
+  padded.append(static_cast<size_t>(length - characters), ' ');
+  return padded;
+}
+
+std::string_view trimTrailingBlanks(std::string_view text) {
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
+  return text;
 }
 
 int integerDigits(__int128 value, int scale) {
@@ -371,6 +400,7 @@ void appendValueText(std::string& out, const SqlType& type, const uint8_t* data,
   }
   case TypeId::Text:
   case TypeId::Varchar:
+  case TypeId::Char:
   case TypeId::Unknown: {
     StringRef s;
     std::memcpy(&s, data + row * 16, 16);

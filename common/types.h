@@ -10,15 +10,26 @@ namespace flern {
 
 /// The logical SQL types. Physical representation (see docs/architecture.md):
 /// Bool u8, Int32 i32, Int64 i64, Float64 double, Numeric i128 scaled by 10^scale,
-/// Date i32 days since 2000-01-01, Text/Varchar 16-byte StringRef.
-enum class TypeId : uint8_t { Unknown, Bool, Int32, Int64, Float64, Numeric, Text, Varchar, Date };
+/// Date i32 days since 2000-01-01, Text/Varchar/Char 16-byte StringRef (Char stored blank-padded).
+enum class TypeId : uint8_t {
+  Unknown,
+  Bool,
+  Int32,
+  Int64,
+  Float64,
+  Numeric,
+  Text,
+  Varchar,
+  Date,
+  Char
+};
 
 /// A SQL type with its modifiers.
 struct SqlType {
   TypeId id = TypeId::Unknown;
   int precision = 0; ///< NUMERIC precision, 0 when unconstrained
   int scale = 0;     ///< NUMERIC scale
-  int length = 0;    ///< VARCHAR(n) limit, 0 when unconstrained
+  int length = 0;    ///< VARCHAR(n) limit / CHAR(n) width, 0 when unconstrained
 
   static SqlType boolean() { return {TypeId::Bool}; }
   static SqlType int32() { return {TypeId::Int32}; }
@@ -28,13 +39,16 @@ struct SqlType {
   static SqlType text() { return {TypeId::Text}; }
   static SqlType varchar(int length) { return {TypeId::Varchar, 0, 0, length}; }
   static SqlType date() { return {TypeId::Date}; }
+  static SqlType character(int length) { return {TypeId::Char, 0, 0, length}; }
   static SqlType unknown() { return {TypeId::Unknown}; }
 
   bool isNumericLike() const {
     return id == TypeId::Int32 || id == TypeId::Int64 || id == TypeId::Float64 ||
            id == TypeId::Numeric;
   }
-  bool isString() const { return id == TypeId::Text || id == TypeId::Varchar; }
+  bool isString() const {
+    return id == TypeId::Text || id == TypeId::Varchar || id == TypeId::Char;
+  }
   bool operator==(const SqlType&) const = default;
 
   /// The name PostgreSQL uses in messages, e.g. "numeric(10,2)" or "character varying".
@@ -97,6 +111,12 @@ std::string formatNumeric(__int128 value, int scale);
 __int128 rescaleNumeric(__int128 value, int fromScale, int toScale);
 /// Number of decimal digits left of the point (for precision checks).
 int integerDigits(__int128 value, int scale);
+
+/// `text` as CHAR(length): blank-padded; too long is an error (nullopt) unless only blanks are cut
+/// or the cast is explicit (then it truncates).
+std::optional<std::string> toCharacter(std::string_view text, int length, bool explicitCast);
+/// CHAR semantics ignore trailing blanks in comparisons and conversions to text.
+std::string_view trimTrailingBlanks(std::string_view text);
 
 /// Formats a double the way PostgreSQL 15 prints float8 (shortest exact round trip).
 std::string formatFloat64(double value);

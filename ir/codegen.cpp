@@ -22,6 +22,7 @@ Type irType(const SqlType& type) {
     return Type::I128;
   case TypeId::Text:
   case TypeId::Varchar:
+  case TypeId::Char:
   case TypeId::Unknown:
     return Type::Str;
   }
@@ -170,6 +171,22 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
              {b.context(), v, b.constI32(to.precision), b.constI32(to.scale)});
   };
 
+  if (to.id == TypeId::Char && !(from == TypeId::Char && in.type.length == to.length)) {
+    // Into CHAR(n): strings are padded (or checked/truncated); other types go through text.
+    SqlValue text = from == TypeId::Char || in.type.isString() || from == TypeId::Unknown
+                        ? in
+                        : cast(in, SqlType::text(), explicitCast);
+    Value padded = guarded(*this, text.isNull, Type::Str, b.constStr(""), [&] {
+      return b.call("flern_rt_to_char", Type::Str,
+                    {b.context(), text.value, b.constI64(to.length), b.constI32(explicitCast)});
+    });
+    return result(padded);
+  }
+  if (from == TypeId::Char && to.id != TypeId::Char) {
+    // Out of CHAR: trailing blanks are not part of the value.
+    SqlValue trimmed{b.call("flern_rt_rtrim", Type::Str, {in.value}), in.isNull, SqlType::text()};
+    return cast(trimmed, to, explicitCast);
+  }
   auto limitLength = [&]() {
     // Strings into VARCHAR(n): an explicit cast truncates, an assignment raises 22001.
     if (explicitCast)
@@ -468,6 +485,8 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
 
 Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
   Builder& b = this->b();
+  if (a.type.id == TypeId::Char || c.type.id == TypeId::Char)
+    return b.call("flern_rt_bpchar_cmp", Type::I32, {a.value, c.value});
   if (a.type.isString() || a.type.id == TypeId::Unknown)
     return b.call("flern_rt_str_cmp", Type::I32, {a.value, c.value});
   Value x = a.value, y = c.value;
@@ -489,6 +508,9 @@ Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
 
 Value CodegenContext::equalValues(const SqlValue& a, const SqlValue& c) {
   Builder& b = this->b();
+  if (a.type.id == TypeId::Char || c.type.id == TypeId::Char)
+    return b.compare(OpCode::Eq, b.call("flern_rt_bpchar_cmp", Type::I32, {a.value, c.value}),
+                     b.constI32(0));
   if (a.type.isString() || a.type.id == TypeId::Unknown)
     return b.compare(OpCode::Ne, b.call("flern_rt_str_eq", Type::I32, {a.value, c.value}),
                      b.constI32(0));
@@ -667,7 +689,8 @@ Value CodegenContext::hashValues(const Row& values) {
     Value key;
     switch (v.value.type) {
     case Type::Str:
-      key = b.call("flern_rt_str_hash", Type::I64, {v.value});
+      key = b.call(v.type.id == TypeId::Char ? "flern_rt_bpchar_hash" : "flern_rt_str_hash",
+                   Type::I64, {v.value});
       break;
     case Type::F64: {
       // Hash the bit pattern (normalizing -0.0 to 0.0 so that equal values hash alike).

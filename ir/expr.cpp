@@ -37,6 +37,7 @@ std::string BoundExpr::toString() const {
       return "'" + formatDate(static_cast<int32_t>(intValue)) + "'::date";
     case TypeId::Text:
     case TypeId::Varchar:
+    case TypeId::Char:
     case TypeId::Unknown:
       return "'" + stringValue + "'";
     default:

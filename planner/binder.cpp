@@ -49,6 +49,14 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
     node->type = SqlType::text();
     node->stringValue = text;
     return node;
+  case TypeId::Char: {
+    auto padded = toCharacter(text, target.length, explicitCast);
+    if (!padded)
+      throw Error(SqlState::StringDataRightTruncation,
+                  "value too long for type character(" + std::to_string(target.length) + ")");
+    node->stringValue = *padded;
+    return node;
+  }
   case TypeId::Varchar:
     node->stringValue = text;
     if (target.length > 0 && static_cast<int>(text.size()) > target.length) {
@@ -197,8 +205,19 @@ std::string typeListText(const std::vector<BoundExprPtr>& args) {
 
 /// The type both sides of a comparison or a CASE's branches convert to; nullopt when none.
 std::optional<SqlType> commonType(const SqlType& a, const SqlType& b) {
-  if (a.id == TypeId::Unknown) return b.id == TypeId::Unknown ? SqlType::text() : b;
-  if (b.id == TypeId::Unknown) return a;
+  // A literal next to CHAR(n) becomes unbounded CHAR (bpchar): compared without trailing blanks
+  // and never rejected for its length.
+  auto unbounded = [](const SqlType& t) {
+    return t.id == TypeId::Char ? SqlType::character(0) : t;
+  };
+  if (a.id == TypeId::Unknown) return b.id == TypeId::Unknown ? SqlType::text() : unbounded(b);
+  if (b.id == TypeId::Unknown) return unbounded(a);
+  if (a.id == TypeId::Char && b.id == TypeId::Char)
+    return a.length == b.length ? a : SqlType::character(0);
+  // CHAR meets VARCHAR as bpchar (blank-insensitive), and TEXT as text, as in PostgreSQL.
+  if ((a.id == TypeId::Char && b.id == TypeId::Varchar) ||
+      (a.id == TypeId::Varchar && b.id == TypeId::Char))
+    return SqlType::character(0);
   if (a.id == b.id) {
     if (a.id == TypeId::Numeric && a.scale != b.scale)
       return SqlType::numeric(0, (a.scale == kDynamicScale || b.scale == kDynamicScale)
@@ -308,6 +327,8 @@ SqlType Binder::bindTypeName(const ast::TypeName& type) {
   if (name == "bool" || name == "boolean") return SqlType::boolean();
   if (name == "text") return SqlType::text();
   if (name == "varchar") return SqlType::varchar(modifier(0, 0));
+  if (name == "bpchar" || name == "char" || name == "character")
+    return SqlType::character(modifier(0, 1));
   if (name == "date") return SqlType::date();
   if (name == "numeric" || name == "decimal") {
     if (type.modifiers.empty())
@@ -910,6 +931,8 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
   if (name == "length" || name == "char_length" || name == "upper" || name == "lower") {
     if (isUnknownLiteral(arg)) arg = coerceLiteral(arg, SqlType::text());
     if (!arg->type.isString()) throw unknownFunction();
+    // CHAR's trailing blanks are not part of its value.
+    if (arg->type.id == TypeId::Char) arg = ir::makeCast(arg, SqlType::text());
     SqlType type = (name == "upper" || name == "lower") ? SqlType::text() : SqlType::int32();
     auto node = makeNode(BoundKind::Function, type, expr.location);
     node->name = name;

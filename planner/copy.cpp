@@ -296,6 +296,14 @@ void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
     reinterpret_cast<int32_t*>(data)[row] = *parsed;
     return;
   }
+  case TypeId::Char: {
+    auto padded = toCharacter(text, type.length, false);
+    if (!padded)
+      throw Error(SqlState::StringDataRightTruncation,
+                  "value too long for type character(" + std::to_string(type.length) + ")");
+    reinterpret_cast<StringRef*>(data)[row] = column.internString(*padded);
+    return;
+  }
   case TypeId::Varchar:
     if (type.length > 0 && static_cast<int>(text.size()) > type.length) {
       int64_t characters = 0;

@@ -162,6 +162,29 @@ uint64_t flern_rt_str_hash(StringRef s) {
     hash = (hash ^ static_cast<unsigned char>(data[i])) * 0x100000001b3ULL;
   return hash;
 }
+StringRef flern_rt_rtrim(StringRef s) {
+  return flern::makeStringRef(flern::trimTrailingBlanks(s.view()));
+}
+int32_t flern_rt_bpchar_cmp(StringRef a, StringRef b) {
+  return flern_rt_str_cmp(flern_rt_rtrim(a), flern_rt_rtrim(b));
+}
+uint64_t flern_rt_bpchar_hash(StringRef s) {
+  return flern_rt_str_hash(flern_rt_rtrim(s));
+}
+/// Converts to CHAR(length): pads with blanks; too long raises 22001 unless the cast is explicit.
+StringRef flern_rt_to_char(QueryContext* context, StringRef s, int64_t length,
+                           int32_t explicitCast) {
+  auto padded = flern::toCharacter(s.view(), static_cast<int>(length), explicitCast != 0);
+  if (!padded) {
+    {
+      std::string message = "value too long for type character(" + std::to_string(length) + ")";
+      context->error.emplace(flern::SqlState::StringDataRightTruncation, std::move(message));
+    }
+    std::longjmp(*context->errorJump, 1);
+  }
+  if (padded->size() == s.length) return s;
+  return flern::ir::arenaString(context, *padded);
+}
 int32_t flern_rt_like(StringRef s, StringRef pattern) {
   return flern::ir::likeMatch(s.data(), s.data() + s.length, pattern.data(),
                               pattern.data() + pattern.length);
@@ -426,6 +449,10 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
       FLERN_RT(flern_rt_str_eq),
       FLERN_RT(flern_rt_str_cmp),
       FLERN_RT(flern_rt_str_hash),
+      FLERN_RT(flern_rt_rtrim),
+      FLERN_RT(flern_rt_bpchar_cmp),
+      FLERN_RT(flern_rt_bpchar_hash),
+      FLERN_RT(flern_rt_to_char),
       FLERN_RT(flern_rt_like),
       FLERN_RT(flern_rt_str_length),
       FLERN_RT(flern_rt_str_upper),
