@@ -74,46 +74,13 @@ int highLength(int average) {
   return static_cast<int>(average * 1.6);
 }
 
-class RowWriter {
-public:
-  explicit RowWriter(std::string& out) : out_(out) {}
-  void integer(int64_t value) {
-    char buffer[24];
-    auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-    out_.append(buffer, end);
-    out_ += '|';
-  }
-  void money(int64_t cents) {
-    int value = static_cast<int>(cents); // dbgen prints through an int
-    if (value < 0) {
-      out_ += '-';
-      value = -value;
-    }
-    char buffer[32];
-    int length = std::snprintf(buffer, sizeof buffer, "%d.%02d", value / 100, value % 100);
-    out_.append(buffer, length);
-    out_ += '|';
-  }
-  void text(std::string_view value) {
-    out_ += value;
-    out_ += '|';
-  }
-  void character(char c) {
-    out_ += c;
-    out_ += '|';
-  }
-  void keyed(const char* tag, int width, int64_t value) {
-    char buffer[48];
-    int length =
-        std::snprintf(buffer, sizeof buffer, "%s%0*lld", tag, width, static_cast<long long>(value));
-    out_.append(buffer, length);
-    out_ += '|';
-  }
-  void end() { out_ += '\n'; }
-
-private:
-  std::string& out_;
-};
+/// dbgen's formatted keys ("Supplier#000000001").
+std::string keyed(const char* tag, int width, int64_t value) {
+  char buffer[48];
+  int length =
+      std::snprintf(buffer, sizeof buffer, "%s%0*lld", tag, width, static_cast<long long>(value));
+  return std::string(buffer, length);
+}
 
 /// Random alphanumeric text of random length (dbgen's a_rnd): one draw for the length, then
 /// one draw per five characters, six bits per character.
@@ -168,11 +135,10 @@ int64_t currentDate() {
   return day;
 }
 
-void part(const ScaleConfig& config, RandomStreams& random, int64_t key, std::string& out,
-          bool withSuppliers, std::string* suppliersOut) {
+void part(const ScaleConfig& config, RandomStreams& random, int64_t key, RowSink* partSink,
+          RowSink* supplierSink) {
   const Distributions& d = Distributions::get();
   const TextPool& pool = TextPool::get();
-  RowWriter row(out);
   std::vector<int> colors = d.colors.permutation(random, kPartName);
   std::string name;
   for (int i = 0; i < 5; ++i) {
@@ -185,34 +151,36 @@ void part(const ScaleConfig& config, RandomStreams& random, int64_t key, std::st
   int64_t size = random.uniform(kPartSize, 1, 50);
   const std::string& container = d.containers.members[d.containers.pick(random, kPartContainer)];
   std::string_view comment = pool.text(random, kPartComment, lowLength(14), highLength(14));
-  row.integer(key);
-  row.text(name);
-  row.keyed("Manufacturer#", 1, manufacturer);
-  row.keyed("Brand#", 2, manufacturer * 10 + brand);
-  row.text(type);
-  row.integer(size);
-  row.text(container);
-  row.money(retailPrice(key));
-  row.text(comment);
-  row.end();
-  if (!withSuppliers) return;
-  RowWriter supplierRow(*suppliersOut);
+  if (partSink) {
+    RowSink& row = *partSink;
+    row.integer(key);
+    row.text(name);
+    row.text(keyed("Manufacturer#", 1, manufacturer));
+    row.text(keyed("Brand#", 2, manufacturer * 10 + brand));
+    row.text(type);
+    row.integer(size);
+    row.text(container);
+    row.money(retailPrice(key));
+    row.text(comment);
+    row.endRow();
+  }
   for (int64_t i = 0; i < 4; ++i) {
     int64_t quantity = random.uniform(kPsQuantity, 1, 9999);
     int64_t cost = random.uniform(kPsCost, 100, 100000);
     std::string_view psComment = pool.text(random, kPsComment, lowLength(124), highLength(124));
-    supplierRow.integer(key);
-    supplierRow.integer(partSupplier(config, key, i));
-    supplierRow.integer(quantity);
-    supplierRow.money(cost);
-    supplierRow.text(psComment);
-    supplierRow.end();
+    if (!supplierSink) continue;
+    RowSink& row = *supplierSink;
+    row.integer(key);
+    row.integer(partSupplier(config, key, i));
+    row.integer(quantity);
+    row.money(cost);
+    row.text(psComment);
+    row.endRow();
   }
 }
 
-void supplier(RandomStreams& random, int64_t key, std::string& out) {
+void supplier(RandomStreams& random, int64_t key, RowSink& row) {
   const TextPool& pool = TextPool::get();
-  RowWriter row(out);
   std::string address = randomAlphanumeric(random, kSuppAddress, lowLength(25), highLength(25));
   int64_t nation = random.uniform(kSuppNation, 0, 24);
   std::string phoneText = phone(random, kSuppPhone, nation);
@@ -230,19 +198,18 @@ void supplier(RandomStreams& random, int64_t key, std::string& out) {
                     kind < 50 ? "Complaints" : "Recommends");
   }
   row.integer(key);
-  row.keyed("Supplier#", 9, key);
+  row.text(keyed("Supplier#", 9, key));
   row.text(address);
   row.integer(nation);
   row.text(phoneText);
   row.money(balance);
   row.text(comment);
-  row.end();
+  row.endRow();
 }
 
-void customer(RandomStreams& random, int64_t key, std::string& out) {
+void customer(RandomStreams& random, int64_t key, RowSink& row) {
   const Distributions& d = Distributions::get();
   const TextPool& pool = TextPool::get();
-  RowWriter row(out);
   std::string address = randomAlphanumeric(random, kCustAddress, lowLength(25), highLength(25));
   int64_t nation = random.uniform(kCustNation, 0, 24);
   std::string phoneText = phone(random, kCustPhone, nation);
@@ -250,18 +217,18 @@ void customer(RandomStreams& random, int64_t key, std::string& out) {
   const std::string& segment = d.segments.members[d.segments.pick(random, kCustSegment)];
   std::string_view comment = pool.text(random, kCustComment, lowLength(73), highLength(73));
   row.integer(key);
-  row.keyed("Customer#", 9, key);
+  row.text(keyed("Customer#", 9, key));
   row.text(address);
   row.integer(nation);
   row.text(phoneText);
   row.money(balance);
   row.text(segment);
   row.text(comment);
-  row.end();
+  row.endRow();
 }
 
-void order(const ScaleConfig& config, RandomStreams& random, int64_t index, std::string* ordersOut,
-           std::string* linesOut) {
+void order(const ScaleConfig& config, RandomStreams& random, int64_t index, RowSink* ordersOut,
+           RowSink* linesOut) {
   const Distributions& d = Distributions::get();
   const TextPool& pool = TextPool::get();
   // Sparse keys: 8 of every 32 key values are used.
@@ -280,8 +247,6 @@ void order(const ScaleConfig& config, RandomStreams& random, int64_t index, std:
   int64_t lines = random.uniform(kOrderLines, 1, 7);
   int64_t totalPrice = 0;
   int64_t shipped = 0;
-  std::string lineText;
-  RowWriter line(lineText);
   for (int64_t number = 1; number <= lines; ++number) {
     int64_t quantity = random.uniform(kLineQuantity, 1, 50);
     int64_t discount = random.uniform(kLineDiscount, 0, 10);
@@ -306,6 +271,7 @@ void order(const ScaleConfig& config, RandomStreams& random, int64_t index, std:
       ++shipped;
     }
     if (!linesOut) continue;
+    RowSink& line = *linesOut;
     line.integer(key);
     line.integer(partKey);
     line.integer(partSupplier(config, partKey, supplierNumber));
@@ -314,33 +280,64 @@ void order(const ScaleConfig& config, RandomStreams& random, int64_t index, std:
     line.money(price);
     line.money(discount);
     line.money(tax);
-    line.character(returnFlag);
-    line.character(status);
-    line.text(dateText(shipDate));
-    line.text(dateText(commitDate));
-    line.text(dateText(receiptDate));
+    line.text(std::string_view(&returnFlag, 1));
+    line.text(std::string_view(&status, 1));
+    line.date(shipDate);
+    line.date(commitDate);
+    line.date(receiptDate);
     line.text(instruct);
     line.text(mode);
     line.text(lineComment);
-    line.end();
+    line.endRow();
   }
-  if (linesOut) *linesOut += lineText;
   if (!ordersOut) return;
   char orderStatus = shipped == lines ? 'F' : shipped > 0 ? 'P' : 'O';
-  RowWriter row(*ordersOut);
+  RowSink& row = *ordersOut;
   row.integer(key);
   row.integer(customerKey);
-  row.character(orderStatus);
+  row.text(std::string_view(&orderStatus, 1));
   row.money(totalPrice);
-  row.text(dateText(orderDate));
+  row.date(orderDate);
   row.text(priority);
-  row.keyed("Clerk#", 9, clerk);
+  row.text(keyed("Clerk#", 9, clerk));
   row.integer(0);
   row.text(comment);
-  row.end();
+  row.endRow();
 }
 
 } // namespace
+
+void TextSink::integer(int64_t value) {
+  char buffer[24];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out_.append(buffer, end);
+  out_ += '|';
+}
+
+void TextSink::money(int64_t cents) {
+  int value = static_cast<int>(cents); // dbgen prints through an int
+  if (value < 0) {
+    out_ += '-';
+    value = -value;
+  }
+  char buffer[32];
+  int length = std::snprintf(buffer, sizeof buffer, "%d.%02d", value / 100, value % 100);
+  out_.append(buffer, length);
+  out_ += '|';
+}
+
+void TextSink::text(std::string_view value) {
+  out_ += value;
+  out_ += '|';
+}
+
+void TextSink::date(int64_t day) {
+  text(dateText(day));
+}
+
+int32_t dbgenDayToDate(int64_t day) {
+  return daysFromCivil(1992, 1, 1) + static_cast<int32_t>(day - kStartDate);
+}
 
 ScaleConfig::ScaleConfig(double scaleFactor) {
   int64_t partBase = 200000, supplierBase = 10000, customerBase = 150000, orderBase = 1500000;
@@ -389,6 +386,12 @@ const char* tableName(Table table) {
 
 void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t count,
                   std::string& out) {
+  TextSink sink(out);
+  generateRows(config, table, first, count, sink);
+}
+
+void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t count,
+                  RowSink& sink) {
   // partsupp and lineitem rows come from their part and order rows' random streams.
   Table master = table == Table::PartSupp   ? Table::Part
                  : table == Table::LineItem ? Table::Orders
@@ -396,27 +399,25 @@ void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t
   RandomStreams random;
   random.skipToRow(master, first);
   const Distributions& d = Distributions::get();
-  std::string unused;
   for (int64_t unit = first; unit < first + count; ++unit) {
     switch (table) {
     case Table::Part:
-      part(config, random, unit, out, false, nullptr);
+      part(config, random, unit, &sink, nullptr);
       break;
     case Table::PartSupp:
-      part(config, random, unit, unused, true, &out);
-      unused.clear();
+      part(config, random, unit, nullptr, &sink);
       break;
     case Table::Supplier:
-      supplier(random, unit, out);
+      supplier(random, unit, sink);
       break;
     case Table::Customer:
-      customer(random, unit, out);
+      customer(random, unit, sink);
       break;
     case Table::Orders:
-      order(config, random, unit, &out, nullptr);
+      order(config, random, unit, &sink, nullptr);
       break;
     case Table::LineItem:
-      order(config, random, unit, nullptr, &out);
+      order(config, random, unit, nullptr, &sink);
       break;
     case Table::Nation:
     case Table::Region: {
@@ -425,12 +426,11 @@ void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t
       int stream = table == Table::Nation ? kNationComment : kRegionComment;
       std::string_view comment =
           TextPool::get().text(random, stream, lowLength(72), highLength(72));
-      RowWriter row(out);
-      row.integer(unit - 1);
-      row.text(names.members[index]);
-      if (table == Table::Nation) row.integer(names.cumulativeWeights[index]);
-      row.text(comment);
-      row.end();
+      sink.integer(unit - 1);
+      sink.text(names.members[index]);
+      if (table == Table::Nation) sink.integer(names.cumulativeWeights[index]);
+      sink.text(comment);
+      sink.endRow();
       break;
     }
     }

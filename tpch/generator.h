@@ -6,6 +6,7 @@
 #include "tpch/random_streams.h"
 
 #include <string>
+#include <string_view>
 
 namespace flern::tpch {
 
@@ -22,8 +23,40 @@ struct ScaleConfig {
 
 const char* tableName(Table table);
 
-/// Appends the .tbl text of units [first, first + count) (1-based) of `table` to `out`.
+/// Receives generated rows field by field, in column order.
+class RowSink {
+public:
+  virtual ~RowSink() = default;
+  virtual void integer(int64_t value) = 0;
+  /// An amount in cents (DECIMAL(15,2)).
+  virtual void money(int64_t cents) = 0;
+  virtual void text(std::string_view value) = 0;
+  /// dbgen's day number (92001 is 1992-01-01, counting days).
+  virtual void date(int64_t day) = 0;
+  virtual void endRow() = 0;
+};
+
+/// Writes rows as dbgen's .tbl text.
+class TextSink final : public RowSink {
+public:
+  explicit TextSink(std::string& out) : out_(out) {}
+  void integer(int64_t value) override;
+  void money(int64_t cents) override;
+  void text(std::string_view value) override;
+  void date(int64_t day) override;
+  void endRow() override { out_ += '\n'; }
+
+private:
+  std::string& out_;
+};
+
+/// Sends the rows of units [first, first + count) (1-based) of `table` to `sink`.
+void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t count,
+                  RowSink& sink);
+/// Appends the .tbl text of units [first, first + count) of `table` to `out`.
 void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t count,
                   std::string& out);
+/// Days since 2000-01-01 of dbgen day number `day`.
+int32_t dbgenDayToDate(int64_t day);
 
 } // namespace flern::tpch
