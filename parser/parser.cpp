@@ -441,6 +441,11 @@ Statement convertStatement(const json& node, const std::string& text) {
     }
     return stmt;
   }
+  if (node.contains("CallStmt")) {
+    Statement stmt(StmtKind::Call);
+    stmt.call = convertExpr(json{{"FuncCall", node["CallStmt"].at("funccall")}});
+    return stmt;
+  }
   if (node.contains("CopyStmt")) {
     const json& copy = node["CopyStmt"];
     Statement stmt(StmtKind::Copy);

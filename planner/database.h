@@ -58,6 +58,8 @@ private:
   StatementResult createModel(const ast::CreateModelStmt& create);
   StatementResult dropModel(const ast::DropStmt& drop);
   StatementResult copy(const ast::CopyStmt& copy);
+  /// CALL procedure(...): tpch_load(scale_factor) creates and fills the TPC-H tables.
+  StatementResult call(const ast::Expr& call);
   /// The table and target columns of COPY FROM (raises 42P01/42703).
   std::pair<std::shared_ptr<storage::Table>, std::vector<int>>
   copyTarget(const ast::CopyStmt& copy);
