@@ -2,8 +2,12 @@
 
 #include "common/error.h"
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstring>
+#include <exception>
+#include <thread>
 
 namespace flern::planner {
 
@@ -66,13 +70,32 @@ struct Field {
   bool isNull = false;
 };
 
+/// The fields of one record; Field objects (and their buffers) are reused from record to record.
+struct Record {
+  std::vector<Field> fields;
+  size_t count = 0;
+
+  Field& add() {
+    if (count == fields.size()) fields.emplace_back();
+    Field& field = fields[count++];
+    field.text.clear();
+    field.isNull = false;
+    return field;
+  }
+  size_t size() const { return count; }
+  Field& operator[](size_t i) { return fields[i]; }
+  Field& back() { return fields[count - 1]; }
+  void pop_back() { --count; }
+};
+
 class CopyReader {
 public:
-  CopyReader(std::string_view data, const CopyOptions& options) : data_(data), options_(options) {}
+  CopyReader(std::string_view data, const CopyOptions& options, int64_t firstLine = 1)
+      : data_(data), options_(options), line_(firstLine - 1) {}
 
   /// Reads the next record's fields; false at the end of data.
-  bool next(std::vector<Field>& fields, std::string_view& raw) {
-    fields.clear();
+  bool next(Record& fields, std::string_view& raw) {
+    fields.count = 0;
     if (position_ >= data_.size()) return false;
     ++line_;
     size_t start = position_;
@@ -85,7 +108,7 @@ public:
   int64_t line() const { return line_; }
 
 private:
-  bool readText(std::vector<Field>& fields) {
+  bool readText(Record& fields) {
     size_t end = data_.find('\n', position_);
     if (end == std::string_view::npos) end = data_.size();
     std::string_view line = data_.substr(position_, end - position_);
@@ -102,18 +125,19 @@ private:
       }
       if (i < line.size() && line[i] != options_.delimiter) continue;
       std::string_view raw = line.substr(start, std::min(i, line.size()) - start);
-      Field field;
+      Field& field = fields.add();
       field.isNull = raw == options_.null;
-      if (!field.isNull) field.text = unescape(raw);
-      fields.push_back(std::move(field));
+      if (!field.isNull) unescape(raw, field.text);
       start = i + 1;
     }
     return true;
   }
 
-  static std::string unescape(std::string_view raw) {
-    std::string text;
-    text.reserve(raw.size());
+  static void unescape(std::string_view raw, std::string& text) {
+    if (raw.find('\\') == std::string_view::npos) {
+      text.assign(raw);
+      return;
+    }
     for (size_t i = 0; i < raw.size(); ++i) {
       char c = raw[i];
       if (c != '\\' || i + 1 >= raw.size()) {
@@ -164,28 +188,39 @@ private:
         }
       }
     }
-    return text;
   }
 
-  bool readCsv(std::vector<Field>& fields) {
-    Field field;
+  bool readCsv(Record& fields) {
+    Field* field = &fields.add();
     bool quoted = false, wasQuoted = false;
     while (true) {
       if (position_ >= data_.size()) {
         if (quoted) throw Error(SqlState::BadCopyFileFormat, "unterminated CSV quoted field");
-        finishCsvField(fields, field, wasQuoted);
+        finishCsvField(*field, wasQuoted);
         return true;
+      }
+      if (!quoted) {
+        // Fast path: copy the run of ordinary characters at once.
+        size_t end = position_;
+        while (end < data_.size()) {
+          char c = data_[end];
+          if (c == options_.delimiter || c == options_.quote || c == '\n' || c == '\r') break;
+          ++end;
+        }
+        field->text.append(data_.substr(position_, end - position_));
+        position_ = end;
+        if (position_ >= data_.size()) continue;
       }
       char c = data_[position_++];
       if (quoted) {
         if (c == options_.escape && position_ < data_.size() &&
             (data_[position_] == options_.quote || data_[position_] == options_.escape) &&
             !(options_.escape == options_.quote && data_[position_] != options_.quote)) {
-          field.text.push_back(data_[position_++]);
+          field->text.push_back(data_[position_++]);
         } else if (c == options_.quote) {
           quoted = false;
         } else {
-          field.text.push_back(c);
+          field->text.push_back(c);
         }
         continue;
       }
@@ -193,23 +228,20 @@ private:
         quoted = true;
         wasQuoted = true;
       } else if (c == options_.delimiter) {
-        finishCsvField(fields, field, wasQuoted);
-        field = Field();
+        finishCsvField(*field, wasQuoted);
+        field = &fields.add();
         wasQuoted = false;
-      } else if (c == '\n' || c == '\r') {
+      } else {
         if (c == '\r' && position_ < data_.size() && data_[position_] == '\n') ++position_;
-        finishCsvField(fields, field, wasQuoted);
+        finishCsvField(*field, wasQuoted);
         if (fields.size() == 1 && !wasQuoted && fields[0].text == "\\.") return false;
         return true;
-      } else {
-        field.text.push_back(c);
       }
     }
   }
 
-  void finishCsvField(std::vector<Field>& fields, Field& field, bool wasQuoted) {
+  void finishCsvField(Field& field, bool wasQuoted) {
     field.isNull = !wasQuoted && field.text == options_.null;
-    fields.push_back(std::move(field));
   }
 
   std::string_view data_;
@@ -324,19 +356,20 @@ void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
 
 } // namespace
 
-std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
-                                                        const CopyOptions& options,
-                                                        const storage::Table& table,
-                                                        const std::vector<int>& columns) {
+namespace {
+
+/// Parses one slice of COPY input whose first record is line `firstLine`.
+std::unique_ptr<storage::ColumnarBuffer>
+parseSlice(std::string_view data, const CopyOptions& options, const storage::Table& table,
+           const std::vector<int>& columns, int64_t firstLine, bool skipHeader) {
   auto buffer = std::make_unique<storage::ColumnarBuffer>(table.columnTypes());
   const auto& defs = table.columns();
   std::vector<bool> provided(defs.size(), false);
   for (int c : columns)
     provided[c] = true;
-  CopyReader reader(data, options);
-  std::vector<Field> fields;
+  CopyReader reader(data, options, firstLine);
+  Record fields;
   std::string_view raw;
-  bool skipHeader = options.header;
   while (reader.next(fields, raw)) {
     if (skipHeader) {
       skipHeader = false;
@@ -349,14 +382,14 @@ std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
       fields.pop_back(); // dbgen's trailing delimiter
     else if (fields.size() == columns.size() + 1 && options.csv && fields.back().isNull)
       fields.pop_back();
-    std::string context = contextLine(table.name(), reader.line(), raw);
+    auto context = [&] { return contextLine(table.name(), reader.line(), raw); };
     if (fields.size() > columns.size())
       throw Error(SqlState::BadCopyFileFormat, "extra data after last expected column")
-          .withContext(context);
+          .withContext(context());
     if (fields.size() < columns.size())
       throw Error(SqlState::BadCopyFileFormat,
                   "missing data for column \"" + defs[columns[fields.size()]].name + "\"")
-          .withContext(context);
+          .withContext(context());
     int64_t row;
     storage::Chunk& chunk = buffer->reserveRow(row);
     for (size_t c = 0; c < defs.size(); ++c)
@@ -364,7 +397,7 @@ std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
     // Convert every field first, then check constraints on the whole row, as PostgreSQL does.
     for (size_t i = 0; i < columns.size(); ++i) {
       int c = columns[i];
-      const Field& field = fields[i];
+      Field& field = fields[i];
       if (field.isNull) continue;
       try {
         storeValue(chunk.columns[c], row, field, defs[c]);
@@ -381,9 +414,65 @@ std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
                                                     "\" of relation \"" + table.name() +
                                                     "\" violates not-null constraint")
             .withDetail(failingRowDetail(chunk, row))
-            .withContext(context);
+            .withContext(context());
   }
   return buffer;
+}
+
+} // namespace
+
+std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
+                                                        const CopyOptions& options,
+                                                        const storage::Table& table,
+                                                        const std::vector<int>& columns) {
+  // Large inputs are cut at line ends and parsed in parallel, when records cannot span lines
+  // (text format, or CSV without any quote character).
+  constexpr size_t kSliceBytes = 8 << 20;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  bool splittable = !options.csv || data.find(options.quote) == std::string_view::npos;
+  if (!splittable || data.size() < 2 * kSliceBytes || threads == 1)
+    return parseSlice(data, options, table, columns, 1, options.header);
+  std::vector<std::string_view> slices;
+  std::vector<int64_t> firstLines;
+  size_t start = 0;
+  int64_t line = 1;
+  while (start < data.size()) {
+    size_t end = std::min(data.size(), start + kSliceBytes);
+    if (end < data.size()) {
+      size_t newline = data.find('\n', end);
+      end = newline == std::string_view::npos ? data.size() : newline + 1;
+    }
+    slices.push_back(data.substr(start, end - start));
+    firstLines.push_back(line);
+    line += std::count(data.begin() + start, data.begin() + end, '\n');
+    start = end;
+  }
+  std::vector<std::unique_ptr<storage::ColumnarBuffer>> buffers(slices.size());
+  std::vector<std::exception_ptr> errors(slices.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    while (true) {
+      size_t i = next++;
+      if (i >= slices.size()) return;
+      try {
+        buffers[i] =
+            parseSlice(slices[i], options, table, columns, firstLines[i], i == 0 && options.header);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < threads; ++i)
+    workers.emplace_back(worker);
+  for (auto& w : workers)
+    w.join();
+  for (auto& error : errors) // the first bad line in the input is the one reported
+    if (error) std::rethrow_exception(error);
+  auto result = std::make_unique<storage::ColumnarBuffer>(table.columnTypes());
+  for (auto& buffer : buffers)
+    result->absorb(*buffer);
+  return result;
 }
 
 std::string failingRowDetail(const storage::Chunk& chunk, int64_t row) {

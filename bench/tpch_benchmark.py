@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""TPC-H data benchmark: flern-tpchgen's generation time (vs official dbgen's ~15 s for scale 1
+on this machine kind, one process), CALL tpch_load(sf) time, and loading lineitem.tbl through
+psql's \\copy into Flern and into a throwaway PostgreSQL 15 in the same run.
+
+    python3 bench/tpch_benchmark.py [--scale 1]
+
+PostgreSQL rejects dbgen's trailing '|', so it loads a copy of the file with it removed (the
+stripping is not timed). This is a benchmark, not a test.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests"))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
+import harness  # noqa: E402
+from test_tpch_load import SCHEMA  # noqa: E402
+
+OFFICIAL_DBGEN_SF1_SECONDS = 15.0
+
+
+def timed(command, **kwargs):
+    start = time.time()
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0 or "ERROR" in result.stderr:
+        raise RuntimeError("%s: %s" % (command, result.stderr))
+    return time.time() - start
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="1")
+    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
+    args = parser.parse_args()
+    tool = os.path.join(args.build, "tpch", "flern-tpchgen")
+    server = os.path.join(args.build, "server", "flern-server")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o777)
+        generate = timed([tool, "--scale", args.scale, "--output", tmp])
+        print("flern-tpchgen --scale %s: %.2f s (official dbgen scale 1: ~%.0f s, ratio %.2f at scale 1)"
+              % (args.scale, generate, OFFICIAL_DBGEN_SF1_SECONDS,
+                 generate / OFFICIAL_DBGEN_SF1_SECONDS if args.scale == "1" else float("nan")))
+        lineitem = os.path.join(tmp, "lineitem.tbl")
+        stripped = os.path.join(tmp, "lineitem.csv")
+        with open(lineitem) as source, open(stripped, "w") as target:
+            for line in source:
+                target.write(line[:-2] + "\n")
+        flern = harness.FlernServer(server).start()
+        postgres = harness.PostgresServer().start()
+        try:
+            load = timed(["psql", "-X", "-h", "127.0.0.1", "-p", str(flern.port), "-U", "x", "-d", "x",
+                          "-c", "CALL tpch_load(%s)" % args.scale])
+            print("CALL tpch_load(%s): %.2f s" % (args.scale, load))
+            ddl = "CREATE TABLE lineitem_copy (%s)" % SCHEMA["lineitem"]
+            flern_connection = ["-h", "127.0.0.1", "-p", str(flern.port), "-U", "x", "-d", "x"]
+            postgres_connection = ["-h", postgres.dir, "-p", str(postgres.port), "-U", "postgres",
+                                   "-d", "postgres"]
+            timed(["psql", "-X"] + flern_connection + ["-c", ddl])
+            timed(["psql", "-X"] + postgres_connection + ["-c", ddl])
+            ours = timed(["psql", "-X"] + flern_connection + [
+                "-c", "\\copy lineitem_copy FROM '%s' WITH (FORMAT csv, DELIMITER '|')" % lineitem])
+            theirs = timed(["psql", "-X"] + postgres_connection + [
+                "-c", "\\copy lineitem_copy FROM '%s' WITH (FORMAT csv, DELIMITER '|')" % stripped])
+            print("\\copy lineitem (scale %s): flern %.2f s, postgres %.2f s, flern/postgres %.3f "
+                  "(postgres %.1fx slower)" % (args.scale, ours, theirs, ours / theirs, theirs / ours))
+        finally:
+            flern.cleanup()
+            postgres.stop()
+
+
+if __name__ == "__main__":
+    main()
