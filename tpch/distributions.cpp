@@ -1,5 +1,6 @@
 #include "tpch/distributions.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <stdexcept>
@@ -10,6 +11,7 @@ extern const char* const kDistsDss; // generated from dists.dss
 
 size_t Distribution::pick(RandomStreams& random, int stream) const {
   int64_t target = random.uniform(stream, 1, cumulativeWeights.back());
+  if (!memberByWeight.empty()) return memberByWeight[static_cast<size_t>(target - 1)];
   size_t i = 0;
   while (cumulativeWeights[i] < target)
     ++i;
@@ -85,6 +87,17 @@ Distribution Distributions::parse(std::string_view text, std::string_view name) 
   }
   if (result.members.empty() || result.members.size() != declared)
     throw std::runtime_error("dists.dss: bad distribution " + std::string(name));
+  int64_t weightTotal = result.cumulativeWeights.back();
+  if (weightTotal > 0 && weightTotal <= (1 << 20) && result.members.size() < (1 << 16)) {
+    for (size_t i = 0; i < result.members.size(); ++i) {
+      int64_t from = i == 0 ? 0 : std::max<int64_t>(result.cumulativeWeights[i - 1], 0);
+      for (int64_t w = from; w < result.cumulativeWeights[i]; ++w)
+        if (static_cast<int64_t>(result.memberByWeight.size()) == w)
+          result.memberByWeight.push_back(static_cast<uint16_t>(i));
+    }
+    if (static_cast<int64_t>(result.memberByWeight.size()) != weightTotal)
+      result.memberByWeight.clear(); // weights that are not increasing: keep the linear search
+  }
   return result;
 }
 

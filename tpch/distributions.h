@@ -14,6 +14,8 @@ namespace flern::tpch {
 struct Distribution {
   std::vector<std::string> members;
   std::vector<int64_t> cumulativeWeights;
+  /// Member index for every weight value 1..total: an O(1) pick (built when total is small).
+  std::vector<uint16_t> memberByWeight;
 
   /// Index of a member chosen with `stream`, as dbgen's pick_str chooses it.
   size_t pick(RandomStreams& random, int stream) const;

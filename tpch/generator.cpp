@@ -316,13 +316,22 @@ void TextSink::integer(int64_t value) {
 
 void TextSink::money(int64_t cents) {
   int value = static_cast<int>(cents); // dbgen prints through an int
-  if (value < 0) {
-    out_ += '-';
-    value = -value;
-  }
-  char buffer[32];
-  int length = std::snprintf(buffer, sizeof buffer, "%d.%02d", value / 100, value % 100);
-  out_.append(buffer, length);
+  char buffer[24];
+  char* end = buffer + sizeof buffer;
+  char* p = end;
+  bool negative = value < 0;
+  unsigned magnitude = negative ? 0u - static_cast<unsigned>(value) : static_cast<unsigned>(value);
+  *--p = static_cast<char>('0' + magnitude % 10);
+  magnitude /= 10;
+  *--p = static_cast<char>('0' + magnitude % 10);
+  magnitude /= 10;
+  *--p = '.';
+  do {
+    *--p = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (negative) *--p = '-';
+  out_.append(p, static_cast<size_t>(end - p));
   out_ += '|';
 }
 

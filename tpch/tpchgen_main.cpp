@@ -60,6 +60,9 @@ void writeTable(const ScaleConfig& config, Table table, int64_t first, int64_t c
       int64_t start = first + chunk * kChunkUnits;
       int64_t units = std::min(kChunkUnits, first + count - start);
       std::string text;
+      text.reserve(static_cast<size_t>(units) * (table == Table::LineItem   ? 600
+                                                 : table == Table::PartSupp ? 660
+                                                                            : 200));
       generateRows(config, table, start, units, text);
       std::lock_guard guard(lock);
       done[chunk] = std::move(text);
