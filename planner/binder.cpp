@@ -1,6 +1,7 @@
 #include "planner/binder.h"
 
 #include "common/error.h"
+#include "common/value_input.h"
 
 #include <charconv>
 #include <cmath>
@@ -32,106 +33,43 @@ bool isUnknownLiteral(const BoundExprPtr& expr) {
   return expr->kind == BoundKind::Constant && expr->type.id == TypeId::Unknown;
 }
 
-[[noreturn]] void invalidInput(const std::string& typeName, const std::string& text, int location) {
-  throw Error(SqlState::InvalidTextRepresentation,
-              "invalid input syntax for type " + typeName + ": \"" + text + "\"", location + 1);
-}
-
 /// Parses an untyped literal as `target` at bind time (PostgreSQL resolves 'abc' this way).
 BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
                            bool explicitCast = false) {
   if (literal->isNull) return makeNull(target);
   auto node = makeNode(BoundKind::Constant, target, literal->location);
-  const std::string& text = literal->stringValue;
+  InputValue value;
+  try {
+    value = parseInput(literal->stringValue, target, explicitCast);
+  } catch (Error& error) {
+    // PostgreSQL points at the literal for syntax and range errors, not for length or
+    // precision overflows.
+    if (error.state() != SqlState::StringDataRightTruncation &&
+        error.message() != "numeric field overflow")
+      error.withPosition(literal->location + 1);
+    throw;
+  }
   switch (target.id) {
-  case TypeId::Unknown:
-  case TypeId::Text:
-    node->type = SqlType::text();
-    node->stringValue = text;
-    return node;
-  case TypeId::Char: {
-    auto padded = toCharacter(text, target.length, explicitCast);
-    if (!padded)
-      throw Error(SqlState::StringDataRightTruncation,
-                  "value too long for type character(" + std::to_string(target.length) + ")");
-    node->stringValue = *padded;
-    return node;
-  }
-  case TypeId::Varchar:
-    node->stringValue = text;
-    if (target.length > 0 && static_cast<int>(text.size()) > target.length) {
-      // Counted in characters, as PostgreSQL counts them; an explicit cast truncates.
-      int64_t characters = 0;
-      size_t cut = text.size();
-      for (size_t i = 0; i < text.size(); ++i)
-        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && characters++ == target.length)
-          cut = i;
-      if (characters > target.length) {
-        if (!explicitCast)
-          throw Error(SqlState::StringDataRightTruncation,
-                      "value too long for type character varying(" + std::to_string(target.length) +
-                          ")");
-        node->stringValue = text.substr(0, cut);
-      }
-    }
-    return node;
-  case TypeId::Bool: {
-    std::string lower;
-    for (char c : text)
-      if (c != ' ') lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower == "t" || lower == "true" || lower == "yes" || lower == "on" || lower == "1" ||
-        lower == "y")
-      node->intValue = 1;
-    else if (lower == "f" || lower == "false" || lower == "no" || lower == "off" || lower == "0" ||
-             lower == "n")
-      node->intValue = 0;
-    else
-      invalidInput("boolean", text, literal->location);
-    return node;
-  }
+  case TypeId::Bool:
   case TypeId::Int32:
-  case TypeId::Int64: {
-    auto parsed = parseDecimal(text, 0);
-    if (!parsed || text.find_first_of(".eE") != std::string::npos)
-      invalidInput(target.id == TypeId::Int32 ? "integer" : "bigint", text, literal->location);
-    __int128 limit = target.id == TypeId::Int32 ? INT32_MAX : INT64_MAX;
-    if (*parsed > limit || *parsed < -limit - 1)
-      throw Error(SqlState::NumericValueOutOfRange,
-                  "value \"" + text + "\" is out of range for type " + target.name(),
-                  literal->location + 1);
-    node->intValue = static_cast<int64_t>(*parsed);
-    return node;
+  case TypeId::Int64:
+  case TypeId::Date:
+    node->intValue = value.integer;
+    break;
+  case TypeId::Float64:
+    node->floatValue = value.floating;
+    break;
+  case TypeId::Numeric:
+    node->numericValue = value.numeric;
+    break;
+  case TypeId::Unknown:
+    node->type = SqlType::text();
+    node->stringValue = std::move(value.text);
+    break;
+  default:
+    node->stringValue = std::move(value.text);
   }
-  case TypeId::Float64: {
-    char* end = nullptr;
-    node->floatValue = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0') invalidInput("double precision", text, literal->location);
-    return node;
-  }
-  case TypeId::Numeric: {
-    int scale = target.scale == kDynamicScale ? literalScale(text) : target.scale;
-    auto parsed = parseDecimal(text, scale);
-    if (!parsed) invalidInput("numeric", text, literal->location);
-    if (target.precision > 0 && integerDigits(*parsed, scale) > target.precision - target.scale)
-      throw Error(SqlState::NumericValueOutOfRange, "numeric field overflow");
-    node->numericValue = target.scale == kDynamicScale ? packNumeric(*parsed, scale) : *parsed;
-    return node;
-  }
-  case TypeId::Date: {
-    auto parsed = parseDate(text);
-    if (!parsed) {
-      if (parseDate(text, /*checkRanges=*/false))
-        throw Error(SqlState::DatetimeFieldOverflow,
-                    "date/time field value out of range: \"" + text + "\"", literal->location + 1)
-            .withHint("Perhaps you need a different \"datestyle\" setting.");
-      throw Error(SqlState::InvalidDatetimeFormat,
-                  "invalid input syntax for type date: \"" + text + "\"", literal->location + 1);
-    }
-    node->intValue = *parsed;
-    return node;
-  }
-  }
-  internalError("unhandled literal coercion");
+  return node;
 }
 
 int numericRank(TypeId id) {

@@ -1,6 +1,7 @@
 #include "planner/copy.h"
 
 #include "common/error.h"
+#include "common/value_input.h"
 
 #include <algorithm>
 #include <atomic>
@@ -257,100 +258,27 @@ std::string contextLine(const std::string& table, int64_t line, std::string_view
 /// Stores one field's text into the column, raising PostgreSQL's input errors.
 void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
                 const storage::ColumnDef& def) {
+  InputValue value = parseInput(field.text, def.type);
   uint8_t* data = column.data();
-  const std::string& text = field.text;
-  const SqlType& type = def.type;
-  auto invalid = [&](const char* typeName) -> Error {
-    return Error(SqlState::InvalidTextRepresentation,
-                 std::string("invalid input syntax for type ") + typeName + ": \"" + text + "\"");
-  };
-  switch (type.id) {
-  case TypeId::Bool: {
-    std::string lower;
-    for (char c : text)
-      if (c != ' ') lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower == "t" || lower == "true" || lower == "yes" || lower == "on" || lower == "1" ||
-        lower == "y")
-      data[row] = 1;
-    else if (lower == "f" || lower == "false" || lower == "no" || lower == "off" || lower == "0" ||
-             lower == "n")
-      data[row] = 0;
-    else
-      throw invalid("boolean");
+  switch (def.type.id) {
+  case TypeId::Bool:
+    data[row] = value.integer != 0;
     return;
-  }
   case TypeId::Int32:
-  case TypeId::Int64: {
-    auto parsed = parseDecimal(text, 0);
-    if (!parsed || text.find_first_of(".eE") != std::string::npos)
-      throw invalid(type.id == TypeId::Int32 ? "integer" : "bigint");
-    __int128 limit = type.id == TypeId::Int32 ? INT32_MAX : INT64_MAX;
-    if (*parsed > limit || *parsed < -limit - 1)
-      throw Error(SqlState::NumericValueOutOfRange,
-                  "value \"" + text + "\" is out of range for type " + type.name());
-    if (type.id == TypeId::Int32)
-      reinterpret_cast<int32_t*>(data)[row] = static_cast<int32_t>(*parsed);
-    else
-      reinterpret_cast<int64_t*>(data)[row] = static_cast<int64_t>(*parsed);
+  case TypeId::Date:
+    reinterpret_cast<int32_t*>(data)[row] = static_cast<int32_t>(value.integer);
     return;
-  }
-  case TypeId::Float64: {
-    char* end = nullptr;
-    double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0') throw invalid("double precision");
-    reinterpret_cast<double*>(data)[row] = value;
+  case TypeId::Int64:
+    reinterpret_cast<int64_t*>(data)[row] = value.integer;
     return;
-  }
-  case TypeId::Numeric: {
-    bool dynamic = type.scale == kDynamicScale;
-    int scale = dynamic ? literalScale(text) : type.scale;
-    auto parsed = parseDecimal(text, scale);
-    if (!parsed) throw invalid("numeric");
-    if (type.precision > 0 && integerDigits(*parsed, scale) > type.precision - type.scale)
-      throw Error(SqlState::NumericValueOutOfRange, "numeric field overflow")
-          .withDetail("A field with precision " + std::to_string(type.precision) + ", scale " +
-                      std::to_string(type.scale) +
-                      " must round to an absolute value less than 10^" +
-                      std::to_string(type.precision - type.scale) + ".");
-    reinterpret_cast<__int128*>(data)[row] = dynamic ? packNumeric(*parsed, scale) : *parsed;
+  case TypeId::Float64:
+    reinterpret_cast<double*>(data)[row] = value.floating;
     return;
-  }
-  case TypeId::Date: {
-    auto parsed = parseDate(text);
-    if (!parsed) {
-      if (parseDate(text, false))
-        throw Error(SqlState::DatetimeFieldOverflow,
-                    "date/time field value out of range: \"" + text + "\"")
-            .withHint("Perhaps you need a different \"datestyle\" setting.");
-      throw Error(SqlState::InvalidDatetimeFormat,
-                  "invalid input syntax for type date: \"" + text + "\"");
-    }
-    reinterpret_cast<int32_t*>(data)[row] = *parsed;
+  case TypeId::Numeric:
+    reinterpret_cast<__int128*>(data)[row] = value.numeric;
     return;
-  }
-  case TypeId::Char: {
-    auto padded = toCharacter(text, type.length, false);
-    if (!padded)
-      throw Error(SqlState::StringDataRightTruncation,
-                  "value too long for type character(" + std::to_string(type.length) + ")");
-    reinterpret_cast<StringRef*>(data)[row] = column.internString(*padded);
-    return;
-  }
-  case TypeId::Varchar:
-    if (type.length > 0 && static_cast<int>(text.size()) > type.length) {
-      int64_t characters = 0;
-      for (unsigned char c : text)
-        characters += (c & 0xC0) != 0x80;
-      if (characters > type.length)
-        throw Error(SqlState::StringDataRightTruncation,
-                    "value too long for type character varying(" + std::to_string(type.length) +
-                        ")");
-    }
-    [[fallthrough]];
-  case TypeId::Text:
-  case TypeId::Unknown:
-    reinterpret_cast<StringRef*>(data)[row] = column.internString(text);
-    return;
+  default:
+    reinterpret_cast<StringRef*>(data)[row] = column.internString(value.text);
   }
 }
 

@@ -3,6 +3,7 @@
 // Errors leave generated code through longjmp to the executor. Before jumping, a function must
 // have destroyed every object it owns (messages are built in an inner scope for that reason).
 #include "common/types.h"
+#include "common/value_input.h"
 #include "ir/runtime/query_context.h"
 #include "storage/table.h"
 
@@ -82,12 +83,14 @@ namespace {
   std::longjmp(*context->errorJump, 1);
 }
 
-[[noreturn]] void raiseInvalidInput(QueryContext* context, const char* typeName, StringRef text) {
-  {
-    std::string message = std::string("invalid input syntax for type ") + typeName + ": \"" +
-                          std::string(text.view()) + "\"";
-    context->error.emplace(SqlState::InvalidTextRepresentation, std::move(message));
+/// Text input for run-time casts; an input error leaves generated code like any other error.
+InputValue parseOrRaise(QueryContext* context, StringRef text, const SqlType& type) {
+  try {
+    return parseInput(text.view(), type);
+  } catch (Error& error) {
+    context->error.emplace(std::move(error));
   }
+  // Nothing with a destructor is alive here: the exception is gone, the result was never built.
   std::longjmp(*context->errorJump, 1);
 }
 
@@ -316,66 +319,23 @@ void flern_rt_check_numeric_precision(QueryContext* context, __int128 value, int
 }
 
 int64_t flern_rt_parse_i64(QueryContext* context, StringRef text, int32_t bits) {
-  auto parsed = flern::parseDecimal(text.view(), 0);
-  if (!parsed || text.view().find_first_of(".eE") != std::string_view::npos)
-    flern::ir::raiseInvalidInput(context, bits == 32 ? "integer" : "bigint", text);
-  __int128 limit = bits == 32 ? INT32_MAX : INT64_MAX;
-  if (*parsed > limit || *parsed < -limit - 1) {
-    {
-      std::string message = "value \"" + std::string(text.view()) + "\" is out of range for type " +
-                            (bits == 32 ? "integer" : "bigint");
-      context->error.emplace(flern::SqlState::NumericValueOutOfRange, std::move(message));
-    }
-    std::longjmp(*context->errorJump, 1);
-  }
-  return static_cast<int64_t>(*parsed);
+  return flern::ir::parseOrRaise(context, text,
+                                 bits == 32 ? flern::SqlType::int32() : flern::SqlType::int64())
+      .integer;
 }
 double flern_rt_parse_f64(QueryContext* context, StringRef text) {
-  std::string copy(text.view());
-  char* end = nullptr;
-  double value = std::strtod(copy.c_str(), &end);
-  bool bad = copy.empty() || *end != '\0';
-  copy.clear();
-  if (bad) flern::ir::raiseInvalidInput(context, "double precision", text);
-  return value;
+  return flern::ir::parseOrRaise(context, text, flern::SqlType::float64()).floating;
 }
 __int128 flern_rt_parse_numeric(QueryContext* context, StringRef text, int32_t scale) {
-  bool dynamic = scale == flern::kDynamicScale;
-  if (dynamic) scale = flern::literalScale(text.view());
-  auto parsed = flern::parseDecimal(text.view(), scale);
-  if (!parsed) flern::ir::raiseInvalidInput(context, "numeric", text);
-  return dynamic ? flern::packNumeric(*parsed, scale) : *parsed;
+  return flern::ir::parseOrRaise(context, text, flern::SqlType::numeric(0, scale)).numeric;
 }
 int32_t flern_rt_parse_date(QueryContext* context, StringRef text) {
-  auto parsed = flern::parseDate(text.view());
-  if (!parsed) {
-    if (flern::parseDate(text.view(), false)) {
-      {
-        std::string message =
-            "date/time field value out of range: \"" + std::string(text.view()) + "\"";
-        context->error.emplace(flern::SqlState::DatetimeFieldOverflow, std::move(message));
-      }
-      std::longjmp(*context->errorJump, 1);
-    }
-    flern::ir::raiseInvalidInput(context, "date", text);
-  }
-  return *parsed;
+  return static_cast<int32_t>(
+      flern::ir::parseOrRaise(context, text, flern::SqlType::date()).integer);
 }
 int32_t flern_rt_parse_bool(QueryContext* context, StringRef text) {
-  std::string lower;
-  for (char c : text.view())
-    if (c != ' ') lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  int32_t result = -1;
-  if (lower == "t" || lower == "true" || lower == "yes" || lower == "y" || lower == "on" ||
-      lower == "1")
-    result = 1;
-  else if (lower == "f" || lower == "false" || lower == "no" || lower == "n" || lower == "off" ||
-           lower == "0")
-    result = 0;
-  lower.clear();
-  lower.shrink_to_fit();
-  if (result < 0) flern::ir::raiseInvalidInput(context, "boolean", text);
-  return result;
+  return static_cast<int32_t>(
+      flern::ir::parseOrRaise(context, text, flern::SqlType::boolean()).integer);
 }
 StringRef flern_rt_i64_to_text(QueryContext* context, int64_t value) {
   return flern::ir::arenaString(context, std::to_string(value));
