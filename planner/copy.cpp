@@ -258,7 +258,16 @@ std::string contextLine(const std::string& table, int64_t line, std::string_view
 /// Stores one field's text into the column, raising PostgreSQL's input errors.
 void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
                 const storage::ColumnDef& def) {
-  InputValue value = parseInput(field.text, def.type);
+  const SqlType& type = def.type;
+  int size = static_cast<int>(field.text.size());
+  // Strings that need no padding and cannot be too long go straight into the column.
+  if (type.id == TypeId::Text ||
+      (type.id == TypeId::Varchar && (type.length == 0 || size <= type.length)) ||
+      (type.id == TypeId::Char && size == type.length)) {
+    reinterpret_cast<StringRef*>(column.data())[row] = column.internString(field.text);
+    return;
+  }
+  InputValue value = parseInput(field.text, type);
   uint8_t* data = column.data();
   switch (def.type.id) {
   case TypeId::Bool:

@@ -1,5 +1,6 @@
 #include "storage/table.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace flern::storage {
@@ -10,11 +11,16 @@ ColumnVector::ColumnVector(SqlType type)
 
 StringRef ColumnVector::internString(std::string_view text) {
   if (text.size() <= StringRef::kInlineLimit) return makeStringRef(text);
-  auto block = std::make_unique<char[]>(text.size());
-  std::memcpy(block.get(), text.data(), text.size());
-  StringRef ref = makeStringRef(std::string_view(block.get(), text.size()));
-  heap_.push_back(std::move(block));
-  return ref;
+  // Long strings go into 64 KiB blocks (or one of their own size): one allocation per block.
+  if (heapUsed_ + text.size() > heapCapacity_) {
+    heapCapacity_ = std::max<size_t>(text.size(), 64 * 1024);
+    heap_.push_back(std::make_unique<char[]>(heapCapacity_));
+    heapUsed_ = 0;
+  }
+  char* copy = heap_.back().get() + heapUsed_;
+  std::memcpy(copy, text.data(), text.size());
+  heapUsed_ += text.size();
+  return makeStringRef(std::string_view(copy, text.size()));
 }
 
 void ColumnVector::internAll(int64_t rows) {
@@ -34,6 +40,7 @@ void ColumnVector::internAll(int64_t rows) {
     offset += refs[i].length;
   }
   heap_.push_back(std::move(block));
+  heapUsed_ = heapCapacity_ = total; // full: later interned strings start a new block
 }
 
 Chunk::Chunk(const std::vector<SqlType>& types) {

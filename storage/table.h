@@ -45,6 +45,8 @@ private:
   std::unique_ptr<uint8_t[]> data_;
   std::unique_ptr<uint8_t[]> nulls_;
   std::vector<std::unique_ptr<char[]>> heap_;
+  size_t heapUsed_ = 0;     ///< bytes used of the last heap block
+  size_t heapCapacity_ = 0; ///< its size
 };
 
 /// Up to kChunkRows rows of every column.
