@@ -358,57 +358,91 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
 
 } // namespace
 
-std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
-                                                        const CopyOptions& options,
-                                                        const storage::Table& table,
-                                                        const std::vector<int>& columns) {
-  // Large inputs are cut at line ends and parsed in parallel, when records cannot span lines
-  // (text format, or CSV without any quote character).
-  constexpr size_t kSliceBytes = 8 << 20;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  bool splittable = !options.csv || data.find(options.quote) == std::string_view::npos;
-  if (!splittable || data.size() < 2 * kSliceBytes || threads == 1)
-    return parseSlice(data, options, table, columns, 1, options.header);
-  std::vector<std::string_view> slices;
-  std::vector<int64_t> firstLines;
-  size_t start = 0;
-  int64_t line = 1;
-  while (start < data.size()) {
-    size_t end = std::min(data.size(), start + kSliceBytes);
-    if (end < data.size()) {
-      size_t newline = data.find('\n', end);
-      end = newline == std::string_view::npos ? data.size() : newline + 1;
-    }
-    slices.push_back(data.substr(start, end - start));
-    firstLines.push_back(line);
-    line += std::count(data.begin() + start, data.begin() + end, '\n');
-    start = end;
-  }
-  std::vector<std::unique_ptr<storage::ColumnarBuffer>> buffers(slices.size());
-  std::vector<std::exception_ptr> errors(slices.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    while (true) {
-      size_t i = next++;
-      if (i >= slices.size()) return;
-      try {
-        buffers[i] =
-            parseSlice(slices[i], options, table, columns, firstLines[i], i == 0 && options.header);
-      } catch (...) {
-        errors[i] = std::current_exception();
+namespace {
+constexpr size_t kSliceBytes = 8 << 20;
+}
+
+struct CopyInParser::Slice {
+  std::string data;
+  int64_t firstLine;
+  bool skipHeader;
+  std::unique_ptr<storage::ColumnarBuffer> rows;
+  std::exception_ptr error;
+  std::thread worker;
+};
+
+CopyInParser::CopyInParser(CopyOptions options, std::shared_ptr<const storage::Table> table,
+                           std::vector<int> columns)
+    : options_(std::move(options)), table_(std::move(table)), columns_(std::move(columns)) {}
+
+CopyInParser::~CopyInParser() {
+  for (auto& slice : slices_)
+    if (slice->worker.joinable()) slice->worker.join();
+}
+
+void CopyInParser::dispatch(std::string data) {
+  // Bound the work in flight (and the memory it holds) to one slice per core.
+  size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  size_t running = 0;
+  for (auto& slice : slices_)
+    running += slice->worker.joinable();
+  if (running >= cores) {
+    for (auto& slice : slices_)
+      if (slice->worker.joinable()) {
+        slice->worker.join();
+        break;
       }
+  }
+  auto slice = std::make_unique<Slice>();
+  slice->data = std::move(data);
+  slice->firstLine = nextLine_;
+  slice->skipHeader = first_ && options_.header;
+  first_ = false;
+  nextLine_ += std::count(slice->data.begin(), slice->data.end(), '\n');
+  Slice* raw = slice.get();
+  raw->worker = std::thread([this, raw] {
+    try {
+      raw->rows =
+          parseSlice(raw->data, options_, *table_, columns_, raw->firstLine, raw->skipHeader);
+    } catch (...) {
+      raw->error = std::current_exception();
     }
-  };
-  std::vector<std::thread> workers;
-  for (unsigned i = 0; i < threads; ++i)
-    workers.emplace_back(worker);
-  for (auto& w : workers)
-    w.join();
-  for (auto& error : errors) // the first bad line in the input is the one reported
-    if (error) std::rethrow_exception(error);
-  auto result = std::make_unique<storage::ColumnarBuffer>(table.columnTypes());
-  for (auto& buffer : buffers)
-    result->absorb(*buffer);
+    std::string().swap(raw->data);
+  });
+  slices_.push_back(std::move(slice));
+}
+
+void CopyInParser::feed(std::string_view bytes) {
+  if (streaming_ && options_.csv && bytes.find(options_.quote) != std::string_view::npos)
+    streaming_ = false; // a quoted field may hold a newline from here on
+  pending_.append(bytes);
+  if (!streaming_ || pending_.size() < kSliceBytes) return;
+  size_t cut = pending_.rfind('\n');
+  if (cut == std::string::npos) return;
+  std::string rest = pending_.substr(cut + 1);
+  pending_.resize(cut + 1);
+  dispatch(std::move(pending_));
+  pending_ = std::move(rest);
+}
+
+std::unique_ptr<storage::ColumnarBuffer> CopyInParser::finish() {
+  if (!pending_.empty() || slices_.empty()) {
+    auto slice = std::make_unique<Slice>();
+    try {
+      slice->rows =
+          parseSlice(pending_, options_, *table_, columns_, nextLine_, first_ && options_.header);
+    } catch (...) {
+      slice->error = std::current_exception();
+    }
+    slices_.push_back(std::move(slice));
+  }
+  for (auto& slice : slices_)
+    if (slice->worker.joinable()) slice->worker.join();
+  for (auto& slice : slices_) // the first bad line in the input is the one reported
+    if (slice->error) std::rethrow_exception(slice->error);
+  auto result = std::make_unique<storage::ColumnarBuffer>(table_->columnTypes());
+  for (auto& slice : slices_)
+    result->absorb(*slice->rows);
   return result;
 }
 

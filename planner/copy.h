@@ -24,13 +24,41 @@ struct CopyOptions {
   static CopyOptions from(const std::vector<std::pair<std::string, std::string>>& options);
 };
 
-/// Parses COPY input for `columns` (indices into `table`'s columns; other columns get NULL)
-/// into a buffer of the table's column types. A line with exactly one field too many whose last
-/// field is empty is accepted: dbgen's .tbl files end every line with the delimiter.
-std::unique_ptr<storage::ColumnarBuffer> parseCopyInput(std::string_view data,
-                                                        const CopyOptions& options,
-                                                        const storage::Table& table,
-                                                        const std::vector<int>& columns);
+/// Parses COPY input for `columns` (indices into the table's columns; the others get NULL) into
+/// chunks of the table's column types. A line with exactly one field too many whose last field is
+/// empty is accepted: dbgen's .tbl files end every line with the delimiter.
+///
+/// Input is parsed as it arrives. When records cannot span lines (text format, or CSV so far
+/// without a quote character), every complete run of ~8 MiB of lines is parsed on a worker thread
+/// while more data comes in; the rest is parsed by finish(). Rows keep their input order, and the
+/// error reported is the one of the first bad line.
+class CopyInParser {
+public:
+  CopyInParser(CopyOptions options, std::shared_ptr<const storage::Table> table,
+               std::vector<int> columns);
+  ~CopyInParser();
+  CopyInParser(const CopyInParser&) = delete;
+  CopyInParser& operator=(const CopyInParser&) = delete;
+
+  void feed(std::string_view bytes);
+  /// All rows, in input order; raises the first bad line's error.
+  std::unique_ptr<storage::ColumnarBuffer> finish();
+  const storage::Table& table() const { return *table_; }
+  size_t columnCount() const { return columns_.size(); }
+
+private:
+  void dispatch(std::string slice);
+
+  CopyOptions options_;
+  std::shared_ptr<const storage::Table> table_;
+  std::vector<int> columns_;
+  std::string pending_;
+  bool streaming_ = true; ///< false once a CSV quote makes line cuts unsafe
+  int64_t nextLine_ = 1;
+  bool first_ = true;
+  struct Slice;
+  std::vector<std::unique_ptr<Slice>> slices_;
+};
 
 /// PostgreSQL's DETAIL for a row that violates a constraint: "Failing row contains (...)."
 std::string failingRowDetail(const storage::Chunk& chunk, int64_t row);

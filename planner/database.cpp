@@ -433,28 +433,22 @@ Database::copyTarget(const ast::CopyStmt& copy) {
   return {table, columns};
 }
 
-int Database::beginCopyIn(const ast::CopyStmt& copy) {
+std::unique_ptr<CopyInParser> Database::beginCopyIn(const ast::CopyStmt& copy) {
+  CopyOptions options = CopyOptions::from(copy.options);
   std::shared_lock guard(lock_);
-  CopyOptions::from(copy.options);
-  return static_cast<int>(copyTarget(copy).second.size());
+  auto [table, columns] = copyTarget(copy);
+  return std::make_unique<CopyInParser>(options, table, columns);
 }
 
-StatementResult Database::copyIn(const ast::CopyStmt& copy, std::string_view data) {
-  CopyOptions options = CopyOptions::from(copy.options);
-  std::shared_ptr<storage::Table> table;
-  std::vector<int> columns;
-  {
-    std::shared_lock guard(lock_);
-    std::tie(table, columns) = copyTarget(copy);
-  }
-  // Parse without holding the lock; append under it only if the table is still the same.
-  auto rows = parseCopyInput(data, options, *table, columns);
+StatementResult Database::finishCopyIn(const ast::CopyStmt& copy, CopyInParser& parser) {
+  // Parsed without the lock; appended under it only if the table is still the same one.
+  auto rows = parser.finish();
   std::unique_lock guard(lock_);
-  if (tables_.find(copy.table) != table)
+  if (tables_.find(copy.table).get() != &parser.table())
     throw Error(SqlState::UndefinedTable,
                 "relation \"" + copy.table + "\" was dropped during COPY");
   int64_t count = rows->rowCount();
-  table->data().absorb(*rows);
+  tables_.find(copy.table)->data().absorb(*rows);
   StatementResult result;
   result.commandTag = "COPY " + std::to_string(count);
   return result;
@@ -471,8 +465,13 @@ StatementResult Database::copy(const ast::CopyStmt& copy) {
                                                "\" for reading: " + std::strerror(errno))
           .withHint("COPY FROM instructs the Flern server process to read a file. You may want a "
                     "client-side facility such as psql's \\copy.");
-    std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    return copyIn(copy, data);
+    auto parser = beginCopyIn(copy);
+    std::string block(1 << 20, '\0');
+    while (file) {
+      file.read(block.data(), static_cast<std::streamsize>(block.size()));
+      parser->feed(std::string_view(block.data(), static_cast<size_t>(file.gcount())));
+    }
+    return finishCopyIn(copy, *parser);
   }
   // COPY ... TO: run the query (or the whole table) as a SELECT.
   ast::SelectStmt tableSelect;

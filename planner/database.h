@@ -42,10 +42,10 @@ public:
   ~Database();
 
   StatementResult execute(const ast::Statement& statement);
-  /// Checks a COPY ... FROM STDIN before the client sends data; returns the column count.
-  int beginCopyIn(const ast::CopyStmt& copy);
-  /// Loads COPY input into its table, all or nothing.
-  StatementResult copyIn(const ast::CopyStmt& copy, std::string_view data);
+  /// Starts COPY ... FROM: checks the target and returns the parser to feed the input to.
+  std::unique_ptr<CopyInParser> beginCopyIn(const ast::CopyStmt& copy);
+  /// Appends the parsed input to its table, all or nothing.
+  StatementResult finishCopyIn(const ast::CopyStmt& copy, CopyInParser& parser);
   /// Writes tables and models to the data directory.
   void checkpoint();
 

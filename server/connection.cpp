@@ -227,7 +227,8 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
 }
 
 awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy) {
-  int columns = database_.beginCopyIn(copy);
+  auto parser = database_.beginCopyIn(copy);
+  int columns = static_cast<int>(parser->columnCount());
   writer_.begin('G');
   writer_.int8(0);
   writer_.int16(static_cast<int16_t>(columns));
@@ -235,14 +236,13 @@ awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy
     writer_.int16(0);
   writer_.finish();
   co_await flush();
-  std::string data;
   FrontendMessage message;
   while (true) {
     if (!co_await readMessage(message))
       throw Error(SqlState::ProtocolViolation,
                   "unexpected EOF on client connection with an open COPY");
     if (message.type == 'd') {
-      data += message.body;
+      parser->feed(message.body); // complete runs of lines are parsed while more arrives
     } else if (message.type == 'c') {
       break;
     } else if (message.type == 'f') {
@@ -255,7 +255,7 @@ awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy
                                                    " during COPY from stdin");
     }
   }
-  co_return database_.copyIn(copy, data);
+  co_return database_.finishCopyIn(copy, *parser);
 }
 
 awaitable<void> Connection::sendResult(planner::StatementResult& result) {

@@ -112,6 +112,31 @@ class Copy(unittest.TestCase):
         self.assertIn("invalid input syntax for type integer", result.stderr)
         self.assertEqual(result.stdout.strip(), "0")
 
+    def test_large_input_error_line_matches_postgres(self):
+        # Over 16 MiB, so that Flern parses it in several slices while it arrives.
+        ours_connection, theirs_connection = self.connections()
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o777)
+            good = os.path.join(tmp, "good.txt")
+            bad = os.path.join(tmp, "bad.txt")
+            lines = ["%d\tsome padding text for row %d, to make the file large\t%d.25\n" % (i, i, i)
+                     for i in range(1, 400001)]
+            with open(good, "w") as f:
+                f.writelines(lines)
+            lines[345678] = "345679\tbroken row\tnot-a-number\n"
+            with open(bad, "w") as f:
+                f.writelines(lines)
+            script = ("\\set VERBOSITY default\n"
+                      "CREATE TABLE big (a INTEGER NOT NULL, b TEXT, c NUMERIC(12,2));\n"
+                      "\\copy big FROM '%s'\n"
+                      "\\copy big FROM '%s'\n"
+                      "SELECT count(*), sum(a), sum(c), max(b) FROM big;\n" % (bad, good))
+            ours = self.run_script(ours_connection, script)
+            theirs = self.run_script(theirs_connection, script)
+            self.assertEqual(ours.stderr, theirs.stderr)
+            self.assertIn("line 345679", ours.stderr)
+            self.assertEqual(ours.stdout, theirs.stdout)
+
     def test_dbgen_files_with_trailing_delimiter(self):
         tool = os.path.join(os.path.dirname(FLERN_SERVER), "..", "tpch", "flern-tpchgen")
         with tempfile.TemporaryDirectory() as tmp:
