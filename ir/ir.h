@@ -73,7 +73,7 @@ enum class OpCode : uint8_t {
   HashTableFind,    ///< operands: table, hash; result: first entry with that hash bucket, or null
   HashTableNext,    ///< operands: entry; result: next entry in the same bucket chain, or null
   HashTableHashOf,  ///< operands: entry; result: the stored hash
-  HashTableBuild,   ///< operands: table; sizes the directory after inserts
+  HashTableBuild,   ///< operands: table; ends the build phase (the directory grows on insert)
   HashTableSize,    ///< operands: table; result: entry count
   HashTableEntryAt, ///< operands: table, index; result: entry payload pointer
   SortAppend,       ///< operands: buffer; result: pointer to fresh row storage

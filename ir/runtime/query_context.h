@@ -76,9 +76,6 @@ private:
   std::vector<char*> rows_;
 };
 
-/// Raises `error` out of generated code: unwinds to the executor's setjmp.
-[[noreturn]] void raiseFromGeneratedCode(QueryContext* context, Error error);
-
 /// Addresses of every function generated code may call, by symbol name.
 struct RuntimeSymbol {
   const char* name;

@@ -70,12 +70,6 @@ void SortBuffer::sort(int32_t (*compare)(const char*, const char*)) {
                    [compare](const char* a, const char* b) { return compare(a, b) < 0; });
 }
 
-void raiseFromGeneratedCode(QueryContext* context, Error error) {
-  context->error.emplace(std::move(error));
-  error.~Error(); // longjmp skips the destructor of this by-value parameter
-  std::longjmp(*context->errorJump, 1);
-}
-
 namespace {
 
 [[noreturn]] void raise(QueryContext* context, SqlState state, const char* message) {

@@ -125,3 +125,51 @@ TEST(Jit, TensorMatVecWithFoldedWeights) {
   EXPECT_DOUBLE_EQ(result[0], 8); // 1*2 + 2*3
   EXPECT_DOUBLE_EQ(result[1], 0); // relu(-2 + 1.5)
 }
+
+TEST(Jit, TensorMatMul) {
+  // [1 2; 3 4] x [5; 6] as a 2x1 matrix product, then elementwise times [2; 0.5] plus [1; 1].
+  auto module = std::make_unique<ir::Module>();
+  module->entry = "query";
+  auto function = std::make_unique<ir::Function>();
+  function->name = "query";
+  function->contextArg = function->valueCount++;
+  ir::Builder b(*module, *function);
+  auto tensor = [&](std::vector<int64_t> shape, std::vector<double> data) {
+    return b.emitWith(ir::OpCode::TensorConst, ir::Type::Tensor, {}, [&](ir::Op& op) {
+      op.shape = shape;
+      op.tensorData = data;
+    });
+  };
+  ir::Value a = tensor({2, 2}, {1, 2, 3, 4});
+  ir::Value x = b.emitWith(ir::OpCode::TensorFromScalars, ir::Type::Tensor,
+                           {b.constF64(5), b.constF64(6)}, [](ir::Op& op) {
+                             op.shape = {2, 1};
+                           });
+  ir::Value product =
+      b.emitWith(ir::OpCode::TensorMatMul, ir::Type::Tensor, {a, x}, [](ir::Op& op) {
+        op.shape = {2, 1};
+      });
+  ir::Value scaled = b.emitWith(ir::OpCode::TensorMul, ir::Type::Tensor,
+                                {product, tensor({2, 1}, {2, 0.5})}, [](ir::Op& op) {
+                                  op.shape = {2, 1};
+                                });
+  ir::Value shifted = b.emitWith(ir::OpCode::TensorAdd, ir::Type::Tensor,
+                                 {scaled, tensor({2, 1}, {1, 1})}, [](ir::Op& op) {
+                                   op.shape = {2, 1};
+                                 });
+  ir::Value out = b.slot("out");
+  for (int i = 0; i < 2; ++i)
+    b.store(b.offset(out, 8 * i), b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {shifted},
+                                             [&](ir::Op& op) { op.imm = i; }));
+  b.ret();
+  module->functions.push_back(std::move(function));
+  auto engine = jit::JitEngine::create();
+  auto compiled = engine->compile(*module);
+  double result[2] = {0, 0};
+  void* slots[] = {result};
+  ir::QueryContext context;
+  context.slots = slots;
+  compiled->entry()(&context);
+  EXPECT_DOUBLE_EQ(result[0], (1 * 5 + 2 * 6) * 2 + 1);
+  EXPECT_DOUBLE_EQ(result[1], (3 * 5 + 4 * 6) * 0.5 + 1);
+}
