@@ -94,7 +94,9 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     int scale = dynamic ? literalScale(text) : type.scale;
     auto parsed = parseDecimal(text, scale);
     if (!parsed) invalid("numeric", text);
-    if (type.precision > 0 && integerDigits(*parsed, scale) > type.precision - type.scale)
+    // More than precision - scale integer digits: |value| >= 10^precision at the type's scale.
+    __int128 limit = type.precision > 0 ? pow10i128(type.precision) : 0;
+    if (type.precision > 0 && (*parsed >= limit || *parsed <= -limit))
       throw Error(SqlState::NumericValueOutOfRange, "numeric field overflow")
           .withDetail("A field with precision " + std::to_string(type.precision) + ", scale " +
                       std::to_string(type.scale) +

@@ -295,10 +295,12 @@ void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
 
 namespace {
 
-/// Parses one slice of COPY input whose first record is line `firstLine`.
+/// Parses one slice of COPY input whose first record is line `firstLine`; `lines` gets the
+/// number of lines it held.
 std::unique_ptr<storage::ColumnarBuffer>
 parseSlice(std::string_view data, const CopyOptions& options, const storage::Table& table,
-           const std::vector<int>& columns, int64_t firstLine, bool skipHeader) {
+           const std::vector<int>& columns, int64_t firstLine, bool skipHeader,
+           int64_t* lines = nullptr) {
   auto buffer = std::make_unique<storage::ColumnarBuffer>(table.columnTypes());
   const auto& defs = table.columns();
   std::vector<bool> provided(defs.size(), false);
@@ -353,6 +355,7 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
             .withDetail(failingRowDetail(chunk, row))
             .withContext(context());
   }
+  if (lines) *lines = reader.line() - firstLine + 1;
   return buffer;
 }
 
@@ -364,7 +367,7 @@ constexpr size_t kSliceBytes = 8 << 20;
 
 struct CopyInParser::Slice {
   std::string data;
-  int64_t firstLine;
+  int64_t lines = 0; ///< lines parsed (known once the slice is parsed)
   bool skipHeader;
   std::unique_ptr<storage::ColumnarBuffer> rows;
   std::exception_ptr error;
@@ -395,19 +398,19 @@ void CopyInParser::dispatch(std::string data) {
   }
   auto slice = std::make_unique<Slice>();
   slice->data = std::move(data);
-  slice->firstLine = nextLine_;
   slice->skipHeader = first_ && options_.header;
   first_ = false;
-  nextLine_ += std::count(slice->data.begin(), slice->data.end(), '\n');
   Slice* raw = slice.get();
+  // Each worker numbers its lines from 1; finish() re-parses a failing slice with its real
+  // first line number, once the line counts of the slices before it are known.
   raw->worker = std::thread([this, raw] {
     try {
       raw->rows =
-          parseSlice(raw->data, options_, *table_, columns_, raw->firstLine, raw->skipHeader);
+          parseSlice(raw->data, options_, *table_, columns_, 1, raw->skipHeader, &raw->lines);
+      std::string().swap(raw->data);
     } catch (...) {
       raw->error = std::current_exception();
     }
-    std::string().swap(raw->data);
   });
   slices_.push_back(std::move(slice));
 }
@@ -428,9 +431,11 @@ void CopyInParser::feed(std::string_view bytes) {
 std::unique_ptr<storage::ColumnarBuffer> CopyInParser::finish() {
   if (!pending_.empty() || slices_.empty()) {
     auto slice = std::make_unique<Slice>();
+    slice->data = std::move(pending_);
+    slice->skipHeader = first_ && options_.header;
     try {
       slice->rows =
-          parseSlice(pending_, options_, *table_, columns_, nextLine_, first_ && options_.header);
+          parseSlice(slice->data, options_, *table_, columns_, 1, slice->skipHeader, &slice->lines);
     } catch (...) {
       slice->error = std::current_exception();
     }
@@ -438,8 +443,15 @@ std::unique_ptr<storage::ColumnarBuffer> CopyInParser::finish() {
   }
   for (auto& slice : slices_)
     if (slice->worker.joinable()) slice->worker.join();
-  for (auto& slice : slices_) // the first bad line in the input is the one reported
-    if (slice->error) std::rethrow_exception(slice->error);
+  int64_t firstLine = 1;
+  for (auto& slice : slices_) {
+    if (slice->error) {
+      // The first bad line in the input is the one reported, numbered from the input's start.
+      parseSlice(slice->data, options_, *table_, columns_, firstLine, slice->skipHeader);
+      std::rethrow_exception(slice->error); // not reached: the same input fails again
+    }
+    firstLine += slice->lines;
+  }
   auto result = std::make_unique<storage::ColumnarBuffer>(table_->columnTypes());
   for (auto& slice : slices_)
     result->absorb(*slice->rows);

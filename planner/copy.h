@@ -54,7 +54,6 @@ private:
   std::vector<int> columns_;
   std::string pending_;
   bool streaming_ = true; ///< false once a CSV quote makes line cuts unsafe
-  int64_t nextLine_ = 1;
   bool first_ = true;
   struct Slice;
   std::vector<std::unique_ptr<Slice>> slices_;
