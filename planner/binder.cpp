@@ -289,6 +289,7 @@ SqlType Binder::bindTypeName(const ast::TypeName& type) {
 BoundExprPtr Binder::assignmentCast(BoundExprPtr expr, const SqlType& target,
                                     const std::string& column) {
   if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
+  if (expr->type == target) return expr;
   const SqlType& source = expr->type;
   bool compatible = source.id == target.id || (source.isString() && target.isString()) ||
                     (numericRank(source.id) && numericRank(target.id));

@@ -237,34 +237,27 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
     throw Error(SqlState::SyntaxError, "INSERT has more expressions than target columns");
   if (query->visibleColumns < targets.size() && !insert.columns.empty())
     throw Error(SqlState::SyntaxError, "INSERT has more target columns than expressions");
-  // Final projection in table column order, with assignment casts and NULL for missing columns.
-  std::vector<ir::BoundExprPtr> ordered(columns.size());
-  for (size_t i = 0; i < query->visibleColumns; ++i)
-    ordered[targets[i]] = Binder::assignmentCast(query->projections[i], columns[targets[i]].type,
-                                                 columns[targets[i]].name);
+  // Each source column converts to its target column's type (literals are parsed here) ...
+  std::vector<int> sourceOf(columns.size(), -1);
+  for (size_t i = 0; i < query->visibleColumns; ++i) {
+    const storage::ColumnDef& target = columns[targets[i]];
+    query->projections[i] = Binder::assignmentCast(query->projections[i], target.type, target.name);
+    sourceOf[targets[i]] = static_cast<int>(i);
+  }
   TableBindings bindings;
   auto source = planQuery(*query, bindings);
+  // ... and the rows are laid out in table column order, NULL where no value was given.
   std::vector<ir::BoundExprPtr> projections;
   for (size_t c = 0; c < columns.size(); ++c) {
-    if (ordered[c]) {
-      // Re-point the cast at the planned source's output column.
-      size_t sourceIndex = 0;
-      for (size_t i = 0; i < targets.size() && i < query->visibleColumns; ++i)
-        if (targets[i] == static_cast<int>(c)) sourceIndex = i;
-      auto cast = std::make_shared<ir::BoundExpr>(*ordered[c]);
-      if (cast->kind == ir::BoundKind::Cast)
-        cast->args[0] =
-            ir::makeColumn(static_cast<int>(sourceIndex), query->projections[sourceIndex]->type);
-      else if (cast->kind != ir::BoundKind::Constant)
-        internalError("unexpected assignment expression");
-      projections.push_back(cast);
-    } else {
-      auto null = std::make_shared<ir::BoundExpr>();
-      null->kind = ir::BoundKind::Constant;
-      null->type = columns[c].type;
-      null->isNull = true;
-      projections.push_back(null);
+    if (sourceOf[c] >= 0) {
+      projections.push_back(ir::makeColumn(sourceOf[c], columns[c].type));
+      continue;
     }
+    auto null = std::make_shared<ir::BoundExpr>();
+    null->kind = ir::BoundKind::Constant;
+    null->type = columns[c].type;
+    null->isNull = true;
+    projections.push_back(null);
   }
   ir::Projection plan(std::move(source), projections);
   Executor executor(*jit_);
