@@ -500,7 +500,7 @@ Statement convertStatement(const json& node, const std::string& text) {
     else if (kind == "TRANS_STMT_COMMIT")
       stmt.utility.tag = "COMMIT";
     else if (kind == "TRANS_STMT_ROLLBACK")
-      unsupported("ROLLBACK", -1);
+      stmt.utility.tag = "ROLLBACK";
     else
       unsupported("this transaction statement", -1);
     return stmt;

@@ -95,6 +95,10 @@ StatementResult Database::execute(const ast::Statement& statement) {
   case ast::StmtKind::Utility: {
     StatementResult result;
     result.commandTag = statement.utility.tag;
+    // Drivers roll back after an error (psycopg2 does); say plainly that nothing is undone.
+    if (result.commandTag == "ROLLBACK")
+      result.warnings.push_back(
+          "Flern has no transactions yet: statements since BEGIN stay applied");
     return result;
   }
   }

@@ -29,6 +29,7 @@ struct StatementResult {
   std::vector<std::string> textRows; ///< for EXPLAIN: one text column
   std::string commandTag;
   std::vector<std::string> notices;
+  std::vector<std::string> warnings;
   bool copyOut = false;            ///< COPY ... TO STDOUT: send `rows` in the COPY sub-protocol
   CopyOptions copyOptions;         ///< their format
   std::shared_ptr<void> keepAlive; ///< what `rows` points into

@@ -218,7 +218,7 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
     if (failed) break; // the rest of a multi-statement query is skipped, as in PostgreSQL
     if (result.commandTag == "BEGIN")
       transactionStatus_ = 'T';
-    else if (result.commandTag == "COMMIT")
+    else if (result.commandTag == "COMMIT" || result.commandTag == "ROLLBACK")
       transactionStatus_ = 'I';
     co_await sendResult(result);
   }
@@ -261,6 +261,8 @@ awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy
 awaitable<void> Connection::sendResult(planner::StatementResult& result) {
   for (const auto& notice : result.notices)
     writer_.notice(notice);
+  for (const auto& warning : result.warnings)
+    writer_.error(Error(SqlState::Warning, warning), "WARNING");
   if (result.copyOut) {
     int columns = static_cast<int>(result.columnTypes.size());
     writer_.begin('H');

@@ -71,7 +71,8 @@ void PgMessageWriter::emptyQueryResponse() {
 }
 
 void PgMessageWriter::error(const Error& error, const char* severity) {
-  begin(std::string_view(severity) == "NOTICE" ? 'N' : 'E');
+  std::string_view level(severity);
+  begin(level == "NOTICE" || level == "WARNING" ? 'N' : 'E');
   int8('S');
   cstring(severity);
   int8('V');
