@@ -236,22 +236,37 @@ awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy
     writer_.int16(0);
   writer_.finish();
   co_await flush();
-  FrontendMessage message;
-  while (true) {
-    if (!co_await readMessage(message))
-      throw Error(SqlState::ProtocolViolation,
-                  "unexpected EOF on client connection with an open COPY");
-    if (message.type == 'd') {
-      parser->feed(message.body); // complete runs of lines are parsed while more arrives
-    } else if (message.type == 'c') {
-      break;
-    } else if (message.type == 'f') {
-      std::string reason = message.body;
+  // CopyData arrives as one message per line: drain every complete message of each read
+  // without copying it, and await the socket only when the buffer runs dry.
+  char buffer[65536];
+  bool done = false;
+  while (!done) {
+    char type;
+    std::string_view body;
+    auto status = decoder_.nextView(type, body);
+    if (status == PgMessageDecoder::Status::Bad)
+      throw Error(SqlState::ProtocolViolation, decoder_.error());
+    if (status == PgMessageDecoder::Status::NeedMore) {
+      boost::system::error_code error;
+      size_t read = co_await socket_.async_read_some(asio::buffer(buffer),
+                                                     asio::redirect_error(use_awaitable, error));
+      if (error)
+        throw Error(SqlState::ProtocolViolation,
+                    "unexpected EOF on client connection with an open COPY");
+      decoder_.feed(std::string_view(buffer, read));
+      continue;
+    }
+    if (type == 'd') {
+      parser->feed(body); // complete runs of lines are parsed while more arrives
+    } else if (type == 'c') {
+      done = true;
+    } else if (type == 'f') {
+      std::string reason(body);
       if (!reason.empty() && reason.back() == '\0') reason.pop_back();
       throw Error(SqlState::QueryCanceled, "COPY from stdin failed: " + reason);
-    } else if (message.type != 'H' && message.type != 'S') {
+    } else if (type != 'H' && type != 'S') {
       throw Error(SqlState::ProtocolViolation, std::string("unexpected message type 0x") +
-                                                   std::to_string(message.type) +
+                                                   std::to_string(type) +
                                                    " during COPY from stdin");
     }
   }

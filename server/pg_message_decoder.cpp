@@ -16,7 +16,16 @@ int16_t readInt16(std::string_view bytes, size_t offset) {
   return static_cast<int16_t>(byte(0) << 8 | byte(1));
 }
 
-PgMessageDecoder::Status PgMessageDecoder::next(FrontendMessage& message) {
+void PgMessageDecoder::feed(std::string_view bytes) {
+  // Drop consumed bytes before appending (never in next(): views into the buffer stay valid).
+  if (offset_ > 0 && (offset_ == buffer_.size() || offset_ > 65536)) {
+    buffer_.erase(0, offset_);
+    offset_ = 0;
+  }
+  buffer_.append(bytes);
+}
+
+PgMessageDecoder::Status PgMessageDecoder::nextView(char& type, std::string_view& body) {
   std::string_view pending(buffer_.data() + offset_, buffer_.size() - offset_);
   size_t header = startup_ ? 4 : 5;
   if (pending.size() < header) return Status::NeedMore;
@@ -28,15 +37,17 @@ PgMessageDecoder::Status PgMessageDecoder::next(FrontendMessage& message) {
   }
   size_t total = static_cast<size_t>(length) + (startup_ ? 0 : 1);
   if (pending.size() < total) return Status::NeedMore;
-  message.type = startup_ ? 0 : pending[0];
-  message.body.assign(pending.substr(header, total - header));
+  type = startup_ ? 0 : pending[0];
+  body = pending.substr(header, total - header);
   offset_ += total;
-  // Compact once the consumed prefix dominates the buffer.
-  if (offset_ > 65536 && offset_ * 2 > buffer_.size()) {
-    buffer_.erase(0, offset_);
-    offset_ = 0;
-  }
   return Status::Complete;
+}
+
+PgMessageDecoder::Status PgMessageDecoder::next(FrontendMessage& message) {
+  std::string_view body;
+  Status status = nextView(message.type, body);
+  if (status == Status::Complete) message.body.assign(body);
+  return status;
 }
 
 } // namespace flern::server

@@ -25,9 +25,12 @@ public:
 
   /// Startup messages (no type byte) until the first regular message is expected.
   void expectStartup(bool startup) { startup_ = startup; }
-  void feed(std::string_view bytes) { buffer_.append(bytes); }
+  void feed(std::string_view bytes);
   /// Takes the next complete message from the buffered bytes.
   Status next(FrontendMessage& message);
+  /// Like next(), without copying: `body` points into the decoder's buffer and stays valid
+  /// until the next feed().
+  Status nextView(char& type, std::string_view& body);
   /// Why the stream was rejected (after Status::Bad).
   const std::string& error() const { return error_; }
 
