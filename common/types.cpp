@@ -1,6 +1,7 @@
 #include "common/types.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -98,7 +99,15 @@ StringRef makeStringRef(std::string_view text) {
 }
 
 __int128 pow10i128(int n) {
-  __int128 result = 1;
+  static const auto powers = [] {
+    std::array<__int128, 39> table{};
+    table[0] = 1;
+    for (size_t i = 1; i < table.size(); ++i)
+      table[i] = table[i - 1] * 10;
+    return table;
+  }();
+  if (n >= 0 && n < static_cast<int>(powers.size())) return powers[n];
+  __int128 result = 1; // beyond 10^38 the value wraps, as the loop always did
   for (int i = 0; i < n; ++i)
     result *= 10;
   return result;
@@ -113,6 +122,30 @@ int literalScale(std::string_view text) {
 }
 
 std::optional<__int128> parseDecimal(std::string_view text, int scale) {
+  // Fast path for the common shape: [-]digits[.digits], no more fraction digits than the scale,
+  // at most 18 digits (fits int64 while accumulating).
+  if (!text.empty() && text.size() <= 20) {
+    size_t k = text[0] == '-' ? 1 : 0;
+    int64_t digits = 0;
+    int count = 0, fraction = -1;
+    bool plain = k < text.size();
+    for (; k < text.size() && plain; ++k) {
+      char c = text[k];
+      if (c >= '0' && c <= '9') {
+        digits = digits * 10 + (c - '0');
+        ++count;
+        if (fraction >= 0) ++fraction;
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        plain = false;
+      }
+    }
+    if (plain && count > 0 && count <= 18 && fraction <= scale) {
+      __int128 value = static_cast<__int128>(digits) * pow10i128(scale - std::max(fraction, 0));
+      return text[0] == '-' ? -value : value;
+    }
+  }
   size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
     ++i;

@@ -256,7 +256,7 @@ std::string contextLine(const std::string& table, int64_t line, std::string_view
 }
 
 /// Stores one field's text into the column, raising PostgreSQL's input errors.
-void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
+void storeValue(storage::ColumnVector& column, int64_t row, Field& field,
                 const storage::ColumnDef& def) {
   const SqlType& type = def.type;
   int size = static_cast<int>(field.text.size());
@@ -264,6 +264,15 @@ void storeValue(storage::ColumnVector& column, int64_t row, const Field& field,
   if (type.id == TypeId::Text ||
       (type.id == TypeId::Varchar && (type.length == 0 || size <= type.length)) ||
       (type.id == TypeId::Char && size == type.length)) {
+    reinterpret_cast<StringRef*>(column.data())[row] = column.internString(field.text);
+    return;
+  }
+  if (type.id == TypeId::Char && size < type.length) {
+    // Shorter than CHAR(n): pad in place (characters, not bytes, are counted for the padding).
+    int64_t characters = 0;
+    for (unsigned char c : field.text)
+      characters += (c & 0xC0) != 0x80;
+    field.text.append(static_cast<size_t>(type.length - characters), ' ');
     reinterpret_cast<StringRef*>(column.data())[row] = column.internString(field.text);
     return;
   }
