@@ -53,21 +53,29 @@ def main():
         flern = harness.FlernServer(server).start()
         postgres = harness.PostgresServer().start()
         try:
-            load = timed(["psql", "-X", "-h", "127.0.0.1", "-p", str(flern.port), "-U", "x", "-d", "x",
-                          "-c", "CALL tpch_load(%s)" % args.scale])
-            print("CALL tpch_load(%s): %.2f s" % (args.scale, load))
-            ddl = "CREATE TABLE lineitem_copy (%s)" % SCHEMA["lineitem"]
             flern_connection = ["-h", "127.0.0.1", "-p", str(flern.port), "-U", "x", "-d", "x"]
             postgres_connection = ["-h", postgres.dir, "-p", str(postgres.port), "-U", "postgres",
                                    "-d", "postgres"]
-            timed(["psql", "-X"] + flern_connection + ["-c", ddl])
-            timed(["psql", "-X"] + postgres_connection + ["-c", ddl])
-            ours = timed(["psql", "-X"] + flern_connection + [
-                "-c", "\\copy lineitem_copy FROM '%s' WITH (FORMAT csv, DELIMITER '|')" % lineitem])
-            theirs = timed(["psql", "-X"] + postgres_connection + [
-                "-c", "\\copy lineitem_copy FROM '%s' WITH (FORMAT csv, DELIMITER '|')" % stripped])
-            print("\\copy lineitem (scale %s): flern %.2f s, postgres %.2f s, flern/postgres %.3f "
-                  "(postgres %.1fx slower)" % (args.scale, ours, theirs, ours / theirs, theirs / ours))
+
+            def best_copy(connection, path):
+                best = None
+                for _ in range(2):
+                    timed(["psql", "-X"] + connection + [
+                        "-c", "DROP TABLE IF EXISTS lineitem_copy",
+                        "-c", "CREATE TABLE lineitem_copy (%s)" % SCHEMA["lineitem"]])
+                    seconds = timed(["psql", "-X"] + connection + [
+                        "-c", "\\copy lineitem_copy FROM '%s' WITH (FORMAT csv, DELIMITER '|')" % path])
+                    best = seconds if best is None else min(best, seconds)
+                return best
+
+            ours = best_copy(flern_connection, lineitem)
+            theirs = best_copy(postgres_connection, stripped)
+            print("\\copy lineitem (scale %s, best of 2): flern %.2f s, postgres %.2f s, "
+                  "flern/postgres %.3f (postgres %.1fx slower)"
+                  % (args.scale, ours, theirs, ours / theirs, theirs / ours))
+            timed(["psql", "-X"] + flern_connection + ["-c", "DROP TABLE lineitem_copy"])
+            load = timed(["psql", "-X"] + flern_connection + ["-c", "CALL tpch_load(%s)" % args.scale])
+            print("CALL tpch_load(%s): %.2f s" % (args.scale, load))
         finally:
             flern.cleanup()
             postgres.stop()

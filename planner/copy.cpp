@@ -65,10 +65,23 @@ CopyOptions CopyOptions::from(const std::vector<std::pair<std::string, std::stri
 
 namespace {
 
-/// One field: its text (unescaped) and whether it is NULL.
+/// One field: its text (unescaped) and whether it is NULL. Text taken verbatim from the input
+/// is a view into it; text that had to be rebuilt (escapes, quotes, padding) lives in `buffer`.
 struct Field {
-  std::string text;
+  std::string_view raw;
+  std::string buffer;
+  bool buffered = false;
   bool isNull = false;
+
+  std::string_view text() const { return buffered ? std::string_view(buffer) : raw; }
+  /// The text, made editable.
+  std::string& edit() {
+    if (!buffered) {
+      buffer.assign(raw);
+      buffered = true;
+    }
+    return buffer;
+  }
 };
 
 /// The fields of one record; Field objects (and their buffers) are reused from record to record.
@@ -79,7 +92,9 @@ struct Record {
   Field& add() {
     if (count == fields.size()) fields.emplace_back();
     Field& field = fields[count++];
-    field.text.clear();
+    field.raw = {};
+    field.buffer.clear();
+    field.buffered = false;
     field.isNull = false;
     return field;
   }
@@ -128,17 +143,18 @@ private:
       std::string_view raw = line.substr(start, std::min(i, line.size()) - start);
       Field& field = fields.add();
       field.isNull = raw == options_.null;
-      if (!field.isNull) unescape(raw, field.text);
+      if (!field.isNull) {
+        if (raw.find('\\') == std::string_view::npos)
+          field.raw = raw; // nothing to unescape: a view of the input
+        else
+          unescape(raw, field.edit());
+      }
       start = i + 1;
     }
     return true;
   }
 
   static void unescape(std::string_view raw, std::string& text) {
-    if (raw.find('\\') == std::string_view::npos) {
-      text.assign(raw);
-      return;
-    }
     for (size_t i = 0; i < raw.size(); ++i) {
       char c = raw[i];
       if (c != '\\' || i + 1 >= raw.size()) {
@@ -194,55 +210,74 @@ private:
   bool readCsv(Record& fields) {
     Field* field = &fields.add();
     bool quoted = false, wasQuoted = false;
+    size_t viewStart = position_,
+           viewEnd = position_; // while unbuffered: data_[viewStart, viewEnd)
+    auto finish = [&] {
+      if (!field->buffered) field->raw = data_.substr(viewStart, viewEnd - viewStart);
+      field->isNull = !wasQuoted && field->text() == options_.null;
+    };
     while (true) {
       if (position_ >= data_.size()) {
         if (quoted) throw Error(SqlState::BadCopyFileFormat, "unterminated CSV quoted field");
-        finishCsvField(*field, wasQuoted);
+        finish();
         return true;
       }
       if (!quoted) {
-        // Fast path: copy the run of ordinary characters at once.
+        // Fast path: a run of ordinary characters, taken as a view when the field is one run.
         size_t end = position_;
         while (end < data_.size()) {
           char c = data_[end];
           if (c == options_.delimiter || c == options_.quote || c == '\n' || c == '\r') break;
           ++end;
         }
-        field->text.append(data_.substr(position_, end - position_));
+        if (end > position_) {
+          if (!field->buffered && viewEnd == position_)
+            viewEnd = end;
+          else
+            field->edit().append(data_.substr(position_, end - position_));
+        }
         position_ = end;
         if (position_ >= data_.size()) continue;
       }
       char c = data_[position_++];
       if (quoted) {
+        std::string& text = field->buffered ? field->buffer : editFrom(*field, viewStart, viewEnd);
         if (c == options_.escape && position_ < data_.size() &&
             (data_[position_] == options_.quote || data_[position_] == options_.escape) &&
             !(options_.escape == options_.quote && data_[position_] != options_.quote)) {
-          field->text.push_back(data_[position_++]);
+          text.push_back(data_[position_++]);
         } else if (c == options_.quote) {
           quoted = false;
         } else {
-          field->text.push_back(c);
+          text.push_back(c);
         }
         continue;
       }
       if (c == options_.quote) {
+        editFrom(*field, viewStart, viewEnd);
         quoted = true;
         wasQuoted = true;
       } else if (c == options_.delimiter) {
-        finishCsvField(*field, wasQuoted);
+        finish();
         field = &fields.add();
         wasQuoted = false;
+        viewStart = viewEnd = position_;
       } else {
         if (c == '\r' && position_ < data_.size() && data_[position_] == '\n') ++position_;
-        finishCsvField(*field, wasQuoted);
-        if (fields.size() == 1 && !wasQuoted && fields[0].text == "\\.") return false;
+        finish();
+        if (fields.size() == 1 && !wasQuoted && fields[0].text() == "\\.") return false;
         return true;
       }
     }
   }
 
-  void finishCsvField(Field& field, bool wasQuoted) {
-    field.isNull = !wasQuoted && field.text == options_.null;
+  /// Switches a field from a view of the input to its own buffer.
+  std::string& editFrom(Field& field, size_t viewStart, size_t viewEnd) {
+    if (!field.buffered) {
+      field.buffer.assign(data_.substr(viewStart, viewEnd - viewStart));
+      field.buffered = true;
+    }
+    return field.buffer;
   }
 
   std::string_view data_;
@@ -259,24 +294,26 @@ std::string contextLine(const std::string& table, int64_t line, std::string_view
 void storeValue(storage::ColumnVector& column, int64_t row, Field& field,
                 const storage::ColumnDef& def) {
   const SqlType& type = def.type;
-  int size = static_cast<int>(field.text.size());
+  std::string_view text = field.text();
+  int size = static_cast<int>(text.size());
   // Strings that need no padding and cannot be too long go straight into the column.
   if (type.id == TypeId::Text ||
       (type.id == TypeId::Varchar && (type.length == 0 || size <= type.length)) ||
       (type.id == TypeId::Char && size == type.length)) {
-    reinterpret_cast<StringRef*>(column.data())[row] = column.internString(field.text);
+    reinterpret_cast<StringRef*>(column.data())[row] = column.internString(text);
     return;
   }
   if (type.id == TypeId::Char && size < type.length) {
     // Shorter than CHAR(n): pad in place (characters, not bytes, are counted for the padding).
     int64_t characters = 0;
-    for (unsigned char c : field.text)
+    for (unsigned char c : text)
       characters += (c & 0xC0) != 0x80;
-    field.text.append(static_cast<size_t>(type.length - characters), ' ');
-    reinterpret_cast<StringRef*>(column.data())[row] = column.internString(field.text);
+    std::string& padded = field.edit();
+    padded.append(static_cast<size_t>(type.length - characters), ' ');
+    reinterpret_cast<StringRef*>(column.data())[row] = column.internString(padded);
     return;
   }
-  InputValue value = parseInput(field.text, type);
+  InputValue value = parseInput(text, type);
   uint8_t* data = column.data();
   switch (def.type.id) {
   case TypeId::Bool:
@@ -323,10 +360,11 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
       skipHeader = false;
       continue;
     }
-    if (fields.size() == 1 && fields[0].text.empty() && !fields[0].isNull && raw.empty() &&
+    if (fields.size() == 1 && fields[0].text().empty() && !fields[0].isNull && raw.empty() &&
         !options.csv)
       continue; // a final newline leaves no empty record behind
-    if (fields.size() == columns.size() + 1 && !fields.back().isNull && fields.back().text.empty())
+    if (fields.size() == columns.size() + 1 && !fields.back().isNull &&
+        fields.back().text().empty())
       fields.pop_back(); // dbgen's trailing delimiter
     else if (fields.size() == columns.size() + 1 && options.csv && fields.back().isNull)
       fields.pop_back();
@@ -351,7 +389,7 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
         storeValue(chunk.columns[c], row, field, defs[c]);
       } catch (Error& error) {
         error.withContext("COPY " + table.name() + ", line " + std::to_string(reader.line()) +
-                          ", column " + defs[c].name + ": \"" + field.text + "\"");
+                          ", column " + defs[c].name + ": \"" + std::string(field.text()) + "\"");
         throw;
       }
       chunk.columns[c].nulls()[row] = 0;
