@@ -182,7 +182,7 @@ struct Statement {
   std::unique_ptr<InsertStmt> insert;
   std::unique_ptr<CreateModelStmt> createModel;
   std::unique_ptr<CopyStmt> copy;
-  ExprPtr call; ///< CALL procedure(args): a Function expression
+  ExprPtr call;                         ///< CALL procedure(args): a Function expression
   std::unique_ptr<Statement> explained; ///< EXPLAIN's statement
   bool explainIr = false;               ///< EXPLAIN (IR): show the generated Flern IR
   bool explainLlvm = false;             ///< EXPLAIN (LLVM): show the optimized LLVM IR

@@ -313,28 +313,7 @@ void storeValue(storage::ColumnVector& column, int64_t row, Field& field,
     reinterpret_cast<StringRef*>(column.data())[row] = column.internString(padded);
     return;
   }
-  InputValue value = parseInput(text, type);
-  uint8_t* data = column.data();
-  switch (def.type.id) {
-  case TypeId::Bool:
-    data[row] = value.integer != 0;
-    return;
-  case TypeId::Int32:
-  case TypeId::Date:
-    reinterpret_cast<int32_t*>(data)[row] = static_cast<int32_t>(value.integer);
-    return;
-  case TypeId::Int64:
-    reinterpret_cast<int64_t*>(data)[row] = value.integer;
-    return;
-  case TypeId::Float64:
-    reinterpret_cast<double*>(data)[row] = value.floating;
-    return;
-  case TypeId::Numeric:
-    reinterpret_cast<__int128*>(data)[row] = value.numeric;
-    return;
-  default:
-    reinterpret_cast<StringRef*>(data)[row] = column.internString(value.text);
-  }
+  column.store(row, parseInput(text, type));
 }
 
 } // namespace

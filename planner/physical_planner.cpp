@@ -91,27 +91,13 @@ const BoundExpr* literalOf(const BoundExprPtr& cell) {
 
 void storeLiteral(storage::ColumnVector& column, int64_t row, const BoundExpr& literal) {
   column.nulls()[row] = literal.isNull;
-  uint8_t* data = column.data();
-  switch (column.type().id) {
-  case TypeId::Bool:
-    data[row] = literal.intValue != 0;
-    break;
-  case TypeId::Int32:
-  case TypeId::Date:
-    reinterpret_cast<int32_t*>(data)[row] = static_cast<int32_t>(literal.intValue);
-    break;
-  case TypeId::Int64:
-    reinterpret_cast<int64_t*>(data)[row] = literal.intValue;
-    break;
-  case TypeId::Float64:
-    reinterpret_cast<double*>(data)[row] = literal.floatValue;
-    break;
-  case TypeId::Numeric:
-    reinterpret_cast<__int128*>(data)[row] = literal.numericValue;
-    break;
-  default:
-    reinterpret_cast<StringRef*>(data)[row] = column.internString(literal.stringValue);
-  }
+  if (literal.isNull) return;
+  InputValue value;
+  value.integer = literal.intValue;
+  value.floating = literal.floatValue;
+  value.numeric = literal.numericValue;
+  value.text = literal.stringValue;
+  column.store(row, value);
 }
 
 /// Long VALUES lists of literals become a constant table scanned by one compiled loop (with the

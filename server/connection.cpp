@@ -228,13 +228,7 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
 
 awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy) {
   auto parser = database_.beginCopyIn(copy);
-  int columns = static_cast<int>(parser->columnCount());
-  writer_.begin('G');
-  writer_.int8(0);
-  writer_.int16(static_cast<int16_t>(columns));
-  for (int i = 0; i < columns; ++i)
-    writer_.int16(0);
-  writer_.finish();
+  writer_.copyResponse('G', static_cast<int>(parser->columnCount()));
   co_await flush();
   // CopyData arrives as one message per line: drain every complete message of each read
   // without copying it, and await the socket only when the buffer runs dry.
@@ -279,13 +273,7 @@ awaitable<void> Connection::sendResult(planner::StatementResult& result) {
   for (const auto& warning : result.warnings)
     writer_.error(Error(SqlState::Warning, warning), "WARNING");
   if (result.copyOut) {
-    int columns = static_cast<int>(result.columnTypes.size());
-    writer_.begin('H');
-    writer_.int8(0);
-    writer_.int16(static_cast<int16_t>(columns));
-    for (int i = 0; i < columns; ++i)
-      writer_.int16(0);
-    writer_.finish();
+    writer_.copyResponse('H', static_cast<int>(result.columnTypes.size()));
     std::string line;
     planner::appendCopyHeader(line, result.columnNames, result.copyOptions);
     if (!line.empty()) {

@@ -105,6 +105,15 @@ void PgMessageWriter::notice(std::string_view message) {
   error(Error(SqlState::SuccessfulCompletion, std::string(message)), "NOTICE");
 }
 
+void PgMessageWriter::copyResponse(char type, int columns) {
+  begin(type);
+  int8(0);
+  int16(static_cast<int16_t>(columns));
+  for (int i = 0; i < columns; ++i)
+    int16(0);
+  finish();
+}
+
 void PgMessageWriter::rowDescription(const std::vector<std::string>& names,
                                      const std::vector<SqlType>& types) {
   begin('T');

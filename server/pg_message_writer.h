@@ -33,6 +33,8 @@ public:
   /// ErrorResponse (or NoticeResponse when `severity` is NOTICE).
   void error(const Error& error, const char* severity = "ERROR");
   void notice(std::string_view message);
+  /// CopyInResponse ('G') or CopyOutResponse ('H'): text format, `columns` text columns.
+  void copyResponse(char type, int columns);
   void rowDescription(const std::vector<std::string>& names, const std::vector<SqlType>& types);
 
   std::string& buffer() { return out_; }

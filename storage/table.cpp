@@ -43,6 +43,30 @@ void ColumnVector::internAll(int64_t rows) {
   heapUsed_ = heapCapacity_ = total; // full: later interned strings start a new block
 }
 
+void ColumnVector::store(int64_t row, const InputValue& value) {
+  uint8_t* bytes = data_.get();
+  switch (type_.id) {
+  case TypeId::Bool:
+    bytes[row] = value.integer != 0;
+    break;
+  case TypeId::Int32:
+  case TypeId::Date:
+    reinterpret_cast<int32_t*>(bytes)[row] = static_cast<int32_t>(value.integer);
+    break;
+  case TypeId::Int64:
+    reinterpret_cast<int64_t*>(bytes)[row] = value.integer;
+    break;
+  case TypeId::Float64:
+    reinterpret_cast<double*>(bytes)[row] = value.floating;
+    break;
+  case TypeId::Numeric:
+    reinterpret_cast<__int128*>(bytes)[row] = value.numeric;
+    break;
+  default:
+    reinterpret_cast<StringRef*>(bytes)[row] = internString(value.text);
+  }
+}
+
 Chunk::Chunk(const std::vector<SqlType>& types) {
   columns.reserve(types.size());
   for (const auto& type : types)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "common/types.h"
+#include "common/value_input.h"
 
 #include <cstdint>
 #include <memory>
@@ -39,6 +40,8 @@ public:
   StringRef internString(std::string_view text);
   /// Re-points every long string of rows [0, rows) into this column's own heap.
   void internAll(int64_t rows);
+  /// Stores a non-null value of this column's type at `row` (strings are interned).
+  void store(int64_t row, const InputValue& value);
 
 private:
   SqlType type_;

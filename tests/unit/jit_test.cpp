@@ -5,9 +5,35 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 using namespace flern;
 
 namespace {
+
+/// An empty module with its query function, built by `body`.
+std::unique_ptr<ir::Module> queryModule(const std::function<void(ir::Builder&)>& body) {
+  auto module = std::make_unique<ir::Module>();
+  module->entry = "query";
+  auto function = std::make_unique<ir::Function>();
+  function->name = "query";
+  function->contextArg = function->valueCount++;
+  ir::Builder b(*module, *function);
+  body(b);
+  b.ret();
+  module->functions.push_back(std::move(function));
+  return module;
+}
+
+/// Compiles and runs a module whose only slot is `out`.
+void runWithSlot(const ir::Module& module, void* out) {
+  auto engine = jit::JitEngine::create();
+  auto compiled = engine->compile(module);
+  void* slots[] = {out};
+  ir::QueryContext context;
+  context.slots = slots;
+  compiled->entry()(&context);
+}
 
 /// A module whose query sums i*i for i in [0, n) into slot "out" (an int64).
 std::unique_ptr<ir::Module> sumOfSquares(int64_t n) {
@@ -91,85 +117,62 @@ TEST(Jit, OverflowCheckRaisesThroughTheContext) {
   EXPECT_EQ(context.error->message(), "integer out of range");
 }
 
-TEST(Jit, TensorMatVecWithFoldedWeights) {
-  auto module = std::make_unique<ir::Module>();
-  module->entry = "query";
-  auto function = std::make_unique<ir::Function>();
-  function->name = "query";
-  function->contextArg = function->valueCount++;
-  ir::Builder b(*module, *function);
-  ir::Value x = b.emitWith(ir::OpCode::TensorFromScalars, ir::Type::Tensor,
-                           {b.constF64(2), b.constF64(3)}, [](ir::Op& op) { op.shape = {2}; });
-  ir::Value w = b.emitWith(ir::OpCode::TensorConst, ir::Type::Tensor, {}, [](ir::Op& op) {
-    op.shape = {2, 2};
-    op.tensorData = {1, 2, -1, 0.5};
+/// A tensor constant of `shape`.
+ir::Value tensorConst(ir::Builder& b, std::vector<int64_t> shape, std::vector<double> data) {
+  return b.emitWith(ir::OpCode::TensorConst, ir::Type::Tensor, {}, [&](ir::Op& op) {
+    op.shape = shape;
+    op.tensorData = data;
   });
-  ir::Value y = b.emitWith(ir::OpCode::TensorMatVec, ir::Type::Tensor, {w, x},
-                           [](ir::Op& op) { op.shape = {2}; });
-  ir::Value r =
-      b.emitWith(ir::OpCode::TensorRelu, ir::Type::Tensor, {y}, [](ir::Op& op) { op.shape = {2}; });
+}
+
+/// Stores elements [0, count) of `tensor` as doubles at the `out` slot.
+void storeElements(ir::Builder& b, ir::Value tensor, int count) {
   ir::Value out = b.slot("out");
-  b.store(out, b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r},
-                          [](ir::Op& op) { op.imm = 0; }));
-  b.store(b.offset(out, 8), b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {r},
-                                       [](ir::Op& op) { op.imm = 1; }));
-  b.ret();
-  module->functions.push_back(std::move(function));
-  auto engine = jit::JitEngine::create();
-  auto compiled = engine->compile(*module);
+  for (int i = 0; i < count; ++i)
+    b.store(b.offset(out, 8 * i), b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {tensor},
+                                             [&](ir::Op& op) { op.imm = i; }));
+}
+
+TEST(Jit, TensorMatVecWithFoldedWeights) {
+  auto module = queryModule([](ir::Builder& b) {
+    ir::Value x = b.emitWith(ir::OpCode::TensorFromScalars, ir::Type::Tensor,
+                             {b.constF64(2), b.constF64(3)}, [](ir::Op& op) { op.shape = {2}; });
+    ir::Value y = b.emitWith(ir::OpCode::TensorMatVec, ir::Type::Tensor,
+                             {tensorConst(b, {2, 2}, {1, 2, -1, 0.5}), x},
+                             [](ir::Op& op) { op.shape = {2}; });
+    ir::Value r = b.emitWith(ir::OpCode::TensorRelu, ir::Type::Tensor, {y},
+                             [](ir::Op& op) { op.shape = {2}; });
+    storeElements(b, r, 2);
+  });
   double result[2] = {0, 0};
-  void* slots[] = {result};
-  ir::QueryContext context;
-  context.slots = slots;
-  compiled->entry()(&context);
+  runWithSlot(*module, result);
   EXPECT_DOUBLE_EQ(result[0], 8); // 1*2 + 2*3
   EXPECT_DOUBLE_EQ(result[1], 0); // relu(-2 + 1.5)
 }
 
 TEST(Jit, TensorMatMul) {
   // [1 2; 3 4] x [5; 6] as a 2x1 matrix product, then elementwise times [2; 0.5] plus [1; 1].
-  auto module = std::make_unique<ir::Module>();
-  module->entry = "query";
-  auto function = std::make_unique<ir::Function>();
-  function->name = "query";
-  function->contextArg = function->valueCount++;
-  ir::Builder b(*module, *function);
-  auto tensor = [&](std::vector<int64_t> shape, std::vector<double> data) {
-    return b.emitWith(ir::OpCode::TensorConst, ir::Type::Tensor, {}, [&](ir::Op& op) {
-      op.shape = shape;
-      op.tensorData = data;
-    });
-  };
-  ir::Value a = tensor({2, 2}, {1, 2, 3, 4});
-  ir::Value x = b.emitWith(ir::OpCode::TensorFromScalars, ir::Type::Tensor,
-                           {b.constF64(5), b.constF64(6)}, [](ir::Op& op) {
-                             op.shape = {2, 1};
-                           });
-  ir::Value product =
-      b.emitWith(ir::OpCode::TensorMatMul, ir::Type::Tensor, {a, x}, [](ir::Op& op) {
-        op.shape = {2, 1};
-      });
-  ir::Value scaled = b.emitWith(ir::OpCode::TensorMul, ir::Type::Tensor,
-                                {product, tensor({2, 1}, {2, 0.5})}, [](ir::Op& op) {
-                                  op.shape = {2, 1};
-                                });
-  ir::Value shifted = b.emitWith(ir::OpCode::TensorAdd, ir::Type::Tensor,
-                                 {scaled, tensor({2, 1}, {1, 1})}, [](ir::Op& op) {
-                                   op.shape = {2, 1};
-                                 });
-  ir::Value out = b.slot("out");
-  for (int i = 0; i < 2; ++i)
-    b.store(b.offset(out, 8 * i), b.emitWith(ir::OpCode::TensorExtract, ir::Type::F64, {shifted},
-                                             [&](ir::Op& op) { op.imm = i; }));
-  b.ret();
-  module->functions.push_back(std::move(function));
-  auto engine = jit::JitEngine::create();
-  auto compiled = engine->compile(*module);
+  auto module = queryModule([](ir::Builder& b) {
+    ir::Value x = b.emitWith(ir::OpCode::TensorFromScalars, ir::Type::Tensor,
+                             {b.constF64(5), b.constF64(6)}, [](ir::Op& op) {
+                               op.shape = {2, 1};
+                             });
+    ir::Value product = b.emitWith(ir::OpCode::TensorMatMul, ir::Type::Tensor,
+                                   {tensorConst(b, {2, 2}, {1, 2, 3, 4}), x}, [](ir::Op& op) {
+                                     op.shape = {2, 1};
+                                   });
+    ir::Value scaled = b.emitWith(ir::OpCode::TensorMul, ir::Type::Tensor,
+                                  {product, tensorConst(b, {2, 1}, {2, 0.5})}, [](ir::Op& op) {
+                                    op.shape = {2, 1};
+                                  });
+    ir::Value shifted = b.emitWith(ir::OpCode::TensorAdd, ir::Type::Tensor,
+                                   {scaled, tensorConst(b, {2, 1}, {1, 1})}, [](ir::Op& op) {
+                                     op.shape = {2, 1};
+                                   });
+    storeElements(b, shifted, 2);
+  });
   double result[2] = {0, 0};
-  void* slots[] = {result};
-  ir::QueryContext context;
-  context.slots = slots;
-  compiled->entry()(&context);
+  runWithSlot(*module, result);
   EXPECT_DOUBLE_EQ(result[0], (1 * 5 + 2 * 6) * 2 + 1);
   EXPECT_DOUBLE_EQ(result[1], (3 * 5 + 4 * 6) * 0.5 + 1);
 }
