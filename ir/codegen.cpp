@@ -1,6 +1,7 @@
 #include "ir/codegen.h"
 
 #include "common/error.h"
+#include "common/stack_depth.h"
 
 #include <cmath>
 #include <limits>
@@ -344,6 +345,7 @@ SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explic
 }
 
 SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
+  checkStackDepth();
   Builder& b = this->b();
   switch (expr.kind) {
   case BoundKind::Column:

@@ -1,5 +1,7 @@
 #include "ir/expr.h"
 
+#include "common/stack_depth.h"
+
 namespace flern::ir {
 
 BoundExprPtr makeColumn(int index, SqlType type) {
@@ -20,6 +22,7 @@ BoundExprPtr makeCast(BoundExprPtr arg, SqlType to) {
 }
 
 std::string BoundExpr::toString() const {
+  checkStackDepth();
   auto argText = [&](size_t i) { return args[i]->toString(); };
   switch (kind) {
   case BoundKind::Column:

@@ -1,6 +1,7 @@
 #include "parser/parser.h"
 
 #include "common/error.h"
+#include "common/stack_depth.h"
 #include "parser/model_front.h"
 
 #include <nlohmann/json.hpp>
@@ -163,6 +164,7 @@ ExprPtr convertAExpr(const json& node) {
 }
 
 ExprPtr convertExpr(const json& node) {
+  checkStackDepth();
   if (node.contains("ColumnRef")) {
     const json& ref = node["ColumnRef"];
     auto expr = makeExpr(ExprKind::ColumnRef, locationOf(ref));

@@ -1,6 +1,7 @@
 #include "planner/binder.h"
 
 #include "common/error.h"
+#include "common/stack_depth.h"
 #include "common/value_input.h"
 
 #include <charconv>
@@ -477,6 +478,7 @@ BoundExprPtr Binder::bindConstantExpr(const ast::Expr& expr) {
 }
 
 BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates) {
+  checkStackDepth();
   using ast::ExprKind;
   switch (expr.kind) {
   case ExprKind::ColumnRef:

@@ -2,6 +2,10 @@
 
 #include "server/connection.h"
 
+#include "common/stack_depth.h"
+
+#include <pthread.h>
+
 #include <iostream>
 #include <thread>
 
@@ -62,12 +66,28 @@ void Server::run() {
   asio::co_spawn(control_, acceptLoop(), asio::detached);
   std::cerr << "flern: listening on " << options_.host << ":" << acceptor_.local_endpoint().port()
             << ", data directory \"" << options_.dataDir << "\"" << std::endl;
-  std::vector<std::thread> workers;
-  for (int i = 1; i < options_.threads; ++i)
-    workers.emplace_back([this] { io_.run(); });
-  io_.run();
+  // Sessions run on threads with large stacks (reserved, not committed, memory): libpg_query and
+  // the recursive phases of planning need depth for deeply nested statements, and Flern's own
+  // phases stop with 54001 well before the end of the stack.
+  constexpr size_t kStackBytes = size_t(1) << 30;
+  std::vector<pthread_t> workers;
+  for (int i = 0; i < options_.threads; ++i) {
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, kStackBytes);
+    pthread_t thread;
+    auto run = [](void* self) -> void* {
+      flern::setStackBase(kStackBytes / 2);
+      static_cast<Server*>(self)->io_.run();
+      return nullptr;
+    };
+    if (pthread_create(&thread, &attributes, run, this) != 0)
+      throw Error(SqlState::InternalError, "could not start a server thread");
+    pthread_attr_destroy(&attributes);
+    workers.push_back(thread);
+  }
   for (auto& worker : workers)
-    worker.join();
+    pthread_join(worker, nullptr);
   std::cerr << "flern: shutting down, writing checkpoint" << std::endl;
   database_.checkpoint();
   std::cerr << "flern: checkpoint written" << std::endl;

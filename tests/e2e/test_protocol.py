@@ -97,6 +97,18 @@ class Protocol(unittest.TestCase):
         self.assertEqual([l.split()[-1] for l in process.stderr.splitlines()],
                          ["42P01", "22012", "42601"])
 
+    def test_deeply_nested_statements(self):
+        def run(sql):
+            return subprocess.run(["psql", "-X", "-A", "-t", "-v", "VERBOSITY=sqlstate", "-h", "127.0.0.1",
+                                   "-p", str(self.server.port), "-U", "x", "-d", "x"],
+                                  input=sql, capture_output=True, text=True, timeout=300)
+        deep = run("SELECT " + "+".join(["1"] * 100000) + ";\n")
+        self.assertEqual(deep.stdout.strip(), "100000", deep.stderr)
+        # Far too deep: a clean 54001, as PostgreSQL reports, never a crashed server.
+        too_deep = run("SELECT " + "+".join(["1"] * 1000000) + ";\n")
+        self.assertEqual(too_deep.stderr.split()[-1], "54001", too_deep.stderr)
+        self.assertServerWorks()
+
     def test_concurrent_sessions(self):
         self.server.psql("CREATE TABLE IF NOT EXISTS shared (a INTEGER)")
         errors = []
