@@ -110,15 +110,18 @@ BoundExprPtr foldNumericCast(const BoundExprPtr& expr, const SqlType& target) {
                 : std::strtod(formatNumeric(expr->numericValue, source.scale).c_str(), nullptr);
     return node;
   case TypeId::Numeric: {
-    if (source.id == TypeId::Float64 || target.precision > 0)
-      return nullptr; // rounding and precision checks stay with the run-time cast
+    if (source.id == TypeId::Float64) return nullptr;
     __int128 digits = integer ? static_cast<__int128>(expr->intValue) : expr->numericValue;
     int scale = integer ? 0 : source.scale;
-    if (target.scale == kDynamicScale)
+    if (target.scale == kDynamicScale) {
       node->numericValue = packNumeric(digits, scale);
-    else if (target.scale >= scale)
-      node->numericValue = rescaleNumeric(digits, scale, target.scale);
-    else
+      return node;
+    }
+    // Rounds half away from zero like the run-time cast; values that do not fit the precision
+    // are left to the run-time cast, which raises the error.
+    node->numericValue = rescaleNumeric(digits, scale, target.scale);
+    __int128 limit = target.precision > 0 ? pow10i128(target.precision) : 0;
+    if (target.precision > 0 && (node->numericValue >= limit || node->numericValue <= -limit))
       return nullptr;
     return node;
   }
@@ -131,6 +134,7 @@ BoundExprPtr foldNumericCast(const BoundExprPtr& expr, const SqlType& target) {
 BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
   if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
   if (expr->type == target) return expr;
+  if (auto folded = foldNumericCast(expr, target)) return folded;
   if (auto folded = foldNumericCast(expr, target)) return folded;
   return ir::makeCast(expr, target);
 }
@@ -291,6 +295,7 @@ BoundExprPtr Binder::assignmentCast(BoundExprPtr expr, const SqlType& target,
                                     const std::string& column) {
   if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
   if (expr->type == target) return expr;
+  if (auto folded = foldNumericCast(expr, target)) return folded;
   const SqlType& source = expr->type;
   bool compatible = source.id == target.id || (source.isString() && target.isString()) ||
                     (numericRank(source.id) && numericRank(target.id));
