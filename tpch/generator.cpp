@@ -399,6 +399,19 @@ void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t
   generateRows(config, table, first, count, sink);
 }
 
+void generateWithDetail(const ScaleConfig& config, Table master, int64_t first, int64_t count,
+                        RowSink* masterSink, RowSink* detailSink) {
+  RandomStreams random;
+  random.skipToRow(master, first);
+  for (int64_t unit = first; unit < first + count; ++unit) {
+    if (master == Table::Part)
+      part(config, random, unit, masterSink, detailSink);
+    else
+      order(config, random, unit, masterSink, detailSink);
+    random.finishRow(master);
+  }
+}
+
 void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t count,
                   RowSink& sink) {
   // partsupp and lineitem rows come from their part and order rows' random streams.

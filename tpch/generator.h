@@ -53,6 +53,10 @@ private:
 /// Sends the rows of units [first, first + count) (1-based) of `table` to `sink`.
 void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t count,
                   RowSink& sink);
+/// Part with partsupp, or orders with lineitem, in one pass (as dbgen generates them): the
+/// master table's rows go to `masterSink`, the detail rows to `detailSink` (either may be null).
+void generateWithDetail(const ScaleConfig& config, Table master, int64_t first, int64_t count,
+                        RowSink* masterSink, RowSink* detailSink);
 /// Appends the .tbl text of units [first, first + count) of `table` to `out`.
 void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t count,
                   std::string& out);

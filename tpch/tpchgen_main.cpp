@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -34,18 +35,28 @@ constexpr int64_t kChunkUnits = 20000;
   std::exit(2);
 }
 
-/// Generates units [first, first + count) of `table` into `path`, in order, with `threads`.
-void writeTable(const ScaleConfig& config, Table table, int64_t first, int64_t count,
-                const std::string& path, int threads) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    std::cerr << "flern-tpchgen: cannot write " << path << "\n";
-    std::exit(1);
+/// One output file of a generation job.
+struct Output {
+  Table table;
+  std::string path;
+};
+
+/// Generates units [first, first + count) of `master` into its outputs (one table, or a master
+/// table and its detail table from the same pass), in order, with `threads` workers.
+void writeTables(const ScaleConfig& config, Table master, const std::vector<Output>& outputs,
+                 int64_t first, int64_t count, int threads) {
+  std::vector<std::ofstream> files;
+  for (const auto& output : outputs) {
+    files.emplace_back(output.path, std::ios::binary | std::ios::trunc);
+    if (!files.back()) {
+      std::cerr << "flern-tpchgen: cannot write " << output.path << "\n";
+      std::exit(1);
+    }
   }
   int64_t chunks = (count + kChunkUnits - 1) / kChunkUnits;
   std::mutex lock;
   std::condition_variable ready;
-  std::map<int64_t, std::string> done;
+  std::map<int64_t, std::vector<std::string>> done;
   std::atomic<int64_t> next{0};
   int64_t written = 0;
   auto worker = [&] {
@@ -59,13 +70,22 @@ void writeTable(const ScaleConfig& config, Table table, int64_t first, int64_t c
       }
       int64_t start = first + chunk * kChunkUnits;
       int64_t units = std::min(kChunkUnits, first + count - start);
-      std::string text;
-      text.reserve(static_cast<size_t>(units) * (table == Table::LineItem   ? 600
-                                                 : table == Table::PartSupp ? 660
-                                                                            : 200));
-      generateRows(config, table, start, units, text);
+      std::vector<std::string> texts(outputs.size());
+      std::vector<std::unique_ptr<TextSink>> sinks;
+      for (size_t i = 0; i < outputs.size(); ++i) {
+        Table table = outputs[i].table;
+        texts[i].reserve(static_cast<size_t>(units) * (table == Table::LineItem   ? 600
+                                                       : table == Table::PartSupp ? 660
+                                                                                  : 200));
+        sinks.push_back(std::make_unique<TextSink>(texts[i]));
+      }
+      if (outputs.size() == 2) {
+        generateWithDetail(config, master, start, units, sinks[0].get(), sinks[1].get());
+      } else {
+        generateRows(config, outputs[0].table, start, units, *sinks[0]);
+      }
       std::lock_guard guard(lock);
-      done[chunk] = std::move(text);
+      done[chunk] = std::move(texts);
       ready.notify_all();
     }
   };
@@ -73,14 +93,15 @@ void writeTable(const ScaleConfig& config, Table table, int64_t first, int64_t c
   for (int i = 0; i < threads; ++i)
     workers.emplace_back(worker);
   while (written < chunks) {
-    std::string text;
+    std::vector<std::string> texts;
     {
       std::unique_lock guard(lock);
       ready.wait(guard, [&] { return done.count(written) > 0; });
-      text = std::move(done[written]);
+      texts = std::move(done[written]);
       done.erase(written);
     }
-    file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    for (size_t i = 0; i < texts.size(); ++i)
+      files[i].write(texts[i].data(), static_cast<std::streamsize>(texts[i].size()));
     {
       std::lock_guard guard(lock);
       ++written;
@@ -126,24 +147,39 @@ int main(int argc, char** argv) {
   std::stringstream list(tables);
   std::string name;
   TextPool::get(); // build the shared text pool once, before the workers start
+  std::vector<Table> wanted;
   while (std::getline(list, name, ',')) {
     int index = -1;
     for (int t = 0; t < 8; ++t)
       if (name == tableName(static_cast<Table>(t))) index = t;
     if (index < 0) usage(("unknown table " + name).c_str());
-    Table table = static_cast<Table>(index);
+    wanted.push_back(static_cast<Table>(index));
+  }
+  auto isWanted = [&](Table t) {
+    return std::find(wanted.begin(), wanted.end(), t) != wanted.end();
+  };
+  for (Table table : wanted) {
+    // A detail table requested with its master is written in the master's pass.
+    if ((table == Table::PartSupp && isWanted(Table::Part)) ||
+        (table == Table::LineItem && isWanted(Table::Orders)))
+      continue;
     int64_t units = config.units(table);
     int64_t first = 1, count = units;
-    std::string path = output + "/" + name + ".tbl";
+    std::string suffix;
     bool fixedSize = table == Table::Nation || table == Table::Region;
     if (parts > 1 && !fixedSize) {
       // dbgen's split: equal parts, the remainder goes to the last one.
       int64_t perPart = units / parts;
       first = perPart * (partIndex - 1) + 1;
       count = partIndex == parts ? units - perPart * (parts - 1) : perPart;
-      path += "." + std::to_string(partIndex);
+      suffix = "." + std::to_string(partIndex);
     }
-    writeTable(config, table, first, count, path, threads);
+    auto path = [&](Table t) { return output + "/" + tableName(t) + ".tbl" + suffix; };
+    std::vector<Output> outputs = {{table, path(table)}};
+    Table detail = table == Table::Part ? Table::PartSupp : Table::LineItem;
+    if ((table == Table::Part || table == Table::Orders) && isWanted(detail))
+      outputs.push_back({detail, path(detail)});
+    writeTables(config, table, outputs, first, count, threads);
   }
   return 0;
 }
