@@ -385,6 +385,9 @@ StatementResult Database::call(const ast::Expr& call) {
   const tpch::Table all[] = {tpch::Table::Region,   tpch::Table::Nation,  tpch::Table::Supplier,
                              tpch::Table::Customer, tpch::Table::Part,    tpch::Table::PartSupp,
                              tpch::Table::Orders,   tpch::Table::LineItem};
+  // Part and orders bring partsupp and lineitem along.
+  const tpch::Table masters[] = {tpch::Table::Region,   tpch::Table::Nation, tpch::Table::Supplier,
+                                 tpch::Table::Customer, tpch::Table::Part,   tpch::Table::Orders};
   auto checkFree = [&] {
     for (auto table : all)
       if (tables_.find(tpch::tableName(table)))
@@ -399,8 +402,9 @@ StatementResult Database::call(const ast::Expr& call) {
   // Generate without holding the lock; other sessions keep working meanwhile.
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::shared_ptr<storage::Table>> generated;
-  for (auto table : all)
-    generated.push_back(tpch::generateTable(table, scale, threads));
+  for (auto master : masters)
+    for (auto& table : tpch::generateTables(master, scale, threads))
+      generated.push_back(table);
   std::unique_lock guard(lock_);
   checkFree();
   for (auto& table : generated)

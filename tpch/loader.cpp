@@ -129,25 +129,40 @@ std::vector<storage::ColumnDef> tpchSchema(Table table) {
   return {};
 }
 
-std::shared_ptr<storage::Table> generateTable(Table table, double scaleFactor, int threads) {
+std::vector<std::shared_ptr<storage::Table>> generateTables(Table master, double scaleFactor,
+                                                            int threads) {
   ScaleConfig config(scaleFactor);
-  auto result = std::make_shared<storage::Table>(tableName(table), tpchSchema(table));
+  // Part comes with partsupp and orders with lineitem, generated in the same pass.
+  std::vector<Table> tables = {master};
+  if (master == Table::Part) tables.push_back(Table::PartSupp);
+  if (master == Table::Orders) tables.push_back(Table::LineItem);
+  std::vector<std::shared_ptr<storage::Table>> results;
+  for (Table table : tables)
+    results.push_back(std::make_shared<storage::Table>(tableName(table), tpchSchema(table)));
   TextPool::get();
-  // Work in slices of units; each slice fills its own buffer, absorbed in order at the end.
-  const int64_t units = config.units(table);
-  const int64_t sliceUnits = table == Table::LineItem ? 16384 : 65536;
+  // Work in slices of units; each slice fills its own buffers, absorbed in order at the end.
+  const int64_t units = config.units(master);
+  const int64_t sliceUnits = 16384;
   const int64_t slices = (units + sliceUnits - 1) / sliceUnits;
-  std::vector<std::unique_ptr<storage::ColumnarBuffer>> buffers(slices);
+  std::vector<std::vector<std::unique_ptr<storage::ColumnarBuffer>>> buffers(slices);
   std::atomic<int64_t> next{0};
   auto worker = [&] {
     while (true) {
       int64_t slice = next++;
       if (slice >= slices) return;
-      auto buffer = std::make_unique<storage::ColumnarBuffer>(result->columnTypes());
-      ColumnSink sink(*buffer);
+      std::vector<std::unique_ptr<storage::ColumnarBuffer>> own;
+      std::vector<std::unique_ptr<ColumnSink>> sinks;
+      for (const auto& result : results) {
+        own.push_back(std::make_unique<storage::ColumnarBuffer>(result->columnTypes()));
+        sinks.push_back(std::make_unique<ColumnSink>(*own.back()));
+      }
       int64_t first = slice * sliceUnits + 1;
-      generateRows(config, table, first, std::min(sliceUnits, units - first + 1), sink);
-      buffers[slice] = std::move(buffer);
+      int64_t count = std::min(sliceUnits, units - first + 1);
+      if (sinks.size() == 2)
+        generateWithDetail(config, master, first, count, sinks[0].get(), sinks[1].get());
+      else
+        generateRows(config, master, first, count, *sinks[0]);
+      buffers[slice] = std::move(own);
     }
   };
   std::vector<std::thread> workers;
@@ -155,9 +170,10 @@ std::shared_ptr<storage::Table> generateTable(Table table, double scaleFactor, i
     workers.emplace_back(worker);
   for (auto& w : workers)
     w.join();
-  for (auto& buffer : buffers)
-    result->data().absorb(*buffer);
-  return result;
+  for (auto& slice : buffers)
+    for (size_t t = 0; t < results.size(); ++t)
+      results[t]->data().absorb(*slice[t]);
+  return results;
 }
 
 } // namespace flern::tpch

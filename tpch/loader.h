@@ -14,7 +14,10 @@ namespace flern::tpch {
 /// keys with BIGINT order keys), every column NOT NULL.
 std::vector<storage::ColumnDef> tpchSchema(Table table);
 
-/// Generates all of `table` at `scaleFactor` with `threads` workers into a new storage table.
-std::shared_ptr<storage::Table> generateTable(Table table, double scaleFactor, int threads);
+/// Generates all of `master` at `scaleFactor` with `threads` workers into new storage tables:
+/// one table, or for Part and Orders also their detail table (partsupp, lineitem) from the same
+/// pass.
+std::vector<std::shared_ptr<storage::Table>> generateTables(Table master, double scaleFactor,
+                                                            int threads);
 
 } // namespace flern::tpch
