@@ -35,8 +35,13 @@ namespace {
 bool callGenerated(void (*entry)(void*), ir::QueryContext* context) {
   std::jmp_buf jump;
   context->errorJump = &jump;
-  if (setjmp(jump) != 0) return false;
+  ir::setCurrentQuery(context);
+  if (setjmp(jump) != 0) {
+    ir::setCurrentQuery(nullptr);
+    return false;
+  }
   entry(context);
+  ir::setCurrentQuery(nullptr);
   return true;
 }
 

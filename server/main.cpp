@@ -25,7 +25,9 @@ void reportFatalSignal(int signal) {
 
 void usage() {
   std::cerr << "usage: flern-server [--host ADDR] [--port PORT] [--data-dir DIR] [--threads N]\n"
-               "  defaults: --host 127.0.0.1 --port 5433 --data-dir data --threads 4\n";
+               "                    [--query-memory-mb MB]\n"
+               "  defaults: --host 127.0.0.1 --port 5433 --data-dir data --threads 4,\n"
+               "  query memory: half the machine's RAM\n";
 }
 
 } // namespace
@@ -54,6 +56,8 @@ int main(int argc, char** argv) {
       options.dataDir = value();
     else if (arg == "--threads")
       options.threads = std::max(1, std::stoi(value()));
+    else if (arg == "--query-memory-mb")
+      options.queryMemoryLimit = std::stoll(value()) * 1024 * 1024;
     else {
       usage();
       return arg == "--help" ? 0 : 2;

@@ -3,6 +3,9 @@
 #include "server/connection.h"
 
 #include "common/stack_depth.h"
+#include "ir/runtime/query_context.h"
+
+#include <unistd.h>
 
 #include <pthread.h>
 
@@ -13,9 +16,20 @@ namespace flern::server {
 
 namespace asio = boost::asio;
 
+namespace {
+
+int64_t defaultQueryMemoryLimit() {
+  int64_t pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  return pages > 0 && pageSize > 0 ? pages * pageSize / 2 : int64_t(8) << 30;
+}
+
+} // namespace
+
 Server::Server(ServerOptions options)
     : options_(std::move(options)), database_(options_.dataDir), control_(asio::make_strand(io_)),
       acceptor_(control_), signals_(control_, SIGINT, SIGTERM) {
+  ir::setQueryMemoryLimit(options_.queryMemoryLimit > 0 ? options_.queryMemoryLimit
+                                                        : defaultQueryMemoryLimit());
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));

@@ -23,6 +23,7 @@ struct ServerOptions {
   uint16_t port = 5433;
   std::string dataDir = "data";
   int threads = 4;
+  int64_t queryMemoryLimit = 0; ///< bytes all running queries may hold; 0: half the RAM
 };
 
 class Server {

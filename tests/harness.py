@@ -50,8 +50,9 @@ class PsqlResult:
 class FlernServer:
     """The real flern-server binary on a free port with its own data directory."""
 
-    def __init__(self, binary, data_dir=None):
+    def __init__(self, binary, data_dir=None, extra_args=()):
         self.binary = binary
+        self.extra_args = list(extra_args)
         self.owned_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="flern-data-")
         self.port = free_port()
@@ -61,7 +62,7 @@ class FlernServer:
     def start(self):
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--data-dir", self.data_dir],
+            [self.binary, "--port", str(self.port), "--data-dir", self.data_dir] + self.extra_args,
             stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
         return self

@@ -33,7 +33,23 @@ struct QueryContext {
   std::jmp_buf* errorJump = nullptr;
   std::optional<Error> error;
   Arena arena;
+  int64_t memoryCharged = 0; ///< bytes charged by chargeQueryMemory, released on destruction
+
+  QueryContext() = default;
+  QueryContext(const QueryContext&) = delete;
+  QueryContext& operator=(const QueryContext&) = delete;
+  ~QueryContext();
 };
+
+/// Memory accounting of running queries: the large allocations that generated code causes
+/// (result chunks, arena blocks, hash-table directories) are charged to the query running on
+/// the thread; when all queries together pass the limit, the charging query stops with 53200
+/// (out of memory) instead of the server being killed by the kernel.
+void setQueryMemoryLimit(int64_t bytes);
+/// The query whose generated code runs on this thread (null outside generated code).
+void setCurrentQuery(QueryContext* context);
+/// Charges `bytes` to the current query; may leave generated code with 53200.
+void chargeQueryMemory(int64_t bytes);
 
 /// Chained hash table with entries in a bump arena. Inserts link into the directory at once
 /// (doubling it past load factor 1), so the same table serves joins and aggregation.

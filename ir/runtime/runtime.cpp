@@ -8,15 +8,51 @@
 #include "storage/table.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 
 namespace flern::ir {
 
+namespace {
+
+std::atomic<int64_t> chargedTotal{0};
+std::atomic<int64_t> memoryLimit{INT64_MAX};
+thread_local QueryContext* currentQuery = nullptr;
+
+} // namespace
+
+QueryContext::~QueryContext() {
+  chargedTotal -= memoryCharged;
+}
+
+void setQueryMemoryLimit(int64_t bytes) {
+  memoryLimit = bytes;
+}
+
+void setCurrentQuery(QueryContext* context) {
+  currentQuery = context;
+}
+
+void chargeQueryMemory(int64_t bytes) {
+  QueryContext* context = currentQuery;
+  if (!context) return;
+  context->memoryCharged += bytes;
+  if (chargedTotal.fetch_add(bytes) + bytes <= memoryLimit) return;
+  {
+    Error error(SqlState::OutOfMemory, "out of memory");
+    error.withDetail("Queries hold more than the server's query memory limit of " +
+                     std::to_string(memoryLimit / (1024 * 1024)) + " MB.");
+    context->error.emplace(std::move(error));
+  }
+  std::longjmp(*context->errorJump, 1);
+}
+
 char* Arena::allocate(size_t bytes) {
   bytes = (bytes + 15) & ~size_t(15);
   if (used_ + bytes > capacity_) {
     capacity_ = std::max<size_t>(bytes, 1 << 20);
+    chargeQueryMemory(static_cast<int64_t>(capacity_));
     blocks_.push_back(std::make_unique<char[]>(capacity_));
     used_ = 0;
   }
@@ -48,6 +84,7 @@ char* HashTable::insert(uint64_t hash) {
 }
 
 void HashTable::grow() {
+  chargeQueryMemory(static_cast<int64_t>((mask + 1) * 2 * sizeof(char*)));
   delete[] directory;
   mask = mask * 2 + 1;
   directory = new char*[mask + 1]();
@@ -141,6 +178,12 @@ void** flern_rt_buffer_chunk_columns(st::ColumnarBuffer* buffer, int64_t chunk) 
   return buffer->chunks()[chunk]->pointers.data();
 }
 void** flern_rt_buffer_append_row(st::ColumnarBuffer* buffer, int64_t* rowInChunk) {
+  if (buffer->chunks().empty() || buffer->chunks().back()->rows == st::kChunkRows) {
+    int64_t rowBytes = 0;
+    for (const auto& type : buffer->types())
+      rowBytes += type.byteWidth() + 1;
+    flern::ir::chargeQueryMemory(rowBytes * st::kChunkRows);
+  }
   return buffer->reserveRow(*rowInChunk).pointers.data();
 }
 

@@ -109,6 +109,21 @@ class Protocol(unittest.TestCase):
         self.assertEqual(too_deep.stderr.split()[-1], "54001", too_deep.stderr)
         self.assertServerWorks()
 
+    def test_query_memory_limit(self):
+        # A result or hash table beyond the limit ends the query with 53200, not the server.
+        small = harness.FlernServer(FLERN_SERVER, extra_args=["--query-memory-mb", "64"]).start()
+        try:
+            big_result = small.psql("SELECT g, 'padding padding padding' FROM generate_series(1, 10000000) g")
+            self.assertEqual(big_result.sqlstates, ["53200"])
+            big_groups = small.psql("SELECT count(*) FROM (SELECT g FROM generate_series(1, 5000000) g "
+                                    "GROUP BY g) s")
+            self.assertEqual(big_groups.sqlstates, ["53200"])
+            # The memory of failed queries is given back: a query within the limit still runs.
+            fits = small.psql("SELECT count(*) FROM generate_series(1, 1000) g", extra=["-A", "-t"])
+            self.assertEqual(fits.stdout.strip(), "1000")
+        finally:
+            small.cleanup()
+
     def test_concurrent_sessions(self):
         self.server.psql("CREATE TABLE IF NOT EXISTS shared (a INTEGER)")
         errors = []
