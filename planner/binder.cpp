@@ -789,7 +789,9 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
   if (auto kind = aggregateKind(name)) {
     if (!aggregates.aggregates)
       throw Error(SqlState::GroupingError,
-                  std::string("aggregate functions are not allowed in ") + aggregates.forbiddenIn,
+                  aggregates.forbiddenIn ? std::string("aggregate functions are not allowed in ") +
+                                               aggregates.forbiddenIn
+                                         : std::string("aggregate function calls cannot be nested"),
                   expr.location + 1);
     if (expr.distinct)
       throw Error(SqlState::FeatureNotSupported, "aggregates with DISTINCT are not supported",
@@ -807,11 +809,8 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
                     "function " + name + " with " + std::to_string(expr.args.size()) +
                         " arguments does not exist",
                     expr.location + 1);
-      AggregateContext inner{nullptr, "aggregate function calls cannot be nested"};
-      auto* saved = aggregates.aggregates;
-      inner.forbiddenIn = "the arguments of an aggregate";
+      AggregateContext inner{nullptr, nullptr};
       BoundExprPtr arg = bind(*expr.args[0], scope, inner);
-      aggregates.aggregates = saved;
       if (isUnknownLiteral(arg))
         arg = coerceLiteral(arg, *kind == ir::AggregateKind::Count
                                      ? SqlType::text()

@@ -51,7 +51,7 @@ private:
   };
   struct AggregateContext {
     std::vector<ir::AggregateSpec>* aggregates = nullptr;
-    const char* forbiddenIn = nullptr; ///< clause name when aggregates are not allowed
+    const char* forbiddenIn = nullptr; ///< clause where aggregates are not allowed; null inside an aggregate
   };
 
   void bindFromItem(const ast::FromItem& item, LogicalQuery& query, Scope& scope);

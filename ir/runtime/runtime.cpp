@@ -331,6 +331,15 @@ int32_t flern_rt_numeric_cmp(__int128 a, int32_t scaleA, __int128 b, int32_t sca
 }
 double flern_rt_numeric_to_f64(__int128 value, int32_t scale) {
   unpackNumeric(value, scale);
+  // When digits and 10^scale are both exact doubles, one IEEE division is correctly rounded:
+  // the same double that PostgreSQL's text round trip (and strtod below) gives, without it.
+  constexpr __int128 kExact = __int128(1) << 53;
+  if (scale >= 0 && scale <= 22 && value <= kExact && value >= -kExact) {
+    static const double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    return static_cast<double>(static_cast<int64_t>(value)) / kPowers[scale];
+  }
   return std::strtod(flern::formatNumeric(value, scale).c_str(), nullptr);
 }
 __int128 flern_rt_f64_to_numeric(QueryContext* context, double value, int32_t scale) {
