@@ -356,7 +356,7 @@ std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
   return select;
 }
 
-Statement convertStatement(const json& node, const std::string& text);
+Statement convertStatement(const json& node);
 
 Statement convertCreate(const json& node) {
   Statement stmt{StmtKind::CreateTable};
@@ -388,7 +388,7 @@ Statement convertCreate(const json& node) {
   return stmt;
 }
 
-Statement convertStatement(const json& node, const std::string& text) {
+Statement convertStatement(const json& node) {
   if (node.contains("SelectStmt")) {
     Statement stmt{StmtKind::Select};
     stmt.select = convertSelect(node);
@@ -426,7 +426,7 @@ Statement convertStatement(const json& node, const std::string& text) {
   if (node.contains("ExplainStmt")) {
     const json& explain = node["ExplainStmt"];
     Statement stmt{StmtKind::Explain};
-    stmt.explained = std::make_unique<Statement>(convertStatement(explain.at("query"), text));
+    stmt.explained = std::make_unique<Statement>(convertStatement(explain.at("query")));
     if (explain.contains("options")) {
       for (const auto& option : explain["options"]) {
         std::string name = option.at("DefElem").value("defname", "");
@@ -537,7 +537,7 @@ std::vector<Statement> parse(const std::string& sql) {
       int begin = raw.value("stmt_location", 0);
       int length = raw.value("stmt_len", 0);
       std::string own = length > 0 ? sql.substr(begin, length) : sql.substr(begin);
-      Statement stmt = convertStatement(raw.at("stmt"), own);
+      Statement stmt = convertStatement(raw.at("stmt"));
       stmt.text = own;
       statements.push_back(std::move(stmt));
     }
@@ -574,7 +574,7 @@ std::vector<Statement> parse(const std::string& sql) {
     padded += own;
     json tree = runPgQuery(padded);
     for (const auto& raw : tree.at("stmts")) {
-      Statement stmt = convertStatement(raw.at("stmt"), own);
+      Statement stmt = convertStatement(raw.at("stmt"));
       stmt.text = own;
       statements.push_back(std::move(stmt));
     }
