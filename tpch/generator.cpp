@@ -305,6 +305,53 @@ void order(const ScaleConfig& config, RandomStreams& random, int64_t index, RowS
   row.endRow();
 }
 
+/// Prefetches the text-pool slices of the comments of the unit kDistance units ahead of the one
+/// being generated. Each comment stream moves a fixed number of draws per unit, so the state it
+/// will have there is known now, and with it the slices.
+class CommentPrefetcher {
+public:
+  CommentPrefetcher(Table master, int64_t firstUnit) : pool_(TextPool::get()) {
+    auto add = [&](int stream, int comments, int average) {
+      columns_.push_back({stream, comments, lowLength(average), highLength(average), 0,
+                          skipAhead(1, RandomStreams::drawsPerRow(stream))});
+    };
+    if (master == Table::Part) {
+      add(kPartComment, 1, 14);
+      add(kPsComment, 4, 124);
+    } else if (master == Table::Orders) {
+      add(kOrderComment, 1, 49);
+      add(kLineComment, 7, 27);
+    } else if (master == Table::Customer) {
+      add(kCustComment, 1, 73);
+    } else if (master == Table::Supplier) {
+      add(kSuppComment, 1, 63);
+    }
+    RandomStreams ahead;
+    ahead.skipToRow(master, firstUnit + kDistance);
+    for (Column& column : columns_)
+      column.seed = ahead.seed(column.stream);
+  }
+
+  /// Called once per unit generated.
+  void next() {
+    for (Column& column : columns_) {
+      pool_.prefetch(column.seed, column.comments, column.min, column.max);
+      column.seed = column.seed * column.perUnitMultiplier % 2147483647;
+    }
+  }
+
+private:
+  // A unit takes about a microsecond to generate, several memory latencies.
+  static constexpr int64_t kDistance = 4;
+  struct Column {
+    int stream, comments, min, max;
+    int64_t seed;
+    int64_t perUnitMultiplier; // 16807^(draws per unit) mod 2^31 - 1
+  };
+  const TextPool& pool_;
+  std::vector<Column> columns_;
+};
+
 } // namespace
 
 void TextSink::integer(int64_t value) {
@@ -403,7 +450,9 @@ void generateWithDetail(const ScaleConfig& config, Table master, int64_t first, 
                         RowSink* masterSink, RowSink* detailSink) {
   RandomStreams random;
   random.skipToRow(master, first);
+  CommentPrefetcher prefetcher(master, first);
   for (int64_t unit = first; unit < first + count; ++unit) {
+    prefetcher.next();
     if (master == Table::Part)
       part(config, random, unit, masterSink, detailSink);
     else
@@ -420,8 +469,10 @@ void generateRows(const ScaleConfig& config, Table table, int64_t first, int64_t
                                             : table;
   RandomStreams random;
   random.skipToRow(master, first);
+  CommentPrefetcher prefetcher(master, first);
   const Distributions& d = Distributions::get();
   for (int64_t unit = first; unit < first + count; ++unit) {
+    prefetcher.next();
     switch (table) {
     case Table::Part:
       part(config, random, unit, &sink, nullptr);

@@ -100,20 +100,6 @@ RandomStreams::RandomStreams() {
   }
 }
 
-int64_t RandomStreams::uniform(int stream, int64_t low, int64_t high) {
-  double range;
-  if (high == kModulus && low == 0) {
-    // dbgen computes this range in 32-bit arithmetic, where 2^31 wraps to -2^31.
-    range = -2147483648.0;
-  } else {
-    range = static_cast<double>(high - low + 1);
-  }
-  seeds_[stream] = (seeds_[stream] * kMultiplier) % kModulus;
-  ++used_[stream];
-  auto offset = static_cast<int64_t>((static_cast<double>(seeds_[stream]) / 2147483647.0) * range);
-  return low + offset;
-}
-
 void RandomStreams::finishRow(Table table) {
   for (int i = 0; i < kStreamCount; ++i) {
     if (belongsTo(kStreams[i].table, table))
@@ -126,6 +112,10 @@ void RandomStreams::skipToRow(Table table, int64_t row) {
   for (int i = 0; i < kStreamCount; ++i)
     if (belongsTo(kStreams[i].table, table))
       seeds_[i] = skipAhead(seeds_[i], kStreams[i].perRow * (row - 1));
+}
+
+int64_t RandomStreams::drawsPerRow(int stream) {
+  return kStreams[stream].perRow;
 }
 
 void RandomStreams::advance(int stream, int64_t draws) {

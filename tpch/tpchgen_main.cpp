@@ -57,23 +57,30 @@ void writeTables(const ScaleConfig& config, Table master, const std::vector<Outp
   std::mutex lock;
   std::condition_variable ready;
   std::map<int64_t, std::vector<std::string>> done;
+  // Written chunks' buffers go back to the workers: fresh ones would be page-faulted in anew.
+  std::vector<std::vector<std::string>> spare;
   std::atomic<int64_t> next{0};
   int64_t written = 0;
   auto worker = [&] {
     while (true) {
       int64_t chunk = next++;
       if (chunk >= chunks) return;
+      std::vector<std::string> texts(outputs.size());
       {
         // Bound memory: stay within a window of chunks ahead of the writer.
         std::unique_lock guard(lock);
         ready.wait(guard, [&] { return chunk < written + 4L * threads; });
+        if (!spare.empty()) {
+          texts = std::move(spare.back());
+          spare.pop_back();
+        }
       }
       int64_t start = first + chunk * kChunkUnits;
       int64_t units = std::min(kChunkUnits, first + count - start);
-      std::vector<std::string> texts(outputs.size());
       std::vector<std::unique_ptr<TextSink>> sinks;
       for (size_t i = 0; i < outputs.size(); ++i) {
         Table table = outputs[i].table;
+        texts[i].clear();
         texts[i].reserve(static_cast<size_t>(units) * (table == Table::LineItem   ? 600
                                                        : table == Table::PartSupp ? 660
                                                                                   : 200));
@@ -105,6 +112,7 @@ void writeTables(const ScaleConfig& config, Table master, const std::vector<Outp
     {
       std::lock_guard guard(lock);
       ++written;
+      spare.push_back(std::move(texts));
       ready.notify_all();
     }
   }

@@ -63,6 +63,20 @@ TEST(TextPool, SentencesFromTheGrammar) {
     EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) || std::strchr(" ,.;:?!-", c)) << c;
 }
 
+TEST(TextPool, SameTextWhateverTheThreadCount) {
+  // The pool is written in segments between checkpoints of one sizing walk; a segment that
+  // started or ended off its sentence boundary would differ from one sequential walk.
+  TextPool single(1, 1);
+  const TextPool& shared = TextPool::get();
+  TextPool three(3, 7);
+  ASSERT_EQ(std::memcmp(single.prefix(TextPool::kSize).data(),
+                        shared.prefix(TextPool::kSize).data(), TextPool::kSize),
+            0);
+  ASSERT_EQ(std::memcmp(single.prefix(TextPool::kSize).data(), three.prefix(TextPool::kSize).data(),
+                        TextPool::kSize),
+            0);
+}
+
 TEST(Generator, FirstRowOfEveryTable) {
   ScaleConfig config(0.01);
   auto first = [&](Table table) {
