@@ -86,18 +86,6 @@ int SqlType::byteWidth() const {
   return 16;
 }
 
-StringRef makeStringRef(std::string_view text) {
-  StringRef ref{};
-  ref.length = static_cast<uint32_t>(text.size());
-  if (text.size() <= StringRef::kInlineLimit) {
-    std::memcpy(ref.prefix, text.data(), text.size());
-  } else {
-    std::memcpy(ref.prefix, text.data(), 4);
-    ref.pointer = text.data();
-  }
-  return ref;
-}
-
 __int128 pow10i128(int n) {
   static const auto powers = [] {
     std::array<__int128, 39> table{};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,7 +79,17 @@ struct StringRef {
 static_assert(sizeof(StringRef) == 16);
 
 /// Builds a StringRef over bytes that outlive it (inline copies short strings).
-StringRef makeStringRef(std::string_view text);
+inline StringRef makeStringRef(std::string_view text) {
+  StringRef ref{};
+  ref.length = static_cast<uint32_t>(text.size());
+  if (text.size() <= StringRef::kInlineLimit) {
+    std::memcpy(ref.prefix, text.data(), text.size());
+  } else {
+    std::memcpy(ref.prefix, text.data(), 4);
+    ref.pointer = text.data();
+  }
+  return ref;
+}
 
 /// NUMERIC scale marking a value whose display scale is decided per value, as PostgreSQL does for
 /// division and avg(): such values travel packed as digits * 256 + scale (see packNumeric).

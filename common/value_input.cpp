@@ -122,4 +122,81 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
   internalError("no input function for " + type.name());
 }
 
+namespace {
+
+/// Value of the digits of text[from, to), all of which must be digits (at most 18 of them).
+bool plainDigits(std::string_view text, size_t from, size_t to, int64_t& value) {
+  if (from >= to || to - from > 18) return false;
+  int64_t result = 0;
+  for (size_t i = from; i < to; ++i) {
+    unsigned digit = static_cast<unsigned char>(text[i]) - '0';
+    if (digit > 9) return false;
+    result = result * 10 + digit;
+  }
+  value = result;
+  return true;
+}
+
+} // namespace
+
+bool parseCommonInput(std::string_view text, const SqlType& type, void* slot) {
+  bool negative = !text.empty() && text[0] == '-';
+  size_t first = negative ? 1 : 0;
+  switch (type.id) {
+  case TypeId::Int32:
+  case TypeId::Int64: {
+    int64_t value;
+    size_t maxDigits = type.id == TypeId::Int32 ? 9 : 18; // cannot overflow
+    if (text.size() - first > maxDigits || !plainDigits(text, first, text.size(), value))
+      return false;
+    value = negative ? -value : value;
+    if (type.id == TypeId::Int32)
+      *static_cast<int32_t*>(slot) = static_cast<int32_t>(value);
+    else
+      *static_cast<int64_t*>(slot) = value;
+    return true;
+  }
+  case TypeId::Date: {
+    int64_t year, month, day;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !plainDigits(text, 0, 4, year) ||
+        !plainDigits(text, 5, 7, month) || !plainDigits(text, 8, 10, day))
+      return false;
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+    *static_cast<int32_t*>(slot) = daysFromCivil(
+        static_cast<int>(year), static_cast<unsigned>(month), static_cast<unsigned>(day));
+    return true;
+  }
+  case TypeId::Numeric: {
+    if (type.scale == kDynamicScale || type.scale > 18) return false;
+    size_t point = text.find('.', first);
+    size_t integerEnd = point == std::string_view::npos ? text.size() : point;
+    int64_t integer, fraction = 0;
+    size_t integerDigits = integerEnd - first;
+    size_t fractionDigits = point == std::string_view::npos ? 0 : text.size() - point - 1;
+    // Too many digits for the type (an error) or for int64 (rare): the general path.
+    if (fractionDigits > static_cast<size_t>(type.scale) ||
+        integerDigits + static_cast<size_t>(type.scale) > 18 ||
+        (type.precision > 0 && integerDigits > static_cast<size_t>(type.precision - type.scale)) ||
+        !plainDigits(text, first, integerEnd, integer))
+      return false;
+    if (point != std::string_view::npos && !plainDigits(text, point + 1, text.size(), fraction))
+      return false;
+    int64_t scaled = integer;
+    for (int i = 0; i < type.scale; ++i)
+      scaled *= 10;
+    int64_t fractionScale = 1;
+    for (size_t i = fractionDigits; i < static_cast<size_t>(type.scale); ++i)
+      fractionScale *= 10;
+    scaled += fraction * fractionScale;
+    *static_cast<__int128*>(slot) = negative ? -scaled : scaled;
+    return true;
+  }
+  default:
+    return false;
+  }
+}
+
 } // namespace flern

@@ -22,4 +22,11 @@ struct InputValue {
 /// truncates instead).
 InputValue parseInput(std::string_view text, const SqlType& type, bool explicitCast = false);
 
+/// The shapes bulk loads mostly carry, parsed without building an InputValue: INTEGER/BIGINT as
+/// plain digits, DATE as YYYY-MM-DD, NUMERIC(p,s) as digits with at most s decimals. Writes the
+/// value to `slot` (the column's physical layout) and returns true; returns false for anything
+/// else, which parseInput then reads (and rejects with its error where it must). The values are
+/// the ones parseInput gives.
+bool parseCommonInput(std::string_view text, const SqlType& type, void* slot);
+
 } // namespace flern

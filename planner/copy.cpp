@@ -4,11 +4,16 @@
 #include "common/value_input.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <cstring>
 #include <exception>
 #include <thread>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace flern::planner {
 
@@ -107,7 +112,10 @@ struct Record {
 class CopyReader {
 public:
   CopyReader(std::string_view data, const CopyOptions& options, int64_t firstLine = 1)
-      : data_(data), options_(options), line_(firstLine - 1) {}
+      : data_(data), options_(options), line_(firstLine - 1) {
+    for (char c : {options.delimiter, options.quote, '\n', '\r'})
+      csvSpecial_[static_cast<unsigned char>(c)] = true;
+  }
 
   /// Reads the next record's fields; false at the end of data.
   bool next(Record& fields, std::string_view& raw) {
@@ -225,11 +233,7 @@ private:
       if (!quoted) {
         // Fast path: a run of ordinary characters, taken as a view when the field is one run.
         size_t end = position_;
-        while (end < data_.size()) {
-          char c = data_[end];
-          if (c == options_.delimiter || c == options_.quote || c == '\n' || c == '\r') break;
-          ++end;
-        }
+        end = skipOrdinary(end);
         if (end > position_) {
           if (!field->buffered && viewEnd == position_)
             viewEnd = end;
@@ -271,6 +275,28 @@ private:
     }
   }
 
+  /// The first position at or after `position` that holds a delimiter, quote or line end.
+  size_t skipOrdinary(size_t position) const {
+#ifdef __SSE2__
+    // Sixteen bytes a step: most fields end within the first.
+    const __m128i delimiter = _mm_set1_epi8(options_.delimiter);
+    const __m128i quote = _mm_set1_epi8(options_.quote);
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i carriageReturn = _mm_set1_epi8('\r');
+    while (position + 16 <= data_.size()) {
+      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_.data() + position));
+      __m128i hits = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, delimiter), _mm_cmpeq_epi8(bytes, quote)),
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, newline), _mm_cmpeq_epi8(bytes, carriageReturn)));
+      if (int mask = _mm_movemask_epi8(hits)) return position + __builtin_ctz(mask);
+      position += 16;
+    }
+#endif
+    while (position < data_.size() && !csvSpecial_[static_cast<unsigned char>(data_[position])])
+      ++position;
+    return position;
+  }
+
   /// Switches a field from a view of the input to its own buffer.
   std::string& editFrom(Field& field, size_t viewStart, size_t viewEnd) {
     if (!field.buffered) {
@@ -282,6 +308,7 @@ private:
 
   std::string_view data_;
   const CopyOptions& options_;
+  std::array<bool, 256> csvSpecial_{}; ///< bytes that end a run of ordinary CSV characters
   size_t position_ = 0;
   int64_t line_ = 0;
 };
@@ -304,15 +331,15 @@ void storeValue(storage::ColumnVector& column, int64_t row, Field& field,
     return;
   }
   if (type.id == TypeId::Char && size < type.length) {
-    // Shorter than CHAR(n): pad in place (characters, not bytes, are counted for the padding).
+    // Shorter than CHAR(n): padded (characters, not bytes, are counted for the padding).
     int64_t characters = 0;
     for (unsigned char c : text)
       characters += (c & 0xC0) != 0x80;
-    std::string& padded = field.edit();
-    padded.append(static_cast<size_t>(type.length - characters), ' ');
-    reinterpret_cast<StringRef*>(column.data())[row] = column.internString(padded);
+    reinterpret_cast<StringRef*>(column.data())[row] =
+        column.internPadded(text, static_cast<size_t>(type.length - characters));
     return;
   }
+  if (parseCommonInput(text, type, column.data() + row * type.byteWidth())) return;
   column.store(row, parseInput(text, type));
 }
 
@@ -320,13 +347,12 @@ void storeValue(storage::ColumnVector& column, int64_t row, Field& field,
 
 namespace {
 
-/// Parses one slice of COPY input whose first record is line `firstLine`; `lines` gets the
-/// number of lines it held.
+/// Parses one slice of COPY input whose first record is line `firstLine`.
 std::unique_ptr<storage::ColumnarBuffer>
 parseSlice(std::string_view data, const CopyOptions& options, const storage::Table& table,
-           const std::vector<int>& columns, int64_t firstLine, bool skipHeader,
-           int64_t* lines = nullptr) {
-  auto buffer = std::make_unique<storage::ColumnarBuffer>(table.columnTypes());
+           const std::vector<int>& columns, int64_t firstLine, bool skipHeader) {
+  auto buffer =
+      std::make_unique<storage::ColumnarBuffer>(table.columnTypes(), storage::ChunkMemory::Bulk);
   const auto& defs = table.columns();
   std::vector<bool> provided(defs.size(), false);
   for (int c : columns)
@@ -381,7 +407,6 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
             .withDetail(failingRowDetail(chunk, row))
             .withContext(context());
   }
-  if (lines) *lines = reader.line() - firstLine + 1;
   return buffer;
 }
 
@@ -393,7 +418,7 @@ constexpr size_t kSliceBytes = 8 << 20;
 
 struct CopyInParser::Slice {
   std::string data;
-  int64_t lines = 0; ///< lines parsed (known once the slice is parsed)
+  int64_t firstLine;
   bool skipHeader;
   std::unique_ptr<storage::ColumnarBuffer> rows;
   std::exception_ptr error;
@@ -402,7 +427,9 @@ struct CopyInParser::Slice {
 
 CopyInParser::CopyInParser(CopyOptions options, std::shared_ptr<const storage::Table> table,
                            std::vector<int> columns)
-    : options_(std::move(options)), table_(std::move(table)), columns_(std::move(columns)) {}
+    : options_(std::move(options)), table_(std::move(table)), columns_(std::move(columns)) {
+  pending_.reserve(kSliceBytes + (64 << 10));
+}
 
 CopyInParser::~CopyInParser() {
   for (auto& slice : slices_)
@@ -424,19 +451,27 @@ void CopyInParser::dispatch(std::string data) {
   }
   auto slice = std::make_unique<Slice>();
   slice->data = std::move(data);
+  slice->firstLine = nextLine_;
+  // Records do not span lines while streaming, so line numbers follow from counting newlines.
+  for (const char* p = slice->data.data();
+       (p = static_cast<const char*>(
+            std::memchr(p, '\n', slice->data.data() + slice->data.size() - p)));
+       ++p)
+    ++nextLine_;
   slice->skipHeader = first_ && options_.header;
   first_ = false;
   Slice* raw = slice.get();
-  // Each worker numbers its lines from 1; finish() re-parses a failing slice with its real
-  // first line number, once the line counts of the slices before it are known.
   raw->worker = std::thread([this, raw] {
     try {
       raw->rows =
-          parseSlice(raw->data, options_, *table_, columns_, 1, raw->skipHeader, &raw->lines);
-      std::string().swap(raw->data);
+          parseSlice(raw->data, options_, *table_, columns_, raw->firstLine, raw->skipHeader);
     } catch (...) {
       raw->error = std::current_exception();
     }
+    // Its pages are already mapped: the next slice reuses the buffer.
+    std::lock_guard guard(spareLock_);
+    raw->data.clear();
+    spare_.push_back(std::move(raw->data));
   });
   slices_.push_back(std::move(slice));
 }
@@ -448,20 +483,30 @@ void CopyInParser::feed(std::string_view bytes) {
   if (!streaming_ || pending_.size() < kSliceBytes) return;
   size_t cut = pending_.rfind('\n');
   if (cut == std::string::npos) return;
-  std::string rest = pending_.substr(cut + 1);
+  std::string next;
+  {
+    std::lock_guard guard(spareLock_);
+    if (!spare_.empty()) {
+      next = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  next.reserve(kSliceBytes + (64 << 10));
+  next.assign(pending_, cut + 1);
   pending_.resize(cut + 1);
   dispatch(std::move(pending_));
-  pending_ = std::move(rest);
+  pending_ = std::move(next);
 }
 
 std::unique_ptr<storage::ColumnarBuffer> CopyInParser::finish() {
   if (!pending_.empty() || slices_.empty()) {
     auto slice = std::make_unique<Slice>();
     slice->data = std::move(pending_);
+    slice->firstLine = nextLine_;
     slice->skipHeader = first_ && options_.header;
     try {
       slice->rows =
-          parseSlice(slice->data, options_, *table_, columns_, 1, slice->skipHeader, &slice->lines);
+          parseSlice(slice->data, options_, *table_, columns_, slice->firstLine, slice->skipHeader);
     } catch (...) {
       slice->error = std::current_exception();
     }
@@ -469,15 +514,9 @@ std::unique_ptr<storage::ColumnarBuffer> CopyInParser::finish() {
   }
   for (auto& slice : slices_)
     if (slice->worker.joinable()) slice->worker.join();
-  int64_t firstLine = 1;
-  for (auto& slice : slices_) {
-    if (slice->error) {
-      // The first bad line in the input is the one reported, numbered from the input's start.
-      parseSlice(slice->data, options_, *table_, columns_, firstLine, slice->skipHeader);
-      std::rethrow_exception(slice->error); // not reached: the same input fails again
-    }
-    firstLine += slice->lines;
-  }
+  // The first bad line in the input is the one reported.
+  for (auto& slice : slices_)
+    if (slice->error) std::rethrow_exception(slice->error);
   auto result = std::make_unique<storage::ColumnarBuffer>(table_->columnTypes());
   for (auto& slice : slices_)
     result->absorb(*slice->rows);

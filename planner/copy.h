@@ -5,6 +5,7 @@
 
 #include "storage/table.h"
 
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,8 +56,11 @@ private:
   std::string pending_;
   bool streaming_ = true; ///< false once a CSV quote makes line cuts unsafe
   bool first_ = true;
+  int64_t nextLine_ = 1; ///< line number of pending_'s first line
   struct Slice;
   std::vector<std::unique_ptr<Slice>> slices_;
+  std::mutex spareLock_;
+  std::vector<std::string> spare_; ///< parsed slices' input buffers, for reuse
 };
 
 /// PostgreSQL's DETAIL for a row that violates a constraint: "Failing row contains (...)."

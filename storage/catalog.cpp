@@ -122,7 +122,7 @@ std::shared_ptr<Table> readTable(const fs::path& directory) {
   auto table = std::make_shared<Table>(meta.at("name"), columns);
   auto types = table->columnTypes();
   for (int64_t rows : meta.at("chunk_rows")) {
-    table->data().chunks().push_back(std::make_unique<Chunk>(types));
+    table->data().chunks().push_back(std::make_unique<Chunk>(types, ChunkMemory::Bulk));
     table->data().chunks().back()->rows = rows;
   }
   for (size_t c = 0; c < columns.size(); ++c) {

@@ -5,46 +5,66 @@
 
 namespace flern::storage {
 
-ColumnVector::ColumnVector(SqlType type)
-    : type_(type), data_(new uint8_t[kChunkRows * type.byteWidth()]),
-      nulls_(new uint8_t[kChunkRows]()) {}
+ColumnVector::ColumnVector(SqlType type, uint8_t* data, uint8_t* nulls, ChunkMemory memory)
+    : type_(type), data_(data), nulls_(nulls), memory_(memory) {}
+
+char* ColumnVector::heapSpace(size_t bytes) {
+  if (heapUsed_ + bytes > heapCapacity_) {
+    if (memory_ == ChunkMemory::Bulk) {
+      heapCapacity_ = std::max<size_t>(bytes, 2 << 20);
+      bulkHeap_.emplace_back(heapCapacity_);
+    } else {
+      // 64 KiB blocks (or one of the string's own size): one allocation per block.
+      heapCapacity_ = std::max<size_t>(bytes, 64 * 1024);
+      heap_.push_back(std::make_unique_for_overwrite<char[]>(heapCapacity_));
+    }
+    heapUsed_ = 0;
+  }
+  char* space =
+      (memory_ == ChunkMemory::Bulk ? bulkHeap_.back().data() : heap_.back().get()) + heapUsed_;
+  return space;
+}
 
 StringRef ColumnVector::internString(std::string_view text) {
   if (text.size() <= StringRef::kInlineLimit) return makeStringRef(text);
-  // Long strings go into 64 KiB blocks (or one of their own size): one allocation per block.
-  if (heapUsed_ + text.size() > heapCapacity_) {
-    heapCapacity_ = std::max<size_t>(text.size(), 64 * 1024);
-    heap_.push_back(std::make_unique<char[]>(heapCapacity_));
-    heapUsed_ = 0;
-  }
-  char* copy = heap_.back().get() + heapUsed_;
+  char* copy = heapSpace(text.size());
   std::memcpy(copy, text.data(), text.size());
   heapUsed_ += text.size();
   return makeStringRef(std::string_view(copy, text.size()));
 }
 
+StringRef ColumnVector::internPadded(std::string_view text, size_t padding) {
+  size_t length = text.size() + padding;
+  char inlined[StringRef::kInlineLimit];
+  char* copy = length <= StringRef::kInlineLimit ? inlined : heapSpace(length);
+  std::memcpy(copy, text.data(), text.size());
+  std::memset(copy + text.size(), ' ', padding);
+  if (copy != inlined) heapUsed_ += length;
+  return makeStringRef(std::string_view(copy, length));
+}
+
 void ColumnVector::internAll(int64_t rows) {
   if (!type_.isString()) return;
   // One heap block for the whole column keeps allocation per chunk, not per row.
-  auto* refs = reinterpret_cast<StringRef*>(data_.get());
+  auto* refs = reinterpret_cast<StringRef*>(data_);
   size_t total = 0;
   for (int64_t i = 0; i < rows; ++i)
     if (!nulls_[i] && refs[i].length > StringRef::kInlineLimit) total += refs[i].length;
   if (total == 0) return;
-  auto block = std::make_unique<char[]>(total);
+  heapUsed_ = heapCapacity_ = 0; // start a block that holds them all
+  char* block = heapSpace(total);
   size_t offset = 0;
   for (int64_t i = 0; i < rows; ++i) {
     if (nulls_[i] || refs[i].length <= StringRef::kInlineLimit) continue;
-    std::memcpy(block.get() + offset, refs[i].pointer, refs[i].length);
-    refs[i].pointer = block.get() + offset;
+    std::memcpy(block + offset, refs[i].pointer, refs[i].length);
+    refs[i].pointer = block + offset;
     offset += refs[i].length;
   }
-  heap_.push_back(std::move(block));
-  heapUsed_ = heapCapacity_ = total; // full: later interned strings start a new block
+  heapUsed_ = total;
 }
 
 void ColumnVector::store(int64_t row, const InputValue& value) {
-  uint8_t* bytes = data_.get();
+  uint8_t* bytes = data_;
   switch (type_.id) {
   case TypeId::Bool:
     bytes[row] = value.integer != 0;
@@ -67,10 +87,31 @@ void ColumnVector::store(int64_t row, const InputValue& value) {
   }
 }
 
-Chunk::Chunk(const std::vector<SqlType>& types) {
-  columns.reserve(types.size());
+Chunk::Chunk(const std::vector<SqlType>& types, ChunkMemory memory) {
+  size_t bytes = 0;
   for (const auto& type : types)
-    columns.emplace_back(type);
+    bytes += static_cast<size_t>(kChunkRows) * (type.byteWidth() + 1);
+  uint8_t* block;
+  if (memory == ChunkMemory::Bulk) {
+    bulkValues_ = LargeBuffer(bytes); // zero-filled by the kernel
+    block = reinterpret_cast<uint8_t*>(bulkValues_.data());
+  } else {
+    heapValues_ = std::make_unique_for_overwrite<uint8_t[]>(bytes);
+    block = heapValues_.get();
+  }
+  // Values first (each column's array 16-byte aligned: widths are 1, 4, 8 or 16 bytes and the
+  // row count a power of two), then the null masks, which start out all zero (not null).
+  uint8_t* nullMasks = block;
+  for (const auto& type : types)
+    nullMasks += static_cast<size_t>(kChunkRows) * type.byteWidth();
+  if (memory == ChunkMemory::Heap)
+    std::memset(nullMasks, 0, static_cast<size_t>(kChunkRows) * types.size());
+  columns.reserve(types.size());
+  uint8_t* values = block;
+  for (size_t c = 0; c < types.size(); ++c) {
+    columns.emplace_back(types[c], values, nullMasks + c * kChunkRows, memory);
+    values += static_cast<size_t>(kChunkRows) * types[c].byteWidth();
+  }
   for (auto& column : columns)
     pointers.push_back(column.data());
   for (auto& column : columns)
@@ -86,7 +127,7 @@ int64_t ColumnarBuffer::rowCount() const {
 
 Chunk& ColumnarBuffer::reserveRow(int64_t& rowInChunk) {
   if (chunks_.empty() || chunks_.back()->rows == kChunkRows)
-    chunks_.push_back(std::make_unique<Chunk>(types_));
+    chunks_.push_back(std::make_unique<Chunk>(types_, memory_));
   Chunk& chunk = *chunks_.back();
   rowInChunk = chunk.rows++;
   return chunk;

@@ -153,7 +153,8 @@ std::vector<std::shared_ptr<storage::Table>> generateTables(Table master, double
       std::vector<std::unique_ptr<storage::ColumnarBuffer>> own;
       std::vector<std::unique_ptr<ColumnSink>> sinks;
       for (const auto& result : results) {
-        own.push_back(std::make_unique<storage::ColumnarBuffer>(result->columnTypes()));
+        own.push_back(std::make_unique<storage::ColumnarBuffer>(result->columnTypes(),
+                                                                storage::ChunkMemory::Bulk));
         sinks.push_back(std::make_unique<ColumnSink>(*own.back()));
       }
       int64_t first = slice * sliceUnits + 1;

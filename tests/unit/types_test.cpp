@@ -1,8 +1,13 @@
 // Scalar types: NUMERIC parsing/rounding/formatting, PostgreSQL's division scale, float8 and
 // date text forms.
+#include "common/error.h"
 #include "common/types.h"
+#include "common/value_input.h"
 
 #include <gtest/gtest.h>
+
+#include <cstring>
+#include <optional>
 
 using namespace flern;
 
@@ -68,4 +73,76 @@ TEST(StringRef, InlineAndHeap) {
   EXPECT_EQ(longRef.view(), longText);
   EXPECT_EQ(longRef.pointer, longText.data());
   EXPECT_EQ(std::string(longRef.prefix, 4), "a st");
+}
+
+// parseCommonInput is the bulk loaders' shortcut past parseInput: where it answers it must give
+// parseInput's value, and it must leave every error (and every odd form) to parseInput.
+TEST(InputShortcut, AgreesWithTheGeneralParser) {
+  struct Case {
+    SqlType type;
+    std::vector<std::string> texts;
+  };
+  auto numeric = [](int precision, int scale) {
+    SqlType type{TypeId::Numeric};
+    type.precision = precision;
+    type.scale = scale;
+    return type;
+  };
+  std::vector<Case> cases = {
+      {SqlType{TypeId::Int32},
+       {"0", "7", "-7", "007", "123456789", "-999999999", "2147483647", "-2147483648", "2147483648",
+        "", "-", "+5", " 5", "5 ", "1e3", "1.0", "12a"}},
+      {SqlType{TypeId::Int64},
+       {"0", "-1", "123456789012345678", "9223372036854775807", "9223372036854775808", "x"}},
+      {SqlType{TypeId::Date},
+       {"1992-01-01", "1998-12-31", "2000-02-29", "1900-02-29", "2001-02-29", "2024-02-29",
+        "1995-13-01", "1995-00-10", "1995-04-31", "1995-04-00", "0000-01-01", "1995-4-1",
+        " 1995-04-01", "1995/04/01", "19950401"}},
+      {numeric(15, 2),
+       {"0", "0.00", "1", "1.5", "1.50", "-1.05", "-0.01", "901.00", "1234567890123.99",
+        "12345678901234.5", "1.005", ".5", "1.", "-", "+1.00", "1e2", " 1.00", "1,00"}},
+      {numeric(4, 0), {"9999", "10000", "-9999", "0.5"}},
+      {numeric(38, 10), {"123.4567891234", "1.5"}},
+  };
+  int answered = 0;
+  for (const auto& [type, texts] : cases) {
+    for (const auto& text : texts) {
+      alignas(16) unsigned char slot[16] = {};
+      bool shortcut = parseCommonInput(text, type, slot);
+      std::optional<InputValue> general;
+      try {
+        general = parseInput(text, type);
+      } catch (const Error&) {
+      }
+      if (!shortcut) continue;
+      ++answered;
+      ASSERT_TRUE(general.has_value()) << "shortcut accepted what parseInput rejects: " << text;
+      switch (type.id) {
+      case TypeId::Int32:
+      case TypeId::Date: {
+        int32_t value;
+        std::memcpy(&value, slot, sizeof value);
+        EXPECT_EQ(value, general->integer) << text;
+        break;
+      }
+      case TypeId::Int64: {
+        int64_t value;
+        std::memcpy(&value, slot, sizeof value);
+        EXPECT_EQ(value, general->integer) << text;
+        break;
+      }
+      default: {
+        __int128 value;
+        std::memcpy(&value, slot, sizeof value);
+        EXPECT_TRUE(value == general->numeric) << text;
+      }
+      }
+    }
+  }
+  // The shortcut must take the plain forms, or it saves nothing.
+  EXPECT_GE(answered, 25);
+  alignas(16) unsigned char slot[16];
+  EXPECT_TRUE(parseCommonInput("1234567890123.99", numeric(15, 2), slot));
+  EXPECT_TRUE(parseCommonInput("1998-12-01", SqlType{TypeId::Date}, slot));
+  EXPECT_TRUE(parseCommonInput("-42", SqlType{TypeId::Int32}, slot));
 }
