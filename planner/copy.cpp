@@ -318,10 +318,9 @@ std::string contextLine(const std::string& table, int64_t line, std::string_view
 }
 
 /// Stores one field's text into the column, raising PostgreSQL's input errors.
-void storeValue(storage::ColumnVector& column, int64_t row, Field& field,
+void storeValue(storage::ColumnVector& column, int64_t row, std::string_view text,
                 const storage::ColumnDef& def) {
   const SqlType& type = def.type;
-  std::string_view text = field.text();
   int size = static_cast<int>(text.size());
   // Strings that need no padding and cannot be too long go straight into the column.
   if (type.id == TypeId::Text ||
@@ -347,18 +346,86 @@ void storeValue(storage::ColumnVector& column, int64_t row, Field& field,
 
 namespace {
 
-/// Parses one slice of COPY input whose first record is line `firstLine`.
-std::unique_ptr<storage::ColumnarBuffer>
-parseSlice(std::string_view data, const CopyOptions& options, const storage::Table& table,
-           const std::vector<int>& columns, int64_t firstLine, bool skipHeader) {
-  auto buffer =
-      std::make_unique<storage::ColumnarBuffer>(table.columnTypes(), storage::ChunkMemory::Bulk);
+/// The fields of one line of input without quotes, escapes or carriage returns: views of it.
+struct PlainRecord {
+  struct Field {
+    std::string_view raw;
+    bool isNull;
+    std::string_view text() const { return raw; }
+  };
+  std::vector<Field> fields;
+  size_t size() const { return fields.size(); }
+  Field& operator[](size_t i) { return fields[i]; }
+  Field& back() { return fields.back(); }
+  void pop_back() { fields.pop_back(); }
+};
+
+/// Reads input that has no quote (CSV) or backslash (text), and no carriage return: every line
+/// is a record and every delimiter ends a field, so splitting is one scan and fields are views.
+/// Gives the records CopyReader would give for such input.
+class PlainReader {
+public:
+  PlainReader(std::string_view data, const CopyOptions& options, int64_t firstLine)
+      : data_(data), options_(options), line_(firstLine - 1) {}
+
+  /// Whether `data` is plain input for `options`.
+  static bool accepts(std::string_view data, const CopyOptions& options) {
+    char escape = options.csv ? options.quote : '\\';
+    return data.find(escape) == std::string_view::npos && data.find('\r') == std::string_view::npos;
+  }
+
+  bool next(PlainRecord& record, std::string_view& raw) {
+    record.fields.clear();
+    if (position_ >= data_.size()) return false;
+    ++line_;
+    const char* start = data_.data() + position_;
+    const void* newline = std::memchr(start, '\n', data_.size() - position_);
+    size_t end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - data_.data())
+                         : data_.size();
+    std::string_view line = data_.substr(position_, end - position_);
+    position_ = end + 1;
+    raw = line;
+    if (line == "\\.") return false;
+    size_t fieldStart = 0;
+    for (size_t i = nextDelimiter(line, 0);; i = nextDelimiter(line, i + 1)) {
+      std::string_view text = line.substr(fieldStart, i - fieldStart);
+      record.fields.push_back({text, text == options_.null});
+      if (i == line.size()) break;
+      fieldStart = i + 1;
+    }
+    return true;
+  }
+  int64_t line() const { return line_; }
+
+private:
+  /// Position of the first delimiter at or after `from` in `line`, or its size.
+  size_t nextDelimiter(std::string_view line, size_t from) const {
+#ifdef __SSE2__
+    const __m128i delimiter = _mm_set1_epi8(options_.delimiter);
+    while (from + 16 <= line.size()) {
+      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + from));
+      if (int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiter)))
+        return from + __builtin_ctz(mask);
+      from += 16;
+    }
+#endif
+    while (from < line.size() && line[from] != options_.delimiter)
+      ++from;
+    return from;
+  }
+
+  std::string_view data_;
+  const CopyOptions& options_;
+  size_t position_ = 0;
+  int64_t line_;
+};
+
+/// Reads the records of one slice into `buffer`, converting and checking each row.
+template <typename Reader, typename RecordType>
+void parseRecords(Reader& reader, RecordType& fields, storage::ColumnarBuffer& buffer,
+                  const CopyOptions& options, const storage::Table& table,
+                  const std::vector<int>& columns, bool skipHeader) {
   const auto& defs = table.columns();
-  std::vector<bool> provided(defs.size(), false);
-  for (int c : columns)
-    provided[c] = true;
-  CopyReader reader(data, options, firstLine);
-  Record fields;
   std::string_view raw;
   while (reader.next(fields, raw)) {
     if (skipHeader) {
@@ -382,16 +449,16 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
                   "missing data for column \"" + defs[columns[fields.size()]].name + "\"")
           .withContext(context());
     int64_t row;
-    storage::Chunk& chunk = buffer->reserveRow(row);
+    storage::Chunk& chunk = buffer.reserveRow(row);
     for (size_t c = 0; c < defs.size(); ++c)
       chunk.columns[c].nulls()[row] = 1;
     // Convert every field first, then check constraints on the whole row, as PostgreSQL does.
     for (size_t i = 0; i < columns.size(); ++i) {
       int c = columns[i];
-      Field& field = fields[i];
+      auto& field = fields[i];
       if (field.isNull) continue;
       try {
-        storeValue(chunk.columns[c], row, field, defs[c]);
+        storeValue(chunk.columns[c], row, field.text(), defs[c]);
       } catch (Error& error) {
         error.withContext("COPY " + table.name() + ", line " + std::to_string(reader.line()) +
                           ", column " + defs[c].name + ": \"" + std::string(field.text()) + "\"");
@@ -406,6 +473,23 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
                                                     "\" violates not-null constraint")
             .withDetail(failingRowDetail(chunk, row))
             .withContext(context());
+  }
+}
+
+/// Parses one slice of COPY input whose first record is line `firstLine`.
+std::unique_ptr<storage::ColumnarBuffer>
+parseSlice(std::string_view data, const CopyOptions& options, const storage::Table& table,
+           const std::vector<int>& columns, int64_t firstLine, bool skipHeader) {
+  auto buffer =
+      std::make_unique<storage::ColumnarBuffer>(table.columnTypes(), storage::ChunkMemory::Bulk);
+  if (PlainReader::accepts(data, options)) {
+    PlainReader reader(data, options, firstLine);
+    PlainRecord record;
+    parseRecords(reader, record, *buffer, options, table, columns, skipHeader);
+  } else {
+    CopyReader reader(data, options, firstLine);
+    Record record;
+    parseRecords(reader, record, *buffer, options, table, columns, skipHeader);
   }
   return buffer;
 }
