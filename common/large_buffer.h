@@ -1,6 +1,7 @@
-// Big, long-lived byte buffers (the TPC-H text pool, bulk-load staging) taken straight from the
+// Big, long-lived byte buffers (the TPC-H text pool, bulk-loaded chunks) taken straight from the
 // kernel with transparent huge pages requested: on virtual machines a 4 KiB page fault costs
-// microseconds, and touching 300 MiB page by page would take longer than filling it.
+// microseconds, and touching 300 MiB page by page would take longer than filling it. Buffers
+// given back are kept (up to an eighth of the RAM) for the next buffer of the same size.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,8 @@ namespace flern {
 class LargeBuffer {
 public:
   LargeBuffer() = default;
-  /// `size` zero bytes; throws std::bad_alloc when the kernel refuses.
+  /// `size` bytes of unspecified contents (zeros when fresh from the kernel, old data when
+  /// reused); throws std::bad_alloc when the kernel refuses.
   explicit LargeBuffer(size_t size);
   LargeBuffer(LargeBuffer&& other) noexcept;
   LargeBuffer& operator=(LargeBuffer&& other) noexcept;

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 
+#include <array>
 #include <cctype>
 #include <cstdlib>
 
@@ -171,26 +172,33 @@ bool parseCommonInput(std::string_view text, const SqlType& type, void* slot) {
   }
   case TypeId::Numeric: {
     if (type.scale == kDynamicScale || type.scale > 18) return false;
-    size_t point = text.find('.', first);
-    size_t integerEnd = point == std::string_view::npos ? text.size() : point;
-    int64_t integer, fraction = 0;
-    size_t integerDigits = integerEnd - first;
-    size_t fractionDigits = point == std::string_view::npos ? 0 : text.size() - point - 1;
-    // Too many digits for the type (an error) or for int64 (rare): the general path.
-    if (fractionDigits > static_cast<size_t>(type.scale) ||
-        integerDigits + static_cast<size_t>(type.scale) > 18 ||
-        (type.precision > 0 && integerDigits > static_cast<size_t>(type.precision - type.scale)) ||
-        !plainDigits(text, first, integerEnd, integer))
+    // One pass: integer digits, then at most `scale` fraction digits after a point.
+    size_t position = first;
+    int64_t scaled = 0;
+    while (position < text.size() && position - first < 18 &&
+           static_cast<unsigned>(text[position] - '0') <= 9)
+      scaled = scaled * 10 + (text[position++] - '0');
+    size_t integerDigits = position - first;
+    // No digits, or too many for the type (an error) or for int64 (rare): the general path.
+    if (integerDigits == 0 || integerDigits + static_cast<size_t>(type.scale) > 18 ||
+        (type.precision > 0 && integerDigits > static_cast<size_t>(type.precision - type.scale)))
       return false;
-    if (point != std::string_view::npos && !plainDigits(text, point + 1, text.size(), fraction))
-      return false;
-    int64_t scaled = integer;
-    for (int i = 0; i < type.scale; ++i)
-      scaled *= 10;
-    int64_t fractionScale = 1;
-    for (size_t i = fractionDigits; i < static_cast<size_t>(type.scale); ++i)
-      fractionScale *= 10;
-    scaled += fraction * fractionScale;
+    int fractionDigits = 0;
+    if (position < text.size()) {
+      if (text[position++] != '.' || position == text.size()) return false;
+      for (; position < text.size(); ++position, ++fractionDigits) {
+        unsigned digit = static_cast<unsigned>(text[position] - '0');
+        if (digit > 9 || fractionDigits == type.scale) return false;
+        scaled = scaled * 10 + digit;
+      }
+    }
+    static constexpr auto kPowers = [] {
+      std::array<int64_t, 19> powers{1};
+      for (size_t k = 1; k < powers.size(); ++k)
+        powers[k] = powers[k - 1] * 10;
+      return powers;
+    }();
+    scaled *= kPowers[type.scale - fractionDigits];
     *static_cast<__int128*>(slot) = negative ? -scaled : scaled;
     return true;
   }

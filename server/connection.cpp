@@ -231,8 +231,9 @@ awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy
   writer_.copyResponse('G', static_cast<int>(parser->columnCount()));
   co_await flush();
   // CopyData arrives as one message per line: drain every complete message of each read
-  // without copying it, and await the socket only when the buffer runs dry.
-  char buffer[65536];
+  // without copying it, and await the socket only when the buffer runs dry. Reads take up to
+  // 1 MiB: each await costs a reactor round trip and thread wake-ups.
+  std::vector<char> buffer(1 << 20);
   bool done = false;
   while (!done) {
     char type;
@@ -247,7 +248,7 @@ awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy
       if (error)
         throw Error(SqlState::ProtocolViolation,
                     "unexpected EOF on client connection with an open COPY");
-      decoder_.feed(std::string_view(buffer, read));
+      decoder_.feed(std::string_view(buffer.data(), read));
       continue;
     }
     if (type == 'd') {

@@ -93,7 +93,7 @@ Chunk::Chunk(const std::vector<SqlType>& types, ChunkMemory memory) {
     bytes += static_cast<size_t>(kChunkRows) * (type.byteWidth() + 1);
   uint8_t* block;
   if (memory == ChunkMemory::Bulk) {
-    bulkValues_ = LargeBuffer(bytes); // zero-filled by the kernel
+    bulkValues_ = LargeBuffer(bytes);
     block = reinterpret_cast<uint8_t*>(bulkValues_.data());
   } else {
     heapValues_ = std::make_unique_for_overwrite<uint8_t[]>(bytes);
@@ -104,8 +104,7 @@ Chunk::Chunk(const std::vector<SqlType>& types, ChunkMemory memory) {
   uint8_t* nullMasks = block;
   for (const auto& type : types)
     nullMasks += static_cast<size_t>(kChunkRows) * type.byteWidth();
-  if (memory == ChunkMemory::Heap)
-    std::memset(nullMasks, 0, static_cast<size_t>(kChunkRows) * types.size());
+  std::memset(nullMasks, 0, static_cast<size_t>(kChunkRows) * types.size());
   columns.reserve(types.size());
   uint8_t* values = block;
   for (size_t c = 0; c < types.size(); ++c) {

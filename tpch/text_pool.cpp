@@ -182,6 +182,7 @@ TextPool::TextPool(int threads, int segments) : buffer_(kSize + kPadding) {
   // by walking the grammar from the start. One sizing walk (draws and lengths, no text) marks
   // checkpoints at sentence starts; the workers then write the text between checkpoints in
   // parallel.
+  std::memset(buffer_.data() + kSize, 0, kPadding); // a reused buffer holds old bytes
   static const Grammar grammar;
   std::vector<Checkpoint> checkpoints;
   char scratch[Grammar::kMaxSentence + 64];
