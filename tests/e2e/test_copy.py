@@ -137,6 +137,45 @@ class Copy(unittest.TestCase):
             self.assertIn("line 345679", ours.stderr)
             self.assertEqual(ours.stdout, theirs.stdout)
 
+    def test_large_inputs_mixing_plain_and_escaped_runs(self):
+        # Over 16 MiB each, so that Flern cuts them into several runs of lines: runs without
+        # quotes or escapes take the plain reader, the others the full one; either way the rows
+        # must be PostgreSQL's. The text file has escapes and NULLs in one region only; the CSV
+        # file turns quoted (with embedded delimiters, quotes and a newline) two thirds in.
+        ours_connection, theirs_connection = self.connections()
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o777)
+            text_path = os.path.join(tmp, "mixed.txt")
+            csv_path = os.path.join(tmp, "mixed.csv")
+            with open(text_path, "w") as f:
+                for i in range(1, 300001):
+                    if 150000 <= i < 150050:
+                        f.write("%d\tesc\\\\aped\\ttab %d\t\\N\n" % (i, i))
+                    else:
+                        f.write("%d\tplain padding text of row %d for size\t%d.5\n" % (i, i, i % 1000))
+            with open(csv_path, "w") as f:
+                for i in range(1, 300001):
+                    if i >= 200000 and i % 1000 == 0:
+                        f.write('%d,"quoted, ""row""\nof %d",%d.5\n' % (i, i, i % 1000))
+                    else:
+                        f.write("%d,plain padding text of row %d for size,%d.5\n" % (i, i, i % 1000))
+            script = ("CREATE TABLE mixed (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
+                      "\\copy mixed FROM '%s'\n"
+                      "SELECT count(*), sum(a), sum(c), count(c), sum(length(b)), min(b), max(b) "
+                      "FROM mixed;\n"
+                      "SELECT a, b, c FROM mixed WHERE a BETWEEN 150048 AND 150051 ORDER BY a;\n"
+                      "DROP TABLE mixed;\n"
+                      "CREATE TABLE mixed (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
+                      "\\copy mixed FROM '%s' WITH (FORMAT csv)\n"
+                      "SELECT count(*), sum(a), sum(c), sum(length(b)), min(b), max(b) FROM mixed;\n"
+                      "SELECT a, b FROM mixed WHERE a IN (199999, 200000, 299000, 300000) ORDER BY a;\n"
+                      % (text_path, csv_path))
+            ours = self.run_script(ours_connection, script)
+            theirs = self.run_script(theirs_connection, script)
+            self.assertEqual(ours.stderr, "")
+            self.assertEqual(ours.stdout, theirs.stdout)
+            self.assertIn("COPY 300000", ours.stdout)
+
     def test_dbgen_files_with_trailing_delimiter(self):
         tool = os.path.join(os.path.dirname(FLERN_SERVER), "..", "tpch", "flern-tpchgen")
         with tempfile.TemporaryDirectory() as tmp:
