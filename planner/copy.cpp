@@ -232,8 +232,7 @@ private:
       }
       if (!quoted) {
         // Fast path: a run of ordinary characters, taken as a view when the field is one run.
-        size_t end = position_;
-        end = skipOrdinary(end);
+        size_t end = skipOrdinary(position_);
         if (end > position_) {
           if (!field->buffered && viewEnd == position_)
             viewEnd = end;
@@ -524,8 +523,17 @@ parseSlice(std::string_view data, const CopyOptions& options, const storage::Tab
 } // namespace
 
 namespace {
+
 constexpr size_t kSliceBytes = 8 << 20;
+
+int64_t countLines(std::string_view data) {
+  int64_t lines = 0;
+  for (size_t at = data.find('\n'); at != std::string_view::npos; at = data.find('\n', at + 1))
+    ++lines;
+  return lines;
 }
+
+} // namespace
 
 struct CopyInParser::Slice {
   std::string data;
@@ -538,9 +546,7 @@ struct CopyInParser::Slice {
 
 CopyInParser::CopyInParser(CopyOptions options, std::shared_ptr<const storage::Table> table,
                            std::vector<int> columns)
-    : options_(std::move(options)), table_(std::move(table)), columns_(std::move(columns)) {
-  pending_.reserve(kSliceBytes + (64 << 10));
-}
+    : options_(std::move(options)), table_(std::move(table)), columns_(std::move(columns)) {}
 
 CopyInParser::~CopyInParser() {
   for (auto& slice : slices_)
@@ -564,11 +570,7 @@ void CopyInParser::dispatch(std::string data) {
   slice->data = std::move(data);
   slice->firstLine = nextLine_;
   // Records do not span lines while streaming, so line numbers follow from counting newlines.
-  for (const char* p = slice->data.data();
-       (p = static_cast<const char*>(
-            std::memchr(p, '\n', slice->data.data() + slice->data.size() - p)));
-       ++p)
-    ++nextLine_;
+  nextLine_ += countLines(slice->data);
   slice->skipHeader = first_ && options_.header;
   first_ = false;
   Slice* raw = slice.get();
