@@ -20,9 +20,7 @@ char* ColumnVector::heapSpace(size_t bytes) {
     }
     heapUsed_ = 0;
   }
-  char* space =
-      (memory_ == ChunkMemory::Bulk ? bulkHeap_.back().data() : heap_.back().get()) + heapUsed_;
-  return space;
+  return (memory_ == ChunkMemory::Bulk ? bulkHeap_.back().data() : heap_.back().get()) + heapUsed_;
 }
 
 StringRef ColumnVector::internString(std::string_view text) {

@@ -66,6 +66,10 @@ constexpr int64_t kStartDate = 92001;
 constexpr int64_t kTotalDays = 2557;
 constexpr int64_t kOrderDateMax = kStartDate + kTotalDays - (121 + 30) - 1;
 
+// Average comment lengths (dbgen's dss.h), shared by the generators and the prefetcher.
+constexpr int kPartCommentLength = 14, kPsCommentLength = 124, kSuppCommentLength = 63,
+              kCustCommentLength = 73, kOrderCommentLength = 49, kLineCommentLength = 27;
+
 /// Minimum and maximum text length for an average length, as dbgen's V_STR/TEXT compute them.
 int lowLength(int average) {
   return static_cast<int>(average * 0.4);
@@ -150,7 +154,8 @@ void part(const ScaleConfig& config, RandomStreams& random, int64_t key, RowSink
   const std::string& type = d.types.members[d.types.pick(random, kPartType)];
   int64_t size = random.uniform(kPartSize, 1, 50);
   const std::string& container = d.containers.members[d.containers.pick(random, kPartContainer)];
-  std::string_view comment = pool.text(random, kPartComment, lowLength(14), highLength(14));
+  std::string_view comment = pool.text(random, kPartComment, lowLength(kPartCommentLength),
+                                       highLength(kPartCommentLength));
   if (partSink) {
     RowSink& row = *partSink;
     row.integer(key);
@@ -167,7 +172,8 @@ void part(const ScaleConfig& config, RandomStreams& random, int64_t key, RowSink
   for (int64_t i = 0; i < 4; ++i) {
     int64_t quantity = random.uniform(kPsQuantity, 1, 9999);
     int64_t cost = random.uniform(kPsCost, 100, 100000);
-    std::string_view psComment = pool.text(random, kPsComment, lowLength(124), highLength(124));
+    std::string_view psComment =
+        pool.text(random, kPsComment, lowLength(kPsCommentLength), highLength(kPsCommentLength));
     if (!supplierSink) continue;
     RowSink& row = *supplierSink;
     row.integer(key);
@@ -185,7 +191,8 @@ void supplier(RandomStreams& random, int64_t key, RowSink& row) {
   int64_t nation = random.uniform(kSuppNation, 0, 24);
   std::string phoneText = phone(random, kSuppPhone, nation);
   int64_t balance = random.uniform(kSuppBalance, -99999, 999999);
-  std::string comment(pool.text(random, kSuppComment, lowLength(63), highLength(63)));
+  std::string comment(pool.text(random, kSuppComment, lowLength(kSuppCommentLength),
+                                highLength(kSuppCommentLength)));
   // Better Business Bureau remarks, drawn for every row so that parts can start anywhere.
   int64_t length = static_cast<int64_t>(comment.size());
   int64_t badPress = random.uniform(kBbbComment, 1, 10000);
@@ -215,7 +222,8 @@ void customer(RandomStreams& random, int64_t key, RowSink& row) {
   std::string phoneText = phone(random, kCustPhone, nation);
   int64_t balance = random.uniform(kCustBalance, -99999, 999999);
   const std::string& segment = d.segments.members[d.segments.pick(random, kCustSegment)];
-  std::string_view comment = pool.text(random, kCustComment, lowLength(73), highLength(73));
+  std::string_view comment = pool.text(random, kCustComment, lowLength(kCustCommentLength),
+                                       highLength(kCustCommentLength));
   row.integer(key);
   row.text(keyed("Customer#", 9, key));
   row.text(address);
@@ -243,7 +251,8 @@ void order(const ScaleConfig& config, RandomStreams& random, int64_t index, RowS
   int64_t orderDate = random.uniform(kOrderDate, kStartDate, kOrderDateMax);
   const std::string& priority = d.priorities.members[d.priorities.pick(random, kOrderPriority)];
   int64_t clerk = random.uniform(kOrderClerk, 1, std::max<int64_t>(config.scale * 1000, 1000));
-  std::string_view comment = pool.text(random, kOrderComment, lowLength(49), highLength(49));
+  std::string_view comment = pool.text(random, kOrderComment, lowLength(kOrderCommentLength),
+                                       highLength(kOrderCommentLength));
   int64_t lines = random.uniform(kOrderLines, 1, 7);
   int64_t totalPrice = 0;
   int64_t shipped = 0;
@@ -254,7 +263,8 @@ void order(const ScaleConfig& config, RandomStreams& random, int64_t index, RowS
     const std::string& instruct =
         d.instructions.members[d.instructions.pick(random, kLineInstruct)];
     const std::string& mode = d.modes.members[d.modes.pick(random, kLineMode)];
-    std::string_view lineComment = pool.text(random, kLineComment, lowLength(27), highLength(27));
+    std::string_view lineComment = pool.text(random, kLineComment, lowLength(kLineCommentLength),
+                                             highLength(kLineCommentLength));
     int64_t partKey = random.uniform(kLinePart, 1, config.parts);
     int64_t supplierNumber = random.uniform(kLineSuppNumber, 0, 3);
     int64_t price = retailPrice(partKey) * quantity;
@@ -316,15 +326,15 @@ public:
                           skipAhead(1, RandomStreams::drawsPerRow(stream))});
     };
     if (master == Table::Part) {
-      add(kPartComment, 1, 14);
-      add(kPsComment, 4, 124);
+      add(kPartComment, 1, kPartCommentLength);
+      add(kPsComment, 4, kPsCommentLength);
     } else if (master == Table::Orders) {
-      add(kOrderComment, 1, 49);
-      add(kLineComment, 7, 27);
+      add(kOrderComment, 1, kOrderCommentLength);
+      add(kLineComment, 7, kLineCommentLength);
     } else if (master == Table::Customer) {
-      add(kCustComment, 1, 73);
+      add(kCustComment, 1, kCustCommentLength);
     } else if (master == Table::Supplier) {
-      add(kSuppComment, 1, 63);
+      add(kSuppComment, 1, kSuppCommentLength);
     }
     RandomStreams ahead;
     ahead.skipToRow(master, firstUnit + kDistance);
