@@ -526,13 +526,6 @@ namespace {
 
 constexpr size_t kSliceBytes = 8 << 20;
 
-int64_t countLines(std::string_view data) {
-  int64_t lines = 0;
-  for (size_t at = data.find('\n'); at != std::string_view::npos; at = data.find('\n', at + 1))
-    ++lines;
-  return lines;
-}
-
 } // namespace
 
 struct CopyInParser::Slice {
@@ -553,7 +546,7 @@ CopyInParser::~CopyInParser() {
     if (slice->worker.joinable()) slice->worker.join();
 }
 
-void CopyInParser::dispatch(std::string data) {
+void CopyInParser::dispatch(std::string data, int64_t lines) {
   // Bound the work in flight (and the memory it holds) to one slice per core.
   size_t cores = std::max(1u, std::thread::hardware_concurrency());
   size_t running = 0;
@@ -570,7 +563,7 @@ void CopyInParser::dispatch(std::string data) {
   slice->data = std::move(data);
   slice->firstLine = nextLine_;
   // Records do not span lines while streaming, so line numbers follow from counting newlines.
-  nextLine_ += countLines(slice->data);
+  nextLine_ += lines;
   slice->skipHeader = first_ && options_.header;
   first_ = false;
   Slice* raw = slice.get();
@@ -593,9 +586,22 @@ void CopyInParser::feed(std::string_view bytes) {
   if (streaming_ && options_.csv && bytes.find(options_.quote) != std::string_view::npos)
     streaming_ = false; // a quoted field may hold a newline from here on
   pending_.append(bytes);
-  if (!streaming_ || pending_.size() < kSliceBytes) return;
-  size_t cut = pending_.rfind('\n');
-  if (cut == std::string::npos) return;
+  if (!streaming_) return;
+  // Slices are cut after a multiple of kChunkRows lines, so that each one fills whole chunks: a
+  // slice ending in a nearly empty chunk would cost that chunk's memory for a few rows.
+  for (size_t at = pending_.find('\n', scanned_); at != std::string::npos;
+       at = pending_.find('\n', at + 1))
+    if (++pendingLines_ % storage::kChunkRows == 0) chunkBoundary_ = at + 1;
+  scanned_ = pending_.size();
+  if (pending_.size() < kSliceBytes) return;
+  size_t cut = chunkBoundary_;
+  int64_t lines = pendingLines_ - pendingLines_ % storage::kChunkRows;
+  if (cut == 0 && pending_.size() >= 4 * kSliceBytes) {
+    // Lines so long that kChunkRows of them do not come soon: cut after the last one.
+    cut = pending_.rfind('\n') + 1;
+    lines = pendingLines_;
+  }
+  if (cut == 0) return;
   std::string next;
   {
     std::lock_guard guard(spareLock_);
@@ -605,10 +611,13 @@ void CopyInParser::feed(std::string_view bytes) {
     }
   }
   next.reserve(kSliceBytes + (64 << 10));
-  next.assign(pending_, cut + 1);
-  pending_.resize(cut + 1);
-  dispatch(std::move(pending_));
+  next.assign(pending_, cut);
+  pending_.resize(cut);
+  dispatch(std::move(pending_), lines);
   pending_ = std::move(next);
+  pendingLines_ -= lines;
+  scanned_ = pending_.size();
+  chunkBoundary_ = 0;
 }
 
 std::unique_ptr<storage::ColumnarBuffer> CopyInParser::finish() {

@@ -30,9 +30,9 @@ struct CopyOptions {
 /// empty is accepted: dbgen's .tbl files end every line with the delimiter.
 ///
 /// Input is parsed as it arrives. When records cannot span lines (text format, or CSV so far
-/// without a quote character), every complete run of ~8 MiB of lines is parsed on a worker thread
-/// while more data comes in; the rest is parsed by finish(). Rows keep their input order, and the
-/// error reported is the one of the first bad line.
+/// without a quote character), every complete run of ~8 MiB of lines (a multiple of a chunk's
+/// rows) is parsed on a worker thread while more data comes in; the rest is parsed by finish().
+/// Rows keep their input order, and the error reported is the one of the first bad line.
 class CopyInParser {
 public:
   CopyInParser(CopyOptions options, std::shared_ptr<const storage::Table> table,
@@ -48,7 +48,8 @@ public:
   size_t columnCount() const { return columns_.size(); }
 
 private:
-  void dispatch(std::string slice);
+  /// Parses `slice` (`lines` whole lines) on a worker thread.
+  void dispatch(std::string slice, int64_t lines);
 
   CopyOptions options_;
   std::shared_ptr<const storage::Table> table_;
@@ -56,7 +57,10 @@ private:
   std::string pending_;
   bool streaming_ = true; ///< false once a CSV quote makes line cuts unsafe
   bool first_ = true;
-  int64_t nextLine_ = 1; ///< line number of pending_'s first line
+  int64_t nextLine_ = 1;     ///< line number of pending_'s first line
+  int64_t pendingLines_ = 0; ///< newlines in pending_
+  size_t scanned_ = 0;       ///< bytes of pending_ already searched for newlines
+  size_t chunkBoundary_ = 0; ///< end of pending_'s last multiple of kChunkRows lines, or 0
   struct Slice;
   std::vector<std::unique_ptr<Slice>> slices_;
   std::mutex spareLock_;

@@ -140,9 +140,11 @@ std::vector<std::shared_ptr<storage::Table>> generateTables(Table master, double
   for (Table table : tables)
     results.push_back(std::make_shared<storage::Table>(tableName(table), tpchSchema(table)));
   TextPool::get();
-  // Work in slices of units; each slice fills its own buffers, absorbed in order at the end.
+  // Work in slices of units; each slice fills its own buffers, absorbed in order at the end. A
+  // slice is one chunk of master rows (partsupp: four), so that only the last chunk of a table
+  // is partly empty (lineitem, with 1-7 rows an order, ends each slice with a partial chunk).
   const int64_t units = config.units(master);
-  const int64_t sliceUnits = 16384;
+  const int64_t sliceUnits = storage::kChunkRows;
   const int64_t slices = (units + sliceUnits - 1) / sliceUnits;
   std::vector<std::vector<std::unique_ptr<storage::ColumnarBuffer>>> buffers(slices);
   std::atomic<int64_t> next{0};
