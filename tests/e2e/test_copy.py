@@ -176,6 +176,34 @@ class Copy(unittest.TestCase):
             self.assertEqual(ours.stdout, theirs.stdout)
             self.assertIn("COPY 300000", ours.stdout)
 
+    def test_large_inputs_with_header_or_long_lines(self):
+        # Flern cuts its parallel runs after multiples of 65,536 lines; a header line shifts the
+        # rows against the lines, and lines of 2 KiB reach the 32 MiB cut before 65,536 lines.
+        ours_connection, theirs_connection = self.connections()
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o777)
+            header_path = os.path.join(tmp, "header.csv")
+            long_path = os.path.join(tmp, "long.txt")
+            with open(header_path, "w") as f:
+                f.write("a,b,c\n")
+                for i in range(1, 200001):
+                    f.write("%d,row %d with some padding text,%d.5\n" % (i, i, i % 1000))
+            with open(long_path, "w") as f:
+                for i in range(1, 20001):
+                    f.write("%d\t%s\t%d.5\n" % (i, ("long line %d " % i) * (2000 // 16), i % 1000))
+            script = ("CREATE TABLE wide (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
+                      "\\copy wide FROM '%s' WITH (FORMAT csv, HEADER)\n"
+                      "\\copy wide FROM '%s'\n"
+                      "SELECT count(*), sum(a), sum(c), sum(length(b)), min(b), max(b) FROM wide;\n"
+                      "SELECT a, length(b), c FROM wide WHERE a IN (1, 65535, 65536, 65537, 200000) "
+                      "ORDER BY a, length(b);\n" % (header_path, long_path))
+            ours = self.run_script(ours_connection, script)
+            theirs = self.run_script(theirs_connection, script)
+            self.assertEqual(ours.stderr, "")
+            self.assertEqual(ours.stdout, theirs.stdout)
+            self.assertIn("COPY 200000", ours.stdout)
+            self.assertIn("COPY 20000", ours.stdout)
+
     def test_dbgen_files_with_trailing_delimiter(self):
         tool = os.path.join(os.path.dirname(FLERN_SERVER), "..", "tpch", "flern-tpchgen")
         with tempfile.TemporaryDirectory() as tmp:
