@@ -85,10 +85,12 @@ void ColumnVector::store(int64_t row, const InputValue& value) {
   }
 }
 
-Chunk::Chunk(const std::vector<SqlType>& types, ChunkMemory memory) {
+Chunk::Chunk(const std::vector<SqlType>& types, ChunkMemory memory, int64_t capacity)
+    : capacity(capacity) {
+  const auto rowsCapacity = static_cast<size_t>(capacity);
   size_t bytes = 0;
   for (const auto& type : types)
-    bytes += static_cast<size_t>(kChunkRows) * (type.byteWidth() + 1);
+    bytes += rowsCapacity * (type.byteWidth() + 1);
   uint8_t* block;
   if (memory == ChunkMemory::Bulk) {
     bulkValues_ = LargeBuffer(bytes);
@@ -98,16 +100,16 @@ Chunk::Chunk(const std::vector<SqlType>& types, ChunkMemory memory) {
     block = heapValues_.get();
   }
   // Values first (each column's array 16-byte aligned: widths are 1, 4, 8 or 16 bytes and the
-  // row count a power of two), then the null masks, which start out all zero (not null).
+  // capacity a power of two), then the null masks, which start out all zero (not null).
   uint8_t* nullMasks = block;
   for (const auto& type : types)
-    nullMasks += static_cast<size_t>(kChunkRows) * type.byteWidth();
-  std::memset(nullMasks, 0, static_cast<size_t>(kChunkRows) * types.size());
+    nullMasks += rowsCapacity * type.byteWidth();
+  std::memset(nullMasks, 0, rowsCapacity * types.size());
   columns.reserve(types.size());
   uint8_t* values = block;
   for (size_t c = 0; c < types.size(); ++c) {
-    columns.emplace_back(types[c], values, nullMasks + c * kChunkRows, memory);
-    values += static_cast<size_t>(kChunkRows) * types[c].byteWidth();
+    columns.emplace_back(types[c], values, nullMasks + c * rowsCapacity, memory);
+    values += rowsCapacity * types[c].byteWidth();
   }
   for (auto& column : columns)
     pointers.push_back(column.data());
@@ -123,8 +125,12 @@ int64_t ColumnarBuffer::rowCount() const {
 }
 
 Chunk& ColumnarBuffer::reserveRow(int64_t& rowInChunk) {
-  if (chunks_.empty() || chunks_.back()->rows == kChunkRows)
-    chunks_.push_back(std::make_unique<Chunk>(types_, memory_));
+  if (chunks_.empty() || chunks_.back()->rows == chunks_.back()->capacity) {
+    int64_t capacity = kChunkRows;
+    if (memory_ == ChunkMemory::Heap)
+      capacity = chunks_.empty() ? 1024 : std::min(kChunkRows, chunks_.back()->capacity * 4);
+    chunks_.push_back(std::make_unique<Chunk>(types_, memory_, capacity));
+  }
   Chunk& chunk = *chunks_.back();
   rowInChunk = chunk.rows++;
   return chunk;

@@ -67,14 +67,16 @@ private:
   size_t heapCapacity_ = 0;                   ///< its size
 };
 
-/// Up to kChunkRows rows of every column.
+/// Up to `capacity` (at most kChunkRows) rows of every column.
 struct Chunk {
   int64_t rows = 0;
+  int64_t capacity;
   std::vector<ColumnVector> columns;
   /// Column base pointers then null-mask pointers, in the layout generated code reads.
   std::vector<void*> pointers;
 
-  explicit Chunk(const std::vector<SqlType>& types, ChunkMemory memory = ChunkMemory::Heap);
+  explicit Chunk(const std::vector<SqlType>& types, ChunkMemory memory = ChunkMemory::Heap,
+                 int64_t capacity = kChunkRows);
 
 private:
   // Every column's values and null mask, in one block.
@@ -92,7 +94,10 @@ public:
   int64_t rowCount() const;
   std::vector<std::unique_ptr<Chunk>>& chunks() { return chunks_; }
   const std::vector<std::unique_ptr<Chunk>>& chunks() const { return chunks_; }
-  /// Reserves one row at the end, returning the chunk and row index to write it to.
+  /// Reserves one row at the end, returning the chunk and row index to write it to. Heap
+  /// buffers start with a chunk of 1,024 rows and make each next one four times larger, up to
+  /// kChunkRows: most query results are small, and a full chunk's null masks alone are 64 KiB
+  /// a column.
   Chunk& reserveRow(int64_t& rowInChunk);
   /// Appends all chunks of `other` (same types), leaving it empty.
   void absorb(ColumnarBuffer& other);

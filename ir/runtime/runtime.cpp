@@ -178,13 +178,16 @@ void** flern_rt_buffer_chunk_columns(st::ColumnarBuffer* buffer, int64_t chunk) 
   return buffer->chunks()[chunk]->pointers.data();
 }
 void** flern_rt_buffer_append_row(st::ColumnarBuffer* buffer, int64_t* rowInChunk) {
-  if (buffer->chunks().empty() || buffer->chunks().back()->rows == st::kChunkRows) {
+  size_t chunks = buffer->chunks().size();
+  st::Chunk& chunk = buffer->reserveRow(*rowInChunk);
+  if (buffer->chunks().size() != chunks) {
+    // A new chunk, charged once allocated: until rows are written it is mostly address space.
     int64_t rowBytes = 0;
     for (const auto& type : buffer->types())
       rowBytes += type.byteWidth() + 1;
-    flern::ir::chargeQueryMemory(rowBytes * st::kChunkRows);
+    flern::ir::chargeQueryMemory(rowBytes * chunk.capacity);
   }
-  return buffer->reserveRow(*rowInChunk).pointers.data();
+  return chunk.pointers.data();
 }
 
 int32_t flern_rt_str_eq(StringRef a, StringRef b) {

@@ -35,11 +35,37 @@ std::shared_ptr<storage::Table> makeTable(int64_t rows) {
 
 } // namespace
 
-TEST(Storage, RowsSpreadOverFixedChunks) {
-  auto table = makeTable(storage::kChunkRows + 10);
-  EXPECT_EQ(table->data().chunks().size(), 2u);
-  EXPECT_EQ(table->data().chunks()[1]->rows, 10);
-  EXPECT_EQ(table->data().rowCount(), storage::kChunkRows + 10);
+TEST(Storage, HeapChunksGrowToFullSize) {
+  // 1,024 rows, then four times more a chunk up to kChunkRows: small results stay small.
+  const int64_t rows = 1024 + 4096 + 16384 + storage::kChunkRows + 10;
+  auto table = makeTable(rows);
+  const auto& chunks = table->data().chunks();
+  ASSERT_EQ(chunks.size(), 5u);
+  std::vector<int64_t> capacities, counts;
+  for (const auto& chunk : chunks) {
+    capacities.push_back(chunk->capacity);
+    counts.push_back(chunk->rows);
+  }
+  EXPECT_EQ(capacities,
+            (std::vector<int64_t>{1024, 4096, 16384, storage::kChunkRows, storage::kChunkRows}));
+  EXPECT_EQ(counts, (std::vector<int64_t>{1024, 4096, 16384, storage::kChunkRows, 10}));
+  EXPECT_EQ(table->data().rowCount(), rows);
+  // Values land where the chunk's column arrays say, across the chunk boundaries.
+  int64_t id = 0;
+  for (const auto& chunk : chunks)
+    for (int64_t row = 0; row < chunk->rows; ++row, ++id)
+      ASSERT_EQ(reinterpret_cast<const int64_t*>(chunk->columns[0].data())[row], id);
+}
+
+TEST(Storage, BulkChunksAreFullSizeFromTheStart) {
+  storage::ColumnarBuffer buffer({SqlType::int32()}, storage::ChunkMemory::Bulk);
+  for (int i = 0; i < 10; ++i) {
+    int64_t row;
+    buffer.reserveRow(row);
+  }
+  ASSERT_EQ(buffer.chunks().size(), 1u);
+  EXPECT_EQ(buffer.chunks()[0]->capacity, storage::kChunkRows);
+  EXPECT_EQ(buffer.chunks()[0]->columns[0].nulls()[9], 0); // masks start out clear
 }
 
 TEST(Storage, CheckpointRoundTrip) {
