@@ -177,12 +177,11 @@ void fill(const Grammar& grammar, Checkpoint from, int64_t end, char* pool) {
 
 } // namespace
 
-TextPool::TextPool(int threads, int segments) : buffer_(kSize + kPadding) {
+TextPool::TextPool(int threads, int segments) : buffer_(kSize) {
   // The text stream is one sequential chain of draws, so where each sentence lands is known only
   // by walking the grammar from the start. One sizing walk (draws and lengths, no text) marks
   // checkpoints at sentence starts; the workers then write the text between checkpoints in
   // parallel.
-  std::memset(buffer_.data() + kSize, 0, kPadding); // a reused buffer holds old bytes
   static const Grammar grammar;
   std::vector<Checkpoint> checkpoints;
   char scratch[Grammar::kMaxSentence + 64];

@@ -12,8 +12,6 @@ namespace flern::tpch {
 class TextPool {
 public:
   static constexpr int64_t kSize = 300 * 1024 * 1024;
-  /// Readable bytes after the pool's end, so that a slice may be copied in whole 32-byte blocks.
-  static constexpr int64_t kPadding = 64;
 
   /// The pool, built on first use with every core (thread-safe).
   static const TextPool& get();
