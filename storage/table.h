@@ -1,9 +1,9 @@
-// Columnar in-memory tables: fixed-capacity chunks of column vectors with null masks.
+// Columnar in-memory tables: chunks of column vectors with null masks.
 //
 // Invariants: every chunk of a table has one ColumnVector per schema column; a chunk's row count
-// is at most kChunkRows; long strings (over StringRef::kInlineLimit bytes) of a column point into
-// the string heap of the chunk that holds them, so a chunk can move between tables (INSERT ...
-// SELECT hands whole chunks over) without touching its strings.
+// is at most its capacity, which is at most kChunkRows; long strings (over StringRef::kInlineLimit
+// bytes) of a column point into the string heap of the chunk that holds them, so a chunk can move
+// between tables (INSERT ... SELECT hands whole chunks over) without touching its strings.
 #pragma once
 
 #include "common/large_buffer.h"

@@ -137,72 +137,67 @@ class Copy(unittest.TestCase):
             self.assertIn("line 345679", ours.stderr)
             self.assertEqual(ours.stdout, theirs.stdout)
 
+    def load_on_both(self, files, script):
+        """Writes `files` (name -> lines) where both servers' psql can read them, runs `script`
+        with each {name} replaced by that file's path on Flern and on PostgreSQL, checks that both
+        print the same and Flern no error, and returns Flern's output."""
+        ours_connection, theirs_connection = self.connections()
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o777)
+            paths = {}
+            for name, lines in files.items():
+                paths[name] = os.path.join(tmp, name)
+                with open(paths[name], "w") as f:
+                    f.writelines(lines)
+            script = script.format(**paths)
+            ours = self.run_script(ours_connection, script)
+            theirs = self.run_script(theirs_connection, script)
+        self.assertEqual(ours.stderr, "")
+        self.assertEqual(ours.stdout, theirs.stdout)
+        return ours.stdout
+
     def test_large_inputs_mixing_plain_and_escaped_runs(self):
         # Over 16 MiB each, so that Flern cuts them into several runs of lines: runs without
         # quotes or escapes take the plain reader, the others the full one; either way the rows
         # must be PostgreSQL's. The text file has escapes and NULLs in one region only; the CSV
         # file turns quoted (with embedded delimiters, quotes and a newline) two thirds in.
-        ours_connection, theirs_connection = self.connections()
-        with tempfile.TemporaryDirectory() as tmp:
-            os.chmod(tmp, 0o777)
-            text_path = os.path.join(tmp, "mixed.txt")
-            csv_path = os.path.join(tmp, "mixed.csv")
-            with open(text_path, "w") as f:
-                for i in range(1, 300001):
-                    if 150000 <= i < 150050:
-                        f.write("%d\tesc\\\\aped\\ttab %d\t\\N\n" % (i, i))
-                    else:
-                        f.write("%d\tplain padding text of row %d for size\t%d.5\n" % (i, i, i % 1000))
-            with open(csv_path, "w") as f:
-                for i in range(1, 300001):
-                    if i >= 200000 and i % 1000 == 0:
-                        f.write('%d,"quoted, ""row""\nof %d",%d.5\n' % (i, i, i % 1000))
-                    else:
-                        f.write("%d,plain padding text of row %d for size,%d.5\n" % (i, i, i % 1000))
-            script = ("CREATE TABLE mixed (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
-                      "\\copy mixed FROM '%s'\n"
-                      "SELECT count(*), sum(a), sum(c), count(c), sum(length(b)), min(b), max(b) "
-                      "FROM mixed;\n"
-                      "SELECT a, b, c FROM mixed WHERE a BETWEEN 150048 AND 150051 ORDER BY a;\n"
-                      "DROP TABLE mixed;\n"
-                      "CREATE TABLE mixed (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
-                      "\\copy mixed FROM '%s' WITH (FORMAT csv)\n"
-                      "SELECT count(*), sum(a), sum(c), sum(length(b)), min(b), max(b) FROM mixed;\n"
-                      "SELECT a, b FROM mixed WHERE a IN (199999, 200000, 299000, 300000) ORDER BY a;\n"
-                      % (text_path, csv_path))
-            ours = self.run_script(ours_connection, script)
-            theirs = self.run_script(theirs_connection, script)
-            self.assertEqual(ours.stderr, "")
-            self.assertEqual(ours.stdout, theirs.stdout)
-            self.assertIn("COPY 300000", ours.stdout)
+        text = ("%d\tesc\\\\aped\\ttab %d\t\\N\n" % (i, i) if 150000 <= i < 150050 else
+                "%d\tplain padding text of row %d for size\t%d.5\n" % (i, i, i % 1000)
+                for i in range(1, 300001))
+        csv = ('%d,"quoted, ""row""\nof %d",%d.5\n' % (i, i, i % 1000)
+               if i >= 200000 and i % 1000 == 0
+               else "%d,plain padding text of row %d for size,%d.5\n" % (i, i, i % 1000)
+               for i in range(1, 300001))
+        output = self.load_on_both(
+            {"mixed_text": text, "mixed_csv": csv},
+            "CREATE TABLE mixed (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
+            "\\copy mixed FROM '{mixed_text}'\n"
+            "SELECT count(*), sum(a), sum(c), count(c), sum(length(b)), min(b), max(b) FROM mixed;\n"
+            "SELECT a, b, c FROM mixed WHERE a BETWEEN 150048 AND 150051 ORDER BY a;\n"
+            "DROP TABLE mixed;\n"
+            "CREATE TABLE mixed (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
+            "\\copy mixed FROM '{mixed_csv}' WITH (FORMAT csv)\n"
+            "SELECT count(*), sum(a), sum(c), sum(length(b)), min(b), max(b) FROM mixed;\n"
+            "SELECT a, b FROM mixed WHERE a IN (199999, 200000, 299000, 300000) ORDER BY a;\n")
+        self.assertEqual(output.count("COPY 300000"), 2)
 
     def test_large_inputs_with_header_or_long_lines(self):
         # Flern cuts its parallel runs after multiples of 65,536 lines; a header line shifts the
         # rows against the lines, and lines of 2 KiB reach the 32 MiB cut before 65,536 lines.
-        ours_connection, theirs_connection = self.connections()
-        with tempfile.TemporaryDirectory() as tmp:
-            os.chmod(tmp, 0o777)
-            header_path = os.path.join(tmp, "header.csv")
-            long_path = os.path.join(tmp, "long.txt")
-            with open(header_path, "w") as f:
-                f.write("a,b,c\n")
-                for i in range(1, 200001):
-                    f.write("%d,row %d with some padding text,%d.5\n" % (i, i, i % 1000))
-            with open(long_path, "w") as f:
-                for i in range(1, 20001):
-                    f.write("%d\t%s\t%d.5\n" % (i, ("long line %d " % i) * (2000 // 16), i % 1000))
-            script = ("CREATE TABLE wide (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
-                      "\\copy wide FROM '%s' WITH (FORMAT csv, HEADER)\n"
-                      "\\copy wide FROM '%s'\n"
-                      "SELECT count(*), sum(a), sum(c), sum(length(b)), min(b), max(b) FROM wide;\n"
-                      "SELECT a, length(b), c FROM wide WHERE a IN (1, 65535, 65536, 65537, 200000) "
-                      "ORDER BY a, length(b);\n" % (header_path, long_path))
-            ours = self.run_script(ours_connection, script)
-            theirs = self.run_script(theirs_connection, script)
-            self.assertEqual(ours.stderr, "")
-            self.assertEqual(ours.stdout, theirs.stdout)
-            self.assertIn("COPY 200000", ours.stdout)
-            self.assertIn("COPY 20000", ours.stdout)
+        header = ["a,b,c\n"] + ["%d,row %d with some padding text,%d.5\n" % (i, i, i % 1000)
+                                for i in range(1, 200001)]
+        long_lines = ("%d\t%s\t%d.5\n" % (i, ("long line %d " % i) * (2000 // 16), i % 1000)
+                      for i in range(1, 20001))
+        output = self.load_on_both(
+            {"header_csv": header, "long_text": long_lines},
+            "CREATE TABLE wide (a INTEGER NOT NULL, b TEXT, c NUMERIC(8,1));\n"
+            "\\copy wide FROM '{header_csv}' WITH (FORMAT csv, HEADER)\n"
+            "\\copy wide FROM '{long_text}'\n"
+            "SELECT count(*), sum(a), sum(c), sum(length(b)), min(b), max(b) FROM wide;\n"
+            "SELECT a, length(b), c FROM wide WHERE a IN (1, 65535, 65536, 65537, 200000) "
+            "ORDER BY a, length(b);\n")
+        self.assertIn("COPY 200000", output)
+        self.assertIn("COPY 20000\n", output)
 
     def test_dbgen_files_with_trailing_delimiter(self):
         tool = os.path.join(os.path.dirname(FLERN_SERVER), "..", "tpch", "flern-tpchgen")
