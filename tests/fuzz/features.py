@@ -1,0 +1,90 @@
+"""The one registry of the differential fuzzer's switches.
+
+FEATURES are SQL forms the engine does not support yet: they start OFF and the lead switches
+them on (here, or with --enable NAME) as the engine gains them.
+
+DEFECTS are workarounds for known, recorded engine defects (each flag is named after its entry
+in the fuzzer's findings list, which has the minimized repro): while a defect flag is ON the
+generator avoids the form that triggers it, so that the CI run stays green without hiding the
+defect silently. Switch a flag OFF (or run with --disable NAME) once the defect is fixed; every flag
+here names the finding it belongs to.
+"""
+
+FEATURES = {
+    # Engine gaps: each is a clean 0A000 error today.
+    "outer_joins": False,          # LEFT / RIGHT / FULL JOIN
+    "scalar_subqueries": False,    # (SELECT agg FROM t WHERE ...) in expressions
+    "exists_subqueries": False,    # [NOT] EXISTS (SELECT ...), possibly correlated
+    "in_subqueries": False,        # x [NOT] IN (SELECT ...)
+    "correlated_subqueries": False,  # subqueries that reference the outer query's columns
+    "set_operations": False,       # UNION [ALL] / INTERSECT / EXCEPT
+    "window_functions": False,     # row_number / rank / sum(...) OVER (...)
+    "ctes": False,                 # WITH name AS (...) SELECT ...
+    # Supported forms that can be switched off while chasing something else.
+    "joins": True,                 # more than one table in FROM (comma or JOIN ON)
+    "aggregates": True,            # GROUP BY / HAVING / count sum avg min max
+    "distinct": True,
+    "order_limit": True,           # ORDER BY with LIMIT / OFFSET (fully determined orders)
+    "derived_tables": True,        # FROM (SELECT ...) AS d
+    "casts": True,
+    "like": True,
+    "text_to_number_casts": True,  # CAST(text AS integer) etc. (mostly 22P02 on both sides)
+    "non_ascii_text": True,        # data such as 'é', 'ß' (upper/lower are locale-aware)
+    "check_result_types": True,    # result column type OIDs must match PostgreSQL's
+    # Oracle relaxation, not a defect: PostgreSQL may evaluate WHERE / ON / HAVING conditions
+    # (and the columns of subqueries in FROM) in any order, on rows another join order never
+    # builds, or not at all when it proves a condition false. A data exception (class 22) on
+    # one side only is therefore accepted when an operation that can fail sits in such a place.
+    "tolerate_filter_error_order": True,
+    "tlp": True,                   # ternary-logic-partitioning check on Flern alone
+}
+
+# name -> the finding in fuzz-findings.md; ON means "avoid the form that triggers it".
+DEFECTS = {
+    "F1_numeric_negation_crash": True,        # no unary minus on numeric expressions
+    "F2_untyped_literal_in_aggregate": True,  # min/max('lit') get CAST('lit' AS text)
+    "F3_abs_numeric_missing": True,           # no abs() on numeric expressions
+    "F4_case_varchar_result_type": True,      # varchar and text result columns count as equal
+    "F5_bc_date_output": True,                # no dates before 0010-01-01, bounded date +/- int
+    "F6_date_arith_range": True,              # date +/- (int % 1000): no out-of-range dates
+    "F7_varchar_literal_coercion": True,      # text literals at most one character long
+    "F8_upper_lower_ascii_only": True,        # no non-ASCII text in the data
+    "F9_unknown_literal_in_subquery": True,   # literal columns of subqueries get a CAST
+    "F10_case_numeric_scale": True,           # numeric CASE / COALESCE values cast to one scale
+    "F11_date_input_sqlstate": True,          # no CAST(text AS date)
+    "F12_float_overflow_unchecked": True,     # no +-1e308 in data or literals
+    "F13_float_to_numeric_cast": True,        # CAST(float8 AS numeric) always with (p,s)
+}
+
+
+def flags():
+    merged = dict(FEATURES)
+    merged.update(DEFECTS)
+    return merged
+
+
+class Flags:
+    """The switches of one run: the registry above with --enable/--disable applied."""
+
+    def __init__(self, enable=(), disable=()):
+        self.values = flags()
+        for name in list(enable) + list(disable):
+            if name not in self.values:
+                raise SystemExit("unknown feature or defect flag: %s (known: %s)"
+                                 % (name, ", ".join(sorted(self.values))))
+        for name in enable:
+            self.values[name] = True
+        for name in disable:
+            self.values[name] = False
+
+    def __getattr__(self, name):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name)
+
+    def on(self, name):
+        return self.values[name]
+
+    def describe(self):
+        return " ".join("%s=%s" % (k, "on" if v else "off") for k, v in sorted(self.values.items()))

@@ -1,0 +1,347 @@
+"""Random SELECT statements over a schema_gen.Schema: FROM lists (comma and JOIN ON), WHERE,
+GROUP BY / HAVING, DISTINCT, ORDER BY + LIMIT/OFFSET, and (behind feature flags) outer joins,
+subqueries, set operations, window functions and CTEs. A Query keeps its parts as expr_gen
+Nodes so that the shrinker can drop or simplify them."""
+import copy
+
+import expr_gen
+from expr_gen import ALL_TYPES, NUMS, ExprGen, Node
+from schema_gen import Column
+
+
+class FromItem:
+    def __init__(self, source, alias, columns, join="first", on=None):
+        self.source = source      # a table name or "(SELECT ...)"
+        self.alias = alias
+        self.columns = columns    # [Column]
+        self.join = join          # first, comma, inner, left, right, full
+        self.on = on              # Node for JOIN ... ON
+        self.risky = False        # a subquery whose expressions can raise a data exception
+
+
+class Query:
+    def __init__(self):
+        self.ctes = []            # [(name, sql)]
+        self.from_items = []
+        self.where = None
+        self.group_by = None      # None: no aggregation; a list (maybe empty) of Nodes
+        self.having = None
+        self.select = []
+        self.distinct = False
+        self.order = []           # [(position, "ASC"/"DESC", "NULLS FIRST"/"NULLS LAST"/"")]
+        self.limit = None
+        self.offset = None
+        self.set_op = None        # (operator, Query)
+        self.windowed = False
+
+    def copy(self):
+        return copy.copy(self)
+
+    def ordered(self):
+        """True when ORDER BY fixes the order of the whole result (every output column is a
+        key, so rows that tie are identical)."""
+        return bool(self.order) and {p for p, _, _ in self.order} >= set(
+            range(1, len(self.select) + 1)) and self.set_op is None
+
+    def filters_can_fail(self):
+        """True when an operation that can raise a data exception sits where evaluation order
+        is the planner's choice: WHERE, ON, HAVING, subqueries in FROM or in expressions."""
+        nodes = [n for n in [self.where, self.having] + [it.on for it in self.from_items]
+                 if n is not None]
+        if any(n.risky for n in nodes):
+            return True
+        # A condition PostgreSQL folds to FALSE prunes the evaluation of everything else.
+        if any(expr_gen.may_fold_false(n) for n in nodes) and any(
+                e.risky for e in self.select + list(self.group_by or [])):
+            return True
+        if any(it.risky for it in self.from_items):
+            return True
+        if any(e.loose for e in self.select + list(self.group_by or [])):
+            return True
+        if any(n.risky and "SELECT" in n.fmt for e in self.select for n in e.walk()):
+            return True
+        return self.set_op is not None and (self.set_op[1].filters_can_fail() or any(
+            e.risky for e in self.set_op[1].select))
+
+    def from_sql(self):
+        parts = []
+        for item in self.from_items:
+            ref = "%s AS %s" % (item.source, item.alias)
+            if item.join == "first":
+                parts.append(ref)
+            elif item.join == "comma":
+                parts.append(", " + ref)
+            else:
+                kind = {"inner": "JOIN", "left": "LEFT JOIN", "right": "RIGHT JOIN",
+                        "full": "FULL JOIN"}[item.join]
+                parts.append(" %s %s ON %s" % (kind, ref, item.on.sql()))
+        return "".join(parts)
+
+    def core_sql(self):
+        sql = "SELECT %s%s FROM %s" % (
+            "DISTINCT " if self.distinct else "",
+            ", ".join("%s AS r%d" % (e.sql(), i) for i, e in enumerate(self.select)),
+            self.from_sql())
+        if self.where is not None:
+            sql += " WHERE " + self.where.sql()
+        if self.group_by:
+            sql += " GROUP BY " + ", ".join(k.sql() for k in self.group_by)
+        if self.having is not None:
+            sql += " HAVING " + self.having.sql()
+        return sql
+
+    def sql(self):
+        sql = ""
+        if self.ctes:
+            sql = "WITH " + ", ".join("%s AS (%s)" % c for c in self.ctes) + " "
+        sql += self.core_sql()
+        if self.set_op is not None:
+            return sql + " %s %s" % (self.set_op[0], self.set_op[1].core_sql())
+        if self.order:
+            sql += " ORDER BY " + ", ".join(
+                " ".join(x for x in (str(p), d, n) if x) for p, d, n in self.order)
+        if self.limit is not None:
+            sql += " LIMIT %d" % self.limit
+        if self.offset is not None:
+            sql += " OFFSET %d" % self.offset
+        return sql
+
+    def expression_slots(self):
+        """(getter, setter) pairs for every expression of the query, for the shrinker."""
+        slots = []
+        def attr(name):
+            slots.append((lambda q: getattr(q, name), lambda q, v: setattr(q, name, v)))
+        for name in ("where", "having"):
+            if getattr(self, name) is not None:
+                attr(name)
+        for lst in ("select", "group_by"):
+            for i in range(len(getattr(self, lst) or [])):
+                slots.append((lambda q, lst=lst, i=i: getattr(q, lst)[i],
+                              lambda q, v, lst=lst, i=i: _set_item(q, lst, i, v)))
+        for i, item in enumerate(self.from_items):
+            if item.on is not None:
+                slots.append((lambda q, i=i: q.from_items[i].on,
+                              lambda q, v, i=i: _set_on(q, i, v)))
+        return slots
+
+
+def _set_item(q, lst, i, v):
+    items = list(getattr(q, lst))
+    items[i] = v
+    setattr(q, lst, items)
+
+
+def _set_on(q, i, v):
+    items = list(q.from_items)
+    item = copy.copy(items[i])
+    item.on = v
+    items[i] = item
+    q.from_items = items
+
+
+class QueryGen:
+    def __init__(self, rng, flags, schema):
+        self.rng = rng
+        self.flags = flags
+        self.schema = schema
+        self.alias_count = 0
+
+    def alias(self, prefix):
+        self.alias_count += 1
+        return "%s%d" % (prefix, self.alias_count)
+
+    def visible(self, items):
+        return [(it.alias, c) for it in items for c in it.columns]
+
+    # ---- FROM
+    def subquery_columns(self, inner, item):
+        """Columns of a subquery in FROM; literal columns typed with a CAST while F9 is open."""
+        if self.flags.F9_unknown_literal_in_subquery:
+            inner.select = [Node(e.type, "CAST({0} AS %s)" % expr_gen.SQL_NAME[e.type], [e])
+                            if not e.children and not e.ref else e for e in inner.select]
+        cols = []
+        for i, e in enumerate(inner.select):
+            col = Column("r%d" % i, "", e.type)
+            col.constant = not e.ref
+            cols.append(col)
+        item.columns = cols
+        item.risky = inner.filters_can_fail() or any(e.risky for e in inner.select)
+        return item
+
+    def table_item(self, query, depth):
+        rng = self.rng
+        if depth > 0 and self.flags.derived_tables and rng.random() < 0.1:
+            inner = self.query(depth - 1, simple=True)
+            item = FromItem(None, self.alias("d"), [])
+            self.subquery_columns(inner, item)
+            item.source = "(%s)" % inner.sql()
+            return item
+        if depth > 0 and self.flags.ctes and rng.random() < 0.15 and len(query.ctes) < 2:
+            inner = self.query(depth - 1, simple=True)
+            name = self.alias("w")
+            item = self.subquery_columns(inner, FromItem(name, self.alias("a"), []))
+            query.ctes.append((name, inner.sql()))
+            return item
+        t = rng.choice(self.schema.tables)
+        return FromItem(t.name, self.alias("a"), t.columns)
+
+    def equality(self, left_items, item):
+        """a.x = b.y between the new item and an earlier one, over columns of one family."""
+        rng = self.rng
+        pairs = [(a, c, d) for a, c in self.visible(left_items) for d in item.columns
+                 if (c.kind in NUMS) == (d.kind in NUMS) and (c.kind in NUMS or c.kind == d.kind)]
+        if not pairs:
+            return None
+        a, c, d = rng.choice(pairs)
+        return Node("bool", "({0} = {1})", [expr_gen.column_node(a, c),
+                                            expr_gen.column_node(item.alias, d)])
+
+    def from_clause(self, query, depth):
+        rng = self.rng
+        count = 1
+        if self.flags.joins:
+            count = rng.choice([1, 1, 2, 2, 2, 3])
+        items = [self.table_item(query, depth)]
+        comma_conds = []
+        for _ in range(count - 1):
+            item = self.table_item(query, depth)
+            # JOIN binds tighter than a comma: ON sees only the chain since the last comma.
+            chain_start = max(i for i, it in enumerate(items) if it.join in ("first", "comma"))
+            chain = items[chain_start:]
+            eq_any = self.equality(items, item)
+            eq = self.equality(chain, item)
+            kinds = ["comma", "inner"]
+            if self.flags.outer_joins:
+                kinds += ["left", "right"] + (["full"] if eq is not None else [])
+            item.join = rng.choice(kinds)
+            if item.join == "comma":
+                if eq_any is not None and rng.random() < 0.8:
+                    comma_conds.append(eq_any)
+            elif item.join == "full":
+                item.on = eq        # PostgreSQL needs a hash- or merge-joinable condition
+            else:
+                gen = ExprGen(rng, self.flags, self.visible(chain + [item]))
+                on = eq if eq is not None and rng.random() < 0.7 else gen.gen("bool", 2)
+                if rng.random() < 0.3:
+                    on = Node("bool", "({0} AND {1})", [on, gen.gen("bool", 2)])
+                item.on = on
+            items.append(item)
+        query.from_items = items
+        return comma_conds
+
+    # ---- subqueries inside expressions
+    def subquery_factory(self, depth):
+        flags = self.flags
+        if depth <= 0 or not (flags.scalar_subqueries or flags.exists_subqueries
+                              or flags.in_subqueries):
+            return None
+
+        def make(outer, t):
+            rng = self.rng
+            table = rng.choice(self.schema.tables)
+            item = FromItem(table.name, self.alias("s"), table.columns)
+            own = self.visible([item])
+            cols = own
+            if flags.correlated_subqueries and outer.group_keys is None and rng.random() < 0.5:
+                cols = cols + outer.columns
+            inner = ExprGen(rng, flags, cols)
+            where, risky = "", False
+            if rng.random() < 0.7:
+                cond = inner.gen("bool", 2)
+                where, risky = " WHERE " + cond.sql(), cond.risky
+            src = "FROM %s AS %s%s" % (table.name, item.alias, where)
+            if t != "bool" and flags.scalar_subqueries:
+                # Over the subquery's own columns: an aggregate of outer columns only would
+                # belong to the outer query.
+                agg = ExprGen(rng, flags, own, group_keys=[]).aggregate(t)
+                if agg is None:
+                    return None
+                return Node(t, "(SELECT %s %s)" % (agg.sql(), src), ref=True,
+                            risky=risky or agg.risky)
+            if t != "bool":
+                return None
+            if flags.in_subqueries and rng.random() < 0.5:
+                k = rng.choice(ALL_TYPES)
+                col = inner.gen(k, 1)
+                return Node("bool", "({0} %sIN (SELECT %s %s))" % (
+                    rng.choice(["", "NOT "]), col.sql(), src), [outer.gen(k, 1)], ref=True,
+                    risky=risky or col.risky)
+            if flags.exists_subqueries:
+                return Node("bool", "(%sEXISTS (SELECT 1 %s))" % (rng.choice(["", "NOT "]), src),
+                            ref=True, risky=risky)
+            return None
+        return make
+
+    # ---- the whole query
+    def select_list(self, gen, types=None):
+        rng = self.rng
+        types = types or [rng.choice(ALL_TYPES) for _ in range(rng.randint(1, 4))]
+        return [gen.gen(t, rng.randint(0, 3)) for t in types]
+
+    def query(self, depth=1, simple=False, types=None):
+        rng = self.rng
+        q = Query()
+        comma_conds = self.from_clause(q, depth)
+        cols = self.visible(q.from_items)
+        subq = None if simple else self.subquery_factory(depth)
+        row = ExprGen(rng, self.flags, cols, subqueries=subq)
+        where = [row.gen("bool", rng.randint(1, 4))] if rng.random() < 0.7 else []
+        where = comma_conds + where
+        if where:
+            q.where = where[0]
+            for w in where[1:]:
+                q.where = Node("bool", "({0} AND {1})", [q.where, w])
+        if self.flags.aggregates and rng.random() < 0.3:
+            # Keys reference columns: a literal integer key would be an output position. No
+            # subqueries in keys: PostgreSQL does not match them as grouped expressions.
+            plain = ExprGen(rng, self.flags, cols)
+            q.group_by = [k for k in (plain.gen(rng.choice(ALL_TYPES), rng.choice([0, 0, 1, 2]))
+                                      for _ in range(rng.choice([0, 1, 1, 2]))) if k.ref]
+            group = ExprGen(rng, self.flags, cols, group_keys=q.group_by)
+            q.select = self.select_list(group, types)
+            if rng.random() < 0.4:
+                q.having = group.gen("bool", 2)
+        else:
+            q.select = self.select_list(row, types)
+            if self.flags.window_functions and not simple and rng.random() < 0.3:
+                q.select.append(self.window(row))
+                q.windowed = True
+        if self.flags.distinct and rng.random() < 0.15:
+            q.distinct = True
+        if simple or types is not None:
+            return q
+        if self.flags.set_operations and rng.random() < 0.2:
+            other = self.query(depth, simple=True, types=[e.type for e in q.select])
+            q.ctes = q.ctes + other.ctes      # WITH belongs to the whole set operation
+            other.ctes = []
+            q.set_op = (rng.choice(["UNION", "UNION ALL", "INTERSECT", "EXCEPT", "INTERSECT ALL",
+                                    "EXCEPT ALL"]), other)
+            return q
+        if self.flags.order_limit and rng.random() < 0.35:
+            positions = list(range(1, len(q.select) + 1))
+            rng.shuffle(positions)
+            if rng.random() < 0.25:
+                positions = positions[:rng.randint(1, len(positions))]
+            q.order = [(p, rng.choice(["", "ASC", "DESC"]),
+                        rng.choice(["", "", "NULLS FIRST", "NULLS LAST"])) for p in positions]
+            if q.ordered() and rng.random() < 0.6:
+                q.limit = rng.choice([0, 1, 2, 3, 5, 10])
+                if rng.random() < 0.5:
+                    q.offset = rng.choice([0, 1, 2, 4])
+        return q
+
+    def window(self, row):
+        rng = self.rng
+        part = row.gen(rng.choice(ALL_TYPES), 1)
+        key = row.gen(rng.choice(["int4", "text", "date", "numeric"]), 1)
+        r = rng.random()
+        if r < 0.3:
+            return Node("int8", "count(*) OVER (PARTITION BY {0})", [part], ref=True)
+        if r < 0.6:
+            return Node("int8", "%s() OVER (PARTITION BY {0} ORDER BY {1})"
+                        % rng.choice(["rank", "dense_rank"]), [part, key], ref=True)
+        arg = rng.choice(["int4", "int8", "numeric"])
+        fn = rng.choice(["sum", "avg"])
+        return Node(expr_gen.AGG_RESULT[(fn, arg)],
+                    fn + "({0}) OVER (PARTITION BY {1} ORDER BY {2})",
+                    [row.gen(arg, 1), part, key], ref=True)
