@@ -90,8 +90,9 @@ class Fuzzer:
         stats = self.stats if count else dict(self.stats)
         kind = oracle.verdict(pg, fl, query.ordered(), self.flags.check_result_types,
                               self.flags.F4_case_varchar_result_type)
-        if (kind is not None and self.flags.tolerate_filter_error_order
-                and oracle.data_exception_order(pg, fl) and query.filters_can_fail()):
+        if (kind is not None and self.flags.tolerate_error_order
+                and oracle.data_exception_order(pg, fl) and query.error_order_matters(
+                    both_failed=pg.status == "error" and fl.status == "error")):
             stats["tolerated"] += 1
             kind = None
         if kind is None and not self.session.ensure_flern():
@@ -139,7 +140,7 @@ class Fuzzer:
             kind, _, _ = self.differential(query, count=False)
             return kind == failure.kind
 
-        shrinker = shrink_mod.Shrinker(still_fails, self.args.shrink_seconds)
+        shrinker = shrink_mod.Shrinker(still_fails, self.args.shrink_seconds, self.flags)
         tables, query = shrinker.shrink(failure.tables, failure.query)
         self.reload(tables)
         if failure.check == "tlp":
@@ -271,8 +272,8 @@ def main():
         fuzzer.session.close()
         shutil.rmtree(tmp, ignore_errors=True)
     s = fuzzer.stats
-    print("-- %d queries (%d erred on both sides alike, %d data exceptions explained by filter "
-          "order tolerated, %d PostgreSQL timeouts, %d TLP checks), %d failures, %d Flern "
+    print("-- %d queries (%d erred on both sides alike, %d data exceptions explained by "
+          "evaluation order tolerated, %d PostgreSQL timeouts, %d TLP checks), %d failures, %d Flern "
           "restarts, %.1fs; flags: %s"
           % (s["queries"], s["both_error"], s["tolerated"], s["pg_timeouts"], s["tlp"],
              len(fuzzer.failures),

@@ -92,10 +92,27 @@ def effective_ref(node):
 
 
 def constant_null(node):
-    """A constant that may be NULL (PostgreSQL folds a strict operation on it to NULL)."""
-    if effective_ref(node):
-        return False
-    return "NULL" in node.sql() or node.fmt.startswith("CASE WHEN") and "ELSE" not in node.fmt
+    """NULL once PostgreSQL's planner has folded it: a NULL literal, or a strict operation with
+    such an operand (folded to NULL whatever its other operands are)."""
+    if not node.children:
+        return "NULL" in node.fmt
+    if node.strict():
+        return any(constant_null(c) for c in node.children)
+    if node.fmt.startswith("COALESCE("):
+        return all(constant_null(c) for c in node.children)
+    return not effective_ref(node) and "NULL" in node.sql()
+
+
+def avoided_form(node, flags):
+    """Forms the generator avoids while a defect flag is on, which shrinking could recreate."""
+    if (flags.F2_untyped_literal_in_aggregate and node.fmt in ("min({0})", "max({0})")
+            and not node.children[0].children and node.children[0].fmt.startswith("'")):
+        return True
+    if (flags.F10_case_numeric_scale and node.type == "numeric"
+            and node.fmt in ExprGen.VALUE_POSITIONS):
+        return any(not node.children[i].fmt.startswith("CAST({0} AS numeric(38,4))")
+                   for i in ExprGen.VALUE_POSITIONS[node.fmt])
+    return False
 
 
 def may_fold_false(node):
@@ -307,7 +324,9 @@ class ExprGen:
 
     def arith(self, t, depth):
         rng = self.rng
-        ops = ["+", "-", "*", "/"] + (["%"] if t != "float8" else [])
+        ops = ["+", "-", "*"] + (["%"] if t != "float8" else [])
+        if not (t == "numeric" and self.flags.F14_numeric_division_overflow):
+            ops.append("/")
         a = self.promotable(t, depth)
         b = self.gen(t, depth) if a.type != t else self.promotable(t, depth)
         if rng.random() < 0.5:
@@ -323,10 +342,11 @@ class ExprGen:
             sources = sources + ["text"]
         if not sources:
             return self.common(t, depth)
+        if t == "numeric" and self.flags.F13_float_to_numeric_cast:
+            sources = [x for x in sources if x != "float8"]
         src = self.gen(rng.choice(sources), depth)
         target = SQL_NAME[t]
-        if t == "numeric" and (rng.random() < 0.5 or src.type == "float8"
-                               and self.flags.F13_float_to_numeric_cast):
+        if t == "numeric" and rng.random() < 0.5:
             p = rng.choice([3, 5, 10, 20])
             target = "numeric(%d,%d)" % (p, rng.randint(0, min(p, 4)))
         if t == "text" and rng.random() < 0.4:

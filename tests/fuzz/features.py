@@ -34,8 +34,9 @@ FEATURES = {
     # Oracle relaxation, not a defect: PostgreSQL may evaluate WHERE / ON / HAVING conditions
     # (and the columns of subqueries in FROM) in any order, on rows another join order never
     # builds, or not at all when it proves a condition false. A data exception (class 22) on
-    # one side only is therefore accepted when an operation that can fail sits in such a place.
-    "tolerate_filter_error_order": True,
+    # one side only, or two different ones, is therefore accepted when an operation that can
+    # fail sits in such a place; two different ones also when two operations can fail.
+    "tolerate_error_order": True,
     "tlp": True,                   # ternary-logic-partitioning check on Flern alone
 }
 
@@ -53,7 +54,8 @@ DEFECTS = {
     "F10_case_numeric_scale": True,           # numeric CASE / COALESCE values cast to one scale
     "F11_date_input_sqlstate": True,          # no CAST(text AS date)
     "F12_float_overflow_unchecked": True,     # no +-1e308 in data or literals
-    "F13_float_to_numeric_cast": True,        # CAST(float8 AS numeric) always with (p,s)
+    "F13_float_to_numeric_cast": True,        # no CAST(float8 AS numeric)
+    "F14_numeric_division_overflow": True,    # no division with a numeric result
 }
 
 

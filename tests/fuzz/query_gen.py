@@ -43,6 +43,17 @@ class Query:
         return bool(self.order) and {p for p, _, _ in self.order} >= set(
             range(1, len(self.select) + 1)) and self.set_op is None
 
+    def error_order_matters(self, both_failed):
+        """Whether evaluation order can decide which data exception (if any) is raised: a
+        failing operation in a filter (see filters_can_fail), or, when both sides failed, two
+        operations that can fail (rows come in an order of the engine's choosing)."""
+        if self.filters_can_fail():
+            return True
+        exprs = self.select + list(self.group_by or [])
+        if self.set_op is not None:
+            exprs = exprs + self.set_op[1].select
+        return both_failed and sum(n.own_risky for e in exprs for n in e.walk()) >= 2
+
     def filters_can_fail(self):
         """True when an operation that can raise a data exception sits where evaluation order
         is the planner's choice: WHERE, ON, HAVING, subqueries in FROM or in expressions."""
@@ -50,8 +61,9 @@ class Query:
                  if n is not None]
         if any(n.risky for n in nodes):
             return True
-        # A condition PostgreSQL folds to FALSE prunes the evaluation of everything else.
-        if any(expr_gen.may_fold_false(n) for n in nodes) and any(
+        # A condition PostgreSQL folds to FALSE prunes the evaluation of everything else, and
+        # LIMIT 0 never asks for a row.
+        if (any(expr_gen.may_fold_false(n) for n in nodes) or self.limit == 0) and any(
                 e.risky for e in self.select + list(self.group_by or [])):
             return True
         if any(it.risky for it in self.from_items):

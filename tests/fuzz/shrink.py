@@ -10,17 +10,19 @@ SIMPLE_LITERALS = {"int4": ["1", "0"], "int8": ["CAST(1 AS bigint)"], "numeric":
                    "date": ["DATE '2000-01-01'"], "bool": ["TRUE", "FALSE"]}
 
 
-def valid(query):
-    """Shrinking must not create forms the generator avoids (see expr_gen.fold_hazard)."""
-    return not any(expr_gen.fold_hazard(n) for get, _ in query.expression_slots()
-                   for n in get(query).walk())
+def valid(query, flags):
+    """Shrinking must not create forms the generator avoids (expr_gen.fold_hazard, and the
+    forms of open defects)."""
+    return not any(expr_gen.fold_hazard(n) or expr_gen.avoided_form(n, flags)
+                   for get, _ in query.expression_slots() for n in get(query).walk())
 
 
 class Shrinker:
     """still_fails(tables, query) -> bool reruns a candidate on both servers."""
 
-    def __init__(self, still_fails, budget_seconds):
+    def __init__(self, still_fails, budget_seconds, flags):
         self.still_fails = still_fails
+        self.flags = flags
         self.deadline = time.time() + budget_seconds
         self.attempts = 0
 
@@ -127,7 +129,7 @@ class Shrinker:
             for cand in self.candidates(query):
                 if self.out_of_time():
                     break
-                if (len(cand.sql()) < len(query.sql()) and valid(cand)
+                if (len(cand.sql()) < len(query.sql()) and valid(cand, self.flags)
                         and self.attempt(tables, cand)):
                     query, improved = cand, True
                     break
