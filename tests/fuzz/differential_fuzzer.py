@@ -273,8 +273,8 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     s = fuzzer.stats
     print("-- %d queries (%d erred on both sides alike, %d data exceptions explained by "
-          "evaluation order tolerated, %d PostgreSQL timeouts, %d TLP checks), %d failures, %d Flern "
-          "restarts, %.1fs; flags: %s"
+          "evaluation order tolerated, %d PostgreSQL timeouts, %d TLP checks), %d failures, "
+          "%d Flern restarts, %.1fs; flags: %s"
           % (s["queries"], s["both_error"], s["tolerated"], s["pg_timeouts"], s["tlp"],
              len(fuzzer.failures),
              fuzzer.session.restarts, time.time() - start, flags.describe()), flush=True)

@@ -100,7 +100,13 @@ def constant_null(node):
         return any(constant_null(c) for c in node.children)
     if node.fmt.startswith("COALESCE("):
         return all(constant_null(c) for c in node.children)
-    return not effective_ref(node) and "NULL" in node.sql()
+    values = [node.children[i] for i in ExprGen.VALUE_POSITIONS.get(node.fmt, ())]
+    if node.fmt.startswith("CASE WHEN") and not any(c.ref for c in node.case_conditions()):
+        # Constant conditions: PostgreSQL keeps one branch (or NULL when there is no ELSE).
+        return "ELSE" not in node.fmt or any(constant_null(v) for v in values)
+    if node.fmt.startswith("CASE {0}") and constant_null(node.children[1]):
+        return constant_null(values[-1])          # WHEN NULL never matches: the ELSE
+    return False
 
 
 def avoided_form(node, flags):
@@ -324,9 +330,11 @@ class ExprGen:
 
     def arith(self, t, depth):
         rng = self.rng
-        ops = ["+", "-", "*"] + (["%"] if t != "float8" else [])
+        ops = ["+", "-"] + (["%"] if t != "float8" else [])
         if not (t == "numeric" and self.flags.F14_numeric_division_overflow):
             ops.append("/")
+        if not (t == "numeric" and self.flags.F15_numeric_multiplication_wrap):
+            ops.append("*")
         a = self.promotable(t, depth)
         b = self.gen(t, depth) if a.type != t else self.promotable(t, depth)
         if rng.random() < 0.5:

@@ -56,6 +56,7 @@ DEFECTS = {
     "F12_float_overflow_unchecked": True,     # no +-1e308 in data or literals
     "F13_float_to_numeric_cast": True,        # no CAST(float8 AS numeric)
     "F14_numeric_division_overflow": True,    # no division with a numeric result
+    "F15_numeric_multiplication_wrap": True,  # no multiplication with a numeric result
 }
 
 
