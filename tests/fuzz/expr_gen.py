@@ -21,8 +21,8 @@ def promote(a, b):
     return a if RANK[a] >= RANK[b] else b
 
 
-NONSTRICT = ("CASE", "COALESCE(", "({0} AND", "({0} OR", "({0} IS ", "(NOT ", "({0} IN",
-             "({0} NOT IN", "count(")
+NONSTRICT = ("CASE", "COALESCE(", "NULLIF(", "({0} AND", "({0} OR", "({0} IS ", "(NOT ",
+             "({0} IN", "({0} NOT IN", "count(")
 
 
 class Node:
@@ -170,7 +170,8 @@ def literal(rng, t, allow_null=True, flags=None):
     if allow_null and rng.random() < 0.06:
         return Node(t, "CAST(NULL AS %s)" % SQL_NAME[t])
     if t == "int4":
-        v = rng.choice([0, 1, 2, 3, -1, 10, 100, -7, 2147483647, 1000000])
+        v = rng.choice([0, 1, 2, 3, -1, 10, 100, -7, 2147483647, 1000000] + (
+            [] if flags is not None and flags.F16_int4_min_literal_type else [-2147483648]))
         return Node(t, "(%d)" % v if v < 0 else str(v))
     if t == "int8":
         return Node(t, rng.choice(["3000000000", "9223372036854775807", "CAST(5 AS bigint)",
@@ -298,7 +299,7 @@ class ExprGen:
     VALUE_POSITIONS = {"CASE WHEN {0} THEN {1} ELSE {2} END": (1, 2),
                        "CASE WHEN {0} THEN {1} WHEN {2} THEN {3} END": (1, 3),
                        "CASE {0} WHEN {1} THEN {2} ELSE {3} END": (2, 3),
-                       "COALESCE({0}, {1})": (0, 1)}
+                       "COALESCE({0}, {1})": (0, 1), "NULLIF({0}, {1})": ()}
 
     def common(self, t, depth):
         """CASE / COALESCE forms shared by every type."""
@@ -326,6 +327,8 @@ class ExprGen:
             return Node(t, "CASE {0} WHEN {1} THEN {2} ELSE {3} END",
                         [self.gen(k, depth), self.gen(k, depth), self.gen(t, depth),
                          self.gen(t, depth)])
+        if r < 0.85 and self.flags.nullif:
+            return Node(t, "NULLIF({0}, {1})", [self.gen(t, depth), self.gen(t, depth)])
         return Node(t, "COALESCE({0}, {1})", [self.gen(t, depth), self.promotable(t, depth)])
 
     def arith(self, t, depth):
@@ -416,8 +419,15 @@ class ExprGen:
 
     def gen_text(self, depth):
         r = self.rng.random()
-        if r < 0.3:
+        if r < 0.25:
             return Node("text", "({0} || {1})", [self.gen("text", depth), self.gen("text", depth)])
+        if r < 0.3:
+            # text || any other type: the other side is converted with its output function.
+            pair = [self.gen("text", depth), self.gen(self.rng.choice(ALL_TYPES), depth)]
+            self.rng.shuffle(pair)
+            if pair[0].type != "text" and pair[1].type != "text":
+                pair[0] = self.gen("text", depth)
+            return Node("text", "({0} || {1})", pair)
         if r < 0.45:
             return Node("text", self.rng.choice(["upper({0})", "lower({0})"]),
                         [self.gen("text", depth)])
@@ -477,4 +487,8 @@ class ExprGen:
                         [self.gen("text", depth), pattern])
         if r < 0.88 and self.flags.casts:
             return self.cast_to("bool", depth)
+        if r < 0.92 and self.flags.is_distinct_from:
+            a, b = self.comparable_pair(depth)
+            return Node("bool", "({0} IS %sDISTINCT FROM {1})" % rng.choice(["", "NOT "]),
+                        [a, b])
         return self.common("bool", depth)

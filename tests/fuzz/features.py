@@ -20,6 +20,8 @@ FEATURES = {
     "set_operations": False,       # UNION [ALL] / INTERSECT / EXCEPT
     "window_functions": False,     # row_number / rank / sum(...) OVER (...)
     "ctes": False,                 # WITH name AS (...) SELECT ...
+    "is_distinct_from": False,     # a IS [NOT] DISTINCT FROM b
+    "nullif": False,               # NULLIF(a, b)
     # Supported forms that can be switched off while chasing something else.
     "joins": True,                 # more than one table in FROM (comma or JOIN ON)
     "aggregates": True,            # GROUP BY / HAVING / count sum avg min max
@@ -57,6 +59,7 @@ DEFECTS = {
     "F13_float_to_numeric_cast": True,        # no CAST(float8 AS numeric)
     "F14_numeric_division_overflow": True,    # no division with a numeric result
     "F15_numeric_multiplication_wrap": True,  # no multiplication with a numeric result
+    "F16_int4_min_literal_type": True,        # no literal -2147483648 (Flern types it bigint)
 }
 
 
