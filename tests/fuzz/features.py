@@ -60,6 +60,7 @@ DEFECTS = {
     "F14_numeric_division_overflow": True,    # no division with a numeric result
     "F15_numeric_multiplication_wrap": True,  # no multiplication with a numeric result
     "F16_int4_min_literal_type": True,        # no literal -2147483648 (Flern types it bigint)
+    "F17_order_by_constant_accepted": True,   # no constant ORDER BY keys
 }
 
 

@@ -154,7 +154,7 @@ def random_value(rng, col, flags):
 
 
 def random_rows(rng, columns, flags):
-    count = rng.choice([0, 1, 2, 3, 5, 8, 10, 12, 15, 20])
+    count = rng.choice([0, 1, 2, 3, 5, 8, 10, 12, 15, 20, 20, 40])
     # Small per-column pools make equal values (joins, groups, DISTINCT) common.
     pools = [[random_value(rng, c, flags) for _ in range(rng.randint(2, 5))] for c in columns]
     rows = []

@@ -103,7 +103,8 @@ class Shrinker:
                 yield variant(group_by=q.group_by[:i] + q.group_by[i + 1:])
         if len(q.select) > 1:
             for i in range(len(q.select)):
-                order = [(p if p <= i else p - 1, d, n) for p, d, n in q.order if p != i + 1]
+                order = [(p if not isinstance(p, int) or p <= i else p - 1, d, n)
+                         for p, d, n in q.order if p != i + 1]
                 yield variant(select=q.select[:i] + q.select[i + 1:], order=order)
         for get, put in q.expression_slots():
             root = get(q)
