@@ -170,13 +170,15 @@ def literal(rng, t, allow_null=True, flags=None):
     if allow_null and rng.random() < 0.06:
         return Node(t, "CAST(NULL AS %s)" % SQL_NAME[t])
     if t == "int4":
-        v = rng.choice([0, 1, 2, 3, -1, 10, 100, -7, 2147483647, 1000000] + (
+        v = rng.choice([0, 1, 2, 3, -1, 10, 100, -7, 1000000] + (
+            [] if flags is not None and flags.F18_null_payload_overflow else [2147483647]) + (
             [] if flags is not None and flags.F16_int4_min_literal_type else [-2147483648]))
         return Node(t, "(%d)" % v if v < 0 else str(v))
     if t == "int8":
-        return Node(t, rng.choice(["3000000000", "9223372036854775807", "CAST(5 AS bigint)",
-                                   "CAST(-1 AS bigint)", "CAST('-9223372036854775808' AS bigint)",
-                                   "CAST(0 AS bigint)"]))
+        big = [] if flags is not None and flags.F18_null_payload_overflow else [
+            "3000000000", "9223372036854775807", "CAST('-9223372036854775808' AS bigint)"]
+        return Node(t, rng.choice(["CAST(5 AS bigint)", "CAST(-1 AS bigint)",
+                                   "CAST(0 AS bigint)", "CAST(100000 AS bigint)"] + big))
     if t == "numeric":
         return Node(t, rng.choice(["1.5", "0.01", "(-2.25)", "100.000", "0.0", "99999.99", "3",
                                    "CAST(7 AS numeric)", "0.333"]))
@@ -248,15 +250,23 @@ class ExprGen:
         if t == "int8":
             options.append(lambda: Node("int8", "count(*)", agg=True, ref=True))
             options.append(lambda: Node("int8", "count({0})",
-                                        [inner.gen(rng.choice(ALL_TYPES), 2)], agg=True, ref=True))
+                                        [self.agg_arg(inner, rng.choice(ALL_TYPES))], agg=True,
+                                        ref=True))
         for (fn, arg), res in AGG_RESULT.items():
             if res == t:
                 options.append(lambda fn=fn, arg=arg: Node(
-                    t, fn + "({0})", [inner.gen(arg, 2)], agg=True, ref=True))
+                    t, fn + "({0})", [self.agg_arg(inner, arg)], agg=True, ref=True))
         if t != "bool":
             options.append(lambda: Node(t, rng.choice(["min", "max"]) + "({0})",
-                                        [self.typed(inner.gen(t, 2))], agg=True, ref=True))
+                                        [self.typed(self.agg_arg(inner, t))], agg=True, ref=True))
         return rng.choice(options)() if options else None
+
+    def agg_arg(self, inner, t):
+        """An aggregate's argument; one that references a column while F19 is open."""
+        arg = inner.gen(t, 2)
+        if self.flags.F19_constant_aggregates_in_subquery and not arg.ref:
+            arg = inner.ref_leaf(t) or arg
+        return arg
 
     def typed(self, node):
         """An untyped string literal as an aggregate's argument, unless F2 is being avoided."""
@@ -358,7 +368,7 @@ class ExprGen:
         src = self.gen(rng.choice(sources), depth)
         target = SQL_NAME[t]
         if t == "numeric" and rng.random() < 0.5:
-            p = rng.choice([3, 5, 10, 20])
+            p = rng.choice([30, 38] if self.flags.F18_null_payload_overflow else [3, 5, 10, 20])
             target = "numeric(%d,%d)" % (p, rng.randint(0, min(p, 4)))
         if t == "text" and rng.random() < 0.4:
             target = "varchar(%d)" % rng.choice([1, 2, 5])

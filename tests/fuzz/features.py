@@ -61,6 +61,8 @@ DEFECTS = {
     "F15_numeric_multiplication_wrap": True,  # no multiplication with a numeric result
     "F16_int4_min_literal_type": True,        # no literal -2147483648 (Flern types it bigint)
     "F17_order_by_constant_accepted": True,   # no constant ORDER BY keys
+    "F18_null_payload_overflow": True,        # no literals beyond +-2^31-1, numeric(30+,s) casts
+    "F19_constant_aggregates_in_subquery": True,  # aggregate arguments reference a column
 }
 
 

@@ -10,8 +10,9 @@ from schema_gen import Column
 
 
 class FromItem:
-    def __init__(self, source, alias, columns, join="first", on=None):
-        self.source = source      # a table name or "(SELECT ...)"
+    def __init__(self, source, alias, columns, join="first", on=None, subquery=None):
+        self.source = source      # a table or CTE name (None for a subquery)
+        self.subquery = subquery  # Query of a subquery in FROM
         self.alias = alias
         self.columns = columns    # [Column]
         self.join = join          # first, comma, inner, left, right, full
@@ -21,7 +22,7 @@ class FromItem:
 
 class Query:
     def __init__(self):
-        self.ctes = []            # [(name, sql)]
+        self.ctes = []            # [(name, Query)]
         self.from_items = []
         self.where = None
         self.group_by = None      # None: no aggregation; a list (maybe empty) of Nodes
@@ -54,6 +55,26 @@ class Query:
             exprs = exprs + self.set_op[1].select
         return both_failed and sum(n.own_risky for e in exprs for n in e.walk()) >= 2
 
+    def subqueries(self):
+        """(getter, setter) pairs for the queries nested in this one, for the shrinker."""
+        subs = []
+        for i, item in enumerate(self.from_items):
+            if item.subquery is not None:
+                subs.append((lambda q, i=i: q.from_items[i].subquery,
+                             lambda q, v, i=i: _set_subquery(q, i, v)))
+        for i in range(len(self.ctes)):
+            subs.append((lambda q, i=i: q.ctes[i][1], lambda q, v, i=i: _set_cte(q, i, v)))
+        if self.set_op is not None:
+            subs.append((lambda q: q.set_op[1], lambda q, v: setattr(q, "set_op",
+                                                                   (q.set_op[0], v))))
+        return subs
+
+    def all_nodes(self):
+        for get, _ in self.expression_slots():
+            yield from get(self).walk()
+        for get, _ in self.subqueries():
+            yield from get(self).all_nodes()
+
     def computed(self):
         """The expressions computed for the rows that pass the filters."""
         return self.select + list(self.group_by or []) + [
@@ -83,7 +104,8 @@ class Query:
     def from_sql(self):
         parts = []
         for item in self.from_items:
-            ref = "%s AS %s" % (item.source, item.alias)
+            source = "(%s)" % item.subquery.sql() if item.subquery is not None else item.source
+            ref = "%s AS %s" % (source, item.alias)
             if item.join == "first":
                 parts.append(ref)
             elif item.join == "comma":
@@ -110,7 +132,7 @@ class Query:
     def sql(self):
         sql = ""
         if self.ctes:
-            sql = "WITH " + ", ".join("%s AS (%s)" % c for c in self.ctes) + " "
+            sql = "WITH " + ", ".join("%s AS (%s)" % (name, q.sql()) for name, q in self.ctes) + " "
         sql += self.core_sql()
         if self.set_op is not None:
             return sql + " %s %s" % (self.set_op[0], self.set_op[1].core_sql())
@@ -151,6 +173,20 @@ def _set_item(q, lst, i, v):
     items = list(getattr(q, lst))
     items[i] = v
     setattr(q, lst, items)
+
+
+def _set_subquery(q, i, v):
+    items = list(q.from_items)
+    item = copy.copy(items[i])
+    item.subquery = v
+    items[i] = item
+    q.from_items = items
+
+
+def _set_cte(q, i, v):
+    ctes = list(q.ctes)
+    ctes[i] = (ctes[i][0], v)
+    q.ctes = ctes
 
 
 def _set_order_key(q, i, v):
@@ -202,13 +238,13 @@ class QueryGen:
             inner = self.query(depth - 1, simple=True)
             item = FromItem(None, self.alias("d"), [])
             self.subquery_columns(inner, item)
-            item.source = "(%s)" % inner.sql()
+            item.subquery = inner
             return item
         if depth > 0 and self.flags.ctes and rng.random() < 0.15 and len(query.ctes) < 2:
             inner = self.query(depth - 1, simple=True)
             name = self.alias("w")
             item = self.subquery_columns(inner, FromItem(name, self.alias("a"), []))
-            query.ctes.append((name, inner.sql()))
+            query.ctes.append((name, inner))
             return item
         t = rng.choice(self.schema.tables)
         return FromItem(t.name, self.alias("a"), t.columns)

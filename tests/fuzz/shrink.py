@@ -14,7 +14,7 @@ def valid(query, flags):
     """Shrinking must not create forms the generator avoids (expr_gen.fold_hazard, and the
     forms of open defects)."""
     return not any(expr_gen.fold_hazard(n) or expr_gen.avoided_form(n, flags)
-                   for get, _ in query.expression_slots() for n in get(query).walk())
+                   for n in query.all_nodes())
 
 
 class Shrinker:
@@ -106,6 +106,11 @@ class Shrinker:
                 order = [(p if not isinstance(p, int) or p <= i else p - 1, d, n)
                          for p, d, n in q.order if p != i + 1]
                 yield variant(select=q.select[:i] + q.select[i + 1:], order=order)
+        for get, put in q.subqueries():
+            for inner in self.candidates(get(q)):
+                c = q.copy()
+                put(c, inner)
+                yield c
         for get, put in q.expression_slots():
             root = get(q)
             for node in list(root.walk()):
