@@ -253,6 +253,8 @@ class ExprGen:
                                         [self.agg_arg(inner, rng.choice(ALL_TYPES))], agg=True,
                                         ref=True))
         for (fn, arg), res in AGG_RESULT.items():
+            if (fn, arg) == ("sum", "int8") and self.flags.F21_numeric_rescale_wrap:
+                continue
             if res == t:
                 options.append(lambda fn=fn, arg=arg: Node(
                     t, fn + "({0})", [self.agg_arg(inner, arg)], agg=True, ref=True))
@@ -359,7 +361,8 @@ class ExprGen:
         sources = {"int4": ["int8", "numeric", "float8", "bool"], "int8": ["int4", "numeric",
                    "float8"], "numeric": ["int4", "int8", "float8"], "float8": ["int4", "int8",
                    "numeric"], "text": ALL_TYPES, "date": [], "bool": ["int4"]}[t]
-        if self.flags.text_to_number_casts and t != "text":
+        if (self.flags.text_to_number_casts and t != "text"
+                and not (t == "float8" and self.flags.F20_float_input_whitespace)):
             sources = sources + ["text"]
         if not sources:
             return self.common(t, depth)

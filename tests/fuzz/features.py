@@ -63,6 +63,8 @@ DEFECTS = {
     "F17_order_by_constant_accepted": True,   # no constant ORDER BY keys
     "F18_null_payload_overflow": True,        # no literals beyond +-2^31-1, numeric(30+,s) casts
     "F19_constant_aggregates_in_subquery": True,  # aggregate arguments reference a column
+    "F20_float_input_whitespace": True,       # no CAST(text AS double precision)
+    "F21_numeric_rescale_wrap": True,         # no sum(bigint) (sums beyond 1e19 meet scales)
 }
 
 

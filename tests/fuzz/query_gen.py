@@ -229,7 +229,7 @@ class QueryGen:
             col.constant = not e.ref
             cols.append(col)
         item.columns = cols
-        item.risky = inner.filters_can_fail() or any(e.risky for e in inner.select)
+        item.risky = inner.filters_can_fail() or any(e.risky for e in inner.computed())
         return item
 
     def table_item(self, query, depth):
