@@ -137,7 +137,7 @@ def fold_hazard(node):
     if node.own_risky and not effective_ref(node):
         return True
     if node.strict() and any(constant_null(c) for c in node.children) and any(
-            c.risky or c.agg for c in node.children):
+            (c.risky or c.agg) and not constant_null(c) for c in node.children):
         return True
     # A constant CASE condition or COALESCE head prunes the other branches, and with them
     # aggregates that PostgreSQL would otherwise compute over every row.
@@ -305,7 +305,9 @@ class ExprGen:
     def branch(self, node):
         """A CASE / COALESCE value; with F10 open, numerics get one scale."""
         if node.type in RANK and self.flags.F10_case_numeric_scale:
-            return Node("numeric", "CAST({0} AS numeric(38,4))", [node], risky=node.ref)
+            # Constant values here are small literals: only data can overflow numeric(38,4).
+            return Node("numeric", "CAST({0} AS numeric(38,4))", [node],
+                        risky=effective_ref(node))
         return node
 
     VALUE_POSITIONS = {"CASE WHEN {0} THEN {1} ELSE {2} END": (1, 2),
