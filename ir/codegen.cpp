@@ -527,7 +527,11 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
   SqlValue a = eval(*expr.args[0], row);
   SqlValue c = eval(*expr.args[1], row);
   Value isNull = b.logicalOr(a.isNull, c.isNull);
-  const std::string& op = expr.name;
+  std::string op = expr.name;
+  // IS [NOT] DISTINCT FROM: two nulls are equal, a null and a value differ; never null.
+  const bool distinctFrom = op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM";
+  const bool distinctNegated = op == "IS DISTINCT FROM";
+  if (distinctFrom) op = "=";
   Value result;
   bool dynamicNumeric = a.type.id == TypeId::Numeric &&
                         (a.type.scale == kDynamicScale || c.type.scale == kDynamicScale);
@@ -556,6 +560,11 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
                   : op == ">"  ? OpCode::Gt
                                : OpCode::Ge;
     result = b.compare(code, order, b.constI32(0));
+  }
+  if (distinctFrom) {
+    Value bothNull = b.logicalAnd(a.isNull, c.isNull);
+    Value same = b.logicalOr(bothNull, b.logicalAnd(result, b.logicalNot(isNull)));
+    return {distinctNegated ? b.logicalNot(same) : same, b.constI1(false), expr.type};
   }
   return {b.logicalAnd(result, b.logicalNot(isNull)), isNull, expr.type};
 }

@@ -76,6 +76,8 @@ std::string BoundExpr::toString() const {
     return "(" + argText(0) + (negated ? " !~~ " : " ~~ ") + argText(1) + ")";
   case BoundKind::AggregateRef:
     return "agg#" + std::to_string(index);
+  case BoundKind::Subquery:
+    return "(SubPlan " + std::to_string(index) + ")";
   case BoundKind::Function:
   case BoundKind::Predict: {
     std::string text = (kind == BoundKind::Predict ? "PREDICT(" + name + ", " : name + "(");
@@ -108,21 +110,15 @@ SqlType aggregateResultType(AggregateKind kind, const SqlType& input) {
 }
 
 std::string AggregateSpec::toString() const {
-  switch (kind) {
-  case AggregateKind::CountStar:
-    return "count(*)";
-  case AggregateKind::Count:
-    return "count(" + arg->toString() + ")";
-  case AggregateKind::Sum:
-    return "sum(" + arg->toString() + ")";
-  case AggregateKind::Avg:
-    return "avg(" + arg->toString() + ")";
-  case AggregateKind::Min:
-    return "min(" + arg->toString() + ")";
-  case AggregateKind::Max:
-    return "max(" + arg->toString() + ")";
-  }
-  return "?";
+  static const char* names[] = {"count", "count", "sum", "avg", "min", "max"};
+  std::string text = std::string(names[static_cast<int>(kind)]) + "(";
+  if (kind == AggregateKind::CountStar)
+    text += "*";
+  else
+    text += (distinct ? "DISTINCT " : "") + arg->toString();
+  text += ")";
+  if (filter) text += " FILTER (WHERE " + filter->toString() + ")";
+  return text;
 }
 
 } // namespace flern::ir

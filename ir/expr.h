@@ -29,7 +29,12 @@ enum class BoundKind {
   Function,     ///< scalar builtin `name`
   Predict,      ///< model `name` applied to args (features); weights in modelWeights
   AggregateRef, ///< binder-internal: aggregate `index`, replaced before code generation
+  Subquery,     ///< planner-internal: see `subquery`; replaced by joins before code generation
 };
+
+/// A subquery used as an expression. Defined by the planner (it holds a logical plan); code
+/// generation never sees one, because unnesting turns every subquery into a join.
+struct SubqueryInfo;
 
 /// A model as a PREDICT expression needs it: its weights are folded into the generated code.
 struct ModelWeights {
@@ -53,6 +58,7 @@ struct BoundExpr {
   __int128 numericValue = 0; ///< scaled by 10^type.scale
   std::string stringValue;
   std::shared_ptr<const ModelWeights> model;
+  std::shared_ptr<const SubqueryInfo> subquery; ///< Subquery
   int location = -1; ///< 0-based offset in the statement text, for errors
 
   /// Readable form for EXPLAIN.
@@ -71,8 +77,10 @@ SqlType aggregateResultType(AggregateKind kind, const SqlType& input);
 
 struct AggregateSpec {
   AggregateKind kind;
-  BoundExprPtr arg; ///< null for CountStar
-  SqlType type;     ///< result type
+  BoundExprPtr arg;      ///< null for CountStar
+  SqlType type;          ///< result type
+  bool distinct = false; ///< over the distinct non-null values of arg
+  BoundExprPtr filter;   ///< FILTER (WHERE ...): rows where it is not true are left out
   std::string toString() const;
 };
 

@@ -42,7 +42,18 @@ enum class ExprKind {
   Function, ///< name(args); star for count(*)
   Between,  ///< args[0] BETWEEN args[1] AND args[2] (negated for NOT BETWEEN)
   InList,   ///< args[0] IN (args[1..]) (negated for NOT IN)
+  Subquery, ///< a subquery used as an expression; see subLink
 };
+
+/// How a subquery is used as an expression (PostgreSQL's SubLink types).
+enum class SubLinkKind {
+  Exists, ///< EXISTS (subquery)
+  Scalar, ///< (subquery): one column, at most one row
+  Any,    ///< args[0] op ANY (subquery); IN is "= ANY"
+  All,    ///< args[0] op ALL (subquery); NOT IN arrives as NOT (= ANY)
+};
+
+struct WindowSpec;
 
 struct Expr {
   ExprKind kind;
@@ -58,6 +69,10 @@ struct Expr {
   bool hasElse = false;
   TypeName typeName;
   std::vector<ExprPtr> args;
+  SubLinkKind subLink = SubLinkKind::Scalar;
+  std::shared_ptr<SelectStmt> subquery; ///< Subquery
+  std::shared_ptr<Expr> filter;         ///< aggregate FILTER (WHERE ...)
+  std::shared_ptr<WindowSpec> over;     ///< window function OVER (...)
 };
 
 /// One FROM item.
@@ -70,7 +85,9 @@ struct FromItem {
   std::unique_ptr<FromItem> left; ///< join inputs
   std::unique_ptr<FromItem> right;
   ExprPtr joinCondition;
-  std::string joinType; ///< "inner"; other join types are rejected by the binder
+  std::string joinType;                  ///< "inner", "left", "right" or "full"
+  std::vector<std::string> usingColumns; ///< JOIN ... USING (columns)
+  bool natural = false;                  ///< NATURAL JOIN
   std::unique_ptr<SelectStmt> subquery;
   int location = -1;
 };
@@ -87,7 +104,33 @@ struct OrderItem {
   std::optional<bool> nullsFirst;
 };
 
+/// A window specification (OVER clause) as written.
+struct WindowSpec {
+  std::vector<ExprPtr> partitionBy;
+  std::vector<OrderItem> orderBy;
+  int frameOptions = 0; ///< PostgreSQL's FRAMEOPTION_* bits
+  ExprPtr frameStart;   ///< offset of "n PRECEDING/FOLLOWING" starts
+  ExprPtr frameEnd;
+  int location = -1;
+};
+
+/// WITH name [(columns)] AS (query)
+struct CommonTableExpr {
+  std::string name;
+  std::vector<std::string> columnAliases;
+  std::shared_ptr<SelectStmt> query;
+  int location = -1;
+};
+
+enum class SetOperation { None, Union, Intersect, Except };
+
 struct SelectStmt {
+  std::vector<CommonTableExpr> with;
+  bool withRecursive = false;
+  /// A set operation of `left` and `right`; ORDER BY / LIMIT below apply to its result.
+  SetOperation setOperation = SetOperation::None;
+  bool setAll = false;
+  std::unique_ptr<SelectStmt> left, right;
   std::vector<SelectTarget> targets;
   std::vector<FromItem> from;
   ExprPtr where;
@@ -187,6 +230,7 @@ struct Statement {
   bool explainIr = false;               ///< EXPLAIN (IR): show the generated Flern IR
   bool explainLlvm = false;             ///< EXPLAIN (LLVM): show the optimized LLVM IR
   bool explainAnalyze = false;          ///< EXPLAIN ANALYZE: run it and report times
+  bool explainVerbose = false;          ///< EXPLAIN VERBOSE: also the optimized logical plan
   UtilityStmt utility;
   std::string text; ///< the statement's own text
 };

@@ -70,6 +70,7 @@ std::vector<std::string> nameList(const json& list) {
 }
 
 ExprPtr convertExpr(const json& node);
+ExprPtr convertSubLink(const json& link);
 std::unique_ptr<SelectStmt> convertSelect(const json& node);
 
 ExprPtr makeExpr(ExprKind kind, int location) {
@@ -229,7 +230,7 @@ ExprPtr convertExpr(const json& node) {
     expr->star = call.value("agg_star", false);
     expr->distinct = call.value("agg_distinct", false);
     if (call.contains("over")) unsupported("window function", expr->location);
-    if (call.contains("agg_filter")) unsupported("aggregate FILTER", expr->location);
+    if (call.contains("agg_filter")) expr->filter = convertExpr(call["agg_filter"]);
     if (call.contains("args"))
       for (const auto& arg : call["args"])
         expr->args.push_back(convertExpr(arg));
@@ -243,11 +244,32 @@ ExprPtr convertExpr(const json& node) {
       expr->args.push_back(convertExpr(arg));
     return expr;
   }
-  if (node.contains("SubLink"))
-    unsupported("subquery in an expression", locationOf(node["SubLink"]));
+  if (node.contains("SubLink")) return convertSubLink(node["SubLink"]);
   std::string kind = node.is_object() && !node.empty() ? node.begin().key() : "expression";
   int location = node.is_object() && !node.empty() ? locationOf(node.begin().value()) : -1;
   unsupported(kind, location);
+}
+
+ExprPtr convertSubLink(const json& link) {
+  auto expr = makeExpr(ExprKind::Subquery, locationOf(link));
+  std::string type = link.value("subLinkType", "");
+  if (type == "EXISTS_SUBLINK")
+    expr->subLink = SubLinkKind::Exists;
+  else if (type == "EXPR_SUBLINK")
+    expr->subLink = SubLinkKind::Scalar;
+  else if (type == "ANY_SUBLINK" || type == "ALL_SUBLINK")
+    expr->subLink = type == "ANY_SUBLINK" ? SubLinkKind::Any : SubLinkKind::All;
+  else
+    unsupported("this kind of subquery", expr->location);
+  if (link.contains("testexpr")) {
+    if (link["testexpr"].contains("RowExpr"))
+      unsupported("a row value compared with a subquery", expr->location);
+    expr->args.push_back(convertExpr(link["testexpr"]));
+  }
+  // IN (subquery) has no operator name: it is "= ANY".
+  expr->text = link.contains("operName") ? stringValue(link["operName"].back()) : "=";
+  expr->subquery = convertSelect(link.at("subselect"));
+  return expr;
 }
 
 FromItem convertFromItem(const json& node) {
@@ -264,12 +286,22 @@ FromItem convertFromItem(const json& node) {
     const json& join = node["JoinExpr"];
     item.kind = FromItem::Kind::Join;
     std::string type = join.value("jointype", "JOIN_INNER");
-    item.joinType = type == "JOIN_INNER" ? "inner" : type;
     item.left = std::make_unique<FromItem>(convertFromItem(join.at("larg")));
     item.right = std::make_unique<FromItem>(convertFromItem(join.at("rarg")));
+    item.location = item.left->location;
+    if (type == "JOIN_INNER")
+      item.joinType = "inner";
+    else if (type == "JOIN_LEFT")
+      item.joinType = "left";
+    else if (type == "JOIN_RIGHT")
+      item.joinType = "right";
+    else if (type == "JOIN_FULL")
+      item.joinType = "full";
+    else
+      unsupported("join type " + type, item.location);
     if (join.contains("quals")) item.joinCondition = convertExpr(join["quals"]);
-    if (join.contains("usingClause") || join.value("isNatural", false))
-      unsupported("JOIN USING / NATURAL JOIN", item.left->location);
+    if (join.contains("usingClause")) item.usingColumns = nameList(join["usingClause"]);
+    item.natural = join.value("isNatural", false);
     if (join.contains("alias")) item.alias = join["alias"].value("aliasname", "");
     return item;
   }
@@ -303,11 +335,56 @@ FromItem convertFromItem(const json& node) {
   unsupported("this FROM item", -1);
 }
 
+std::unique_ptr<SelectStmt> convertSelectNode(const json& node);
+
 std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
-  const json& node = wrapper.at("SelectStmt");
-  if (node.value("op", "SETOP_NONE") != "SETOP_NONE") unsupported("UNION/INTERSECT/EXCEPT", -1);
-  if (node.contains("withClause")) unsupported("WITH", -1);
+  return convertSelectNode(wrapper.at("SelectStmt"));
+}
+
+void convertWith(const json& with, SelectStmt& select) {
+  select.withRecursive = with.value("recursive", false);
+  for (const auto& entry : with.at("ctes")) {
+    const json& cte = entry.at("CommonTableExpr");
+    CommonTableExpr out;
+    out.name = cte.at("ctename");
+    out.location = locationOf(cte);
+    if (cte.contains("aliascolnames")) out.columnAliases = nameList(cte["aliascolnames"]);
+    if (!cte.at("ctequery").contains("SelectStmt"))
+      unsupported("data-modifying statement in WITH", out.location);
+    out.query = convertSelect(cte["ctequery"]);
+    select.with.push_back(std::move(out));
+  }
+}
+
+void convertSortClause(const json& clause, std::vector<OrderItem>& out) {
+  for (const auto& sort : clause) {
+    const json& sortBy = sort.at("SortBy");
+    OrderItem item;
+    item.expr = convertExpr(sortBy.at("node"));
+    item.descending = sortBy.value("sortby_dir", "") == "SORTBY_DESC";
+    if (sortBy.value("sortby_dir", "") == "SORTBY_USING")
+      unsupported("ORDER BY ... USING", locationOf(sortBy));
+    std::string nulls = sortBy.value("sortby_nulls", "SORTBY_NULLS_DEFAULT");
+    if (nulls == "SORTBY_NULLS_FIRST")
+      item.nullsFirst = true;
+    else if (nulls == "SORTBY_NULLS_LAST")
+      item.nullsFirst = false;
+    out.push_back(std::move(item));
+  }
+}
+
+std::unique_ptr<SelectStmt> convertSelectNode(const json& node) {
   auto select = std::make_unique<SelectStmt>();
+  if (node.contains("withClause")) convertWith(node["withClause"], *select);
+  std::string op = node.value("op", "SETOP_NONE");
+  if (op != "SETOP_NONE") {
+    select->setOperation = op == "SETOP_UNION"       ? SetOperation::Union
+                           : op == "SETOP_INTERSECT" ? SetOperation::Intersect
+                                                     : SetOperation::Except;
+    select->setAll = node.value("all", false);
+    select->left = convertSelectNode(node.at("larg"));
+    select->right = convertSelectNode(node.at("rarg"));
+  }
   if (node.contains("valuesLists")) {
     for (const auto& row : node["valuesLists"]) {
       std::vector<ExprPtr> values;
@@ -336,23 +413,15 @@ std::unique_ptr<SelectStmt> convertSelect(const json& wrapper) {
     for (const auto& group : node["groupClause"])
       select->groupBy.push_back(convertExpr(group));
   if (node.contains("havingClause")) select->having = convertExpr(node["havingClause"]);
-  if (node.contains("sortClause")) {
-    for (const auto& sort : node["sortClause"]) {
-      const json& sortBy = sort.at("SortBy");
-      OrderItem item;
-      item.expr = convertExpr(sortBy.at("node"));
-      item.descending = sortBy.value("sortby_dir", "") == "SORTBY_DESC";
-      std::string nulls = sortBy.value("sortby_nulls", "SORTBY_NULLS_DEFAULT");
-      if (nulls == "SORTBY_NULLS_FIRST")
-        item.nullsFirst = true;
-      else if (nulls == "SORTBY_NULLS_LAST")
-        item.nullsFirst = false;
-      select->orderBy.push_back(std::move(item));
-    }
-  }
+  if (node.contains("sortClause")) convertSortClause(node["sortClause"], select->orderBy);
   if (node.contains("limitCount")) select->limit = convertExpr(node["limitCount"]);
   if (node.contains("limitOffset")) select->offset = convertExpr(node["limitOffset"]);
   if (node.contains("lockingClause")) unsupported("FOR UPDATE/SHARE", -1);
+  if (node.contains("windowClause")) unsupported("WINDOW clause", -1);
+  if (node.contains("groupClause"))
+    for (const auto& group : node["groupClause"])
+      if (group.contains("GroupingSet"))
+        unsupported("GROUPING SETS", locationOf(group["GroupingSet"]));
   return select;
 }
 
@@ -436,7 +505,9 @@ Statement convertStatement(const json& node) {
           stmt.explainLlvm = true;
         else if (name == "analyze")
           stmt.explainAnalyze = true;
-        else if (name != "verbose" && name != "costs")
+        else if (name == "verbose")
+          stmt.explainVerbose = true;
+        else if (name != "costs")
           throw Error(SqlState::SyntaxError, "unrecognized EXPLAIN option \"" + name + "\"",
                       locationOf(option["DefElem"]) + 1);
       }

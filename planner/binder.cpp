@@ -1,5 +1,7 @@
 #include "planner/binder.h"
 
+#include "planner/type_rules.h"
+
 #include "common/error.h"
 #include "common/stack_depth.h"
 #include "common/value_input.h"
@@ -14,9 +16,9 @@ using ir::BoundExpr;
 using ir::BoundExprPtr;
 using ir::BoundKind;
 
-namespace {
+namespace typing {
 
-std::shared_ptr<BoundExpr> makeNode(BoundKind kind, SqlType type, int location = -1) {
+std::shared_ptr<BoundExpr> makeNode(BoundKind kind, SqlType type, int location) {
   auto node = std::make_shared<BoundExpr>();
   node->kind = kind;
   node->type = type;
@@ -35,8 +37,7 @@ bool isUnknownLiteral(const BoundExprPtr& expr) {
 }
 
 /// Parses an untyped literal as `target` at bind time (PostgreSQL resolves 'abc' this way).
-BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
-                           bool explicitCast = false) {
+BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target, bool explicitCast) {
   if (literal->isNull) return makeNull(target);
   auto node = makeNode(BoundKind::Constant, target, literal->location);
   InputValue value;
@@ -210,14 +211,9 @@ int64_t constantInteger(const BoundExprPtr& expr, const char* clause) {
               expr->location + 1);
 }
 
-} // namespace
+} // namespace typing
 
-std::vector<SqlType> LogicalQuery::outputTypes() const {
-  std::vector<SqlType> types;
-  for (const auto& expr : projections)
-    types.push_back(expr->type);
-  return types;
-}
+using namespace typing;
 
 namespace {
 
@@ -239,6 +235,22 @@ int figureName(const ast::Expr& expr, std::string& name) {
     }
     return strength;
   }
+  case ast::ExprKind::Subquery:
+    if (expr.subLink == ast::SubLinkKind::Exists) {
+      name = "exists";
+      return 2;
+    }
+    // A scalar subquery is named after its single output column.
+    if (expr.subLink == ast::SubLinkKind::Scalar && expr.subquery &&
+        !expr.subquery->targets.empty()) {
+      const ast::SelectTarget& target = expr.subquery->targets[0];
+      if (!target.alias.empty()) {
+        name = target.alias;
+        return 2;
+      }
+      return figureName(*target.expr, name);
+    }
+    return 0;
   case ast::ExprKind::Case: {
     int strength = expr.hasElse ? figureName(*expr.args.back(), name) : 0;
     if (strength <= 1) {
@@ -311,21 +323,6 @@ BoundExprPtr Binder::assignmentCast(BoundExprPtr expr, const SqlType& target,
   return cast;
 }
 
-//===-- FROM --------------------------------------------------------------------------------===//
-
-void Binder::addRelation(LogicalRelation relation, LogicalQuery& query, Scope& scope) {
-  for (const auto& existing : scope.relations)
-    if (existing == relation.alias)
-      throw Error(SqlState::DuplicateAlias,
-                  "table name \"" + relation.alias + "\" specified more than once");
-  relation.firstColumn = static_cast<int>(scope.columns.size());
-  for (size_t i = 0; i < relation.columnNames.size(); ++i)
-    scope.columns.push_back({relation.alias, relation.columnNames[i], relation.columnTypes[i],
-                             relation.firstColumn + static_cast<int>(i)});
-  scope.relations.push_back(relation.alias);
-  query.relations.push_back(std::move(relation));
-}
-
 std::shared_ptr<storage::Table> Binder::modelsTable() const {
   std::vector<storage::ColumnDef> columns = {
       {"name", SqlType::text(), true},          {"algorithm", SqlType::text(), true},
@@ -356,113 +353,7 @@ std::shared_ptr<storage::Table> Binder::modelsTable() const {
   return table;
 }
 
-void Binder::bindFromItem(const ast::FromItem& item, LogicalQuery& query, Scope& scope) {
-  using Kind = ast::FromItem::Kind;
-  if (item.kind == Kind::Join) {
-    if (item.joinType != "inner")
-      throw Error(SqlState::FeatureNotSupported, "only inner joins are supported");
-    bindFromItem(*item.left, query, scope);
-    bindFromItem(*item.right, query, scope);
-    if (item.joinCondition) {
-      AggregateContext none{nullptr, "JOIN conditions"};
-      query.conjuncts.push_back(bindCondition(*item.joinCondition, scope, none, "JOIN/ON"));
-    }
-    return;
-  }
-  LogicalRelation relation;
-  if (item.kind == Kind::Table) {
-    auto table = catalog_.tables.find(item.name);
-    if (!table && item.name == kModelsRelation) table = modelsTable();
-    if (!table)
-      throw Error(SqlState::UndefinedTable, "relation \"" + item.name + "\" does not exist",
-                  item.location + 1);
-    relation.kind = LogicalRelation::Kind::Table;
-    relation.table = table;
-    relation.alias = item.alias.empty() ? item.name : item.alias;
-    for (const auto& column : table->columns()) {
-      relation.columnNames.push_back(column.name);
-      relation.columnTypes.push_back(column.type);
-      relation.notNull.push_back(column.notNull);
-    }
-  } else if (item.kind == Kind::Function) {
-    if (item.name != "generate_series")
-      throw Error(SqlState::UndefinedFunction, "function " + item.name + " does not exist",
-                  item.location + 1);
-    if (item.args.size() != 2)
-      throw Error(SqlState::UndefinedFunction,
-                  "function generate_series with " + std::to_string(item.args.size()) +
-                      " arguments does not exist",
-                  item.location + 1)
-          .withHint("Flern supports generate_series(start, stop) over integers.");
-    BoundExprPtr start = bindConstantExpr(*item.args[0]);
-    BoundExprPtr stop = bindConstantExpr(*item.args[1]);
-    auto type = commonType(start->type, stop->type);
-    if (!type || (type->id != TypeId::Int32 && type->id != TypeId::Int64))
-      throw Error(SqlState::UndefinedFunction,
-                  "function generate_series(" + start->type.name() + ", " + stop->type.name() +
-                      ") does not exist",
-                  item.location + 1);
-    relation.kind = LogicalRelation::Kind::Series;
-    relation.seriesStart = implicitCast(start, *type);
-    relation.seriesStop = implicitCast(stop, *type);
-    relation.alias = item.alias.empty() ? "generate_series" : item.alias;
-    relation.columnNames = {item.columnAliases.empty() ? relation.alias : item.columnAliases[0]};
-    relation.columnTypes = {*type};
-    relation.notNull = {true};
-  } else {
-    auto subquery = bindSelect(*item.subquery);
-    relation.kind = LogicalRelation::Kind::Subquery;
-    relation.alias = item.alias;
-    for (size_t i = 0; i < subquery->visibleColumns; ++i) {
-      relation.columnNames.push_back(i < item.columnAliases.size() ? item.columnAliases[i]
-                                                                   : subquery->columnNames[i]);
-      relation.columnTypes.push_back(subquery->projections[i]->type);
-      relation.notNull.push_back(false);
-    }
-    relation.subquery = std::move(subquery);
-  }
-  addRelation(std::move(relation), query, scope);
-}
-
 //===-- Expressions -------------------------------------------------------------------------===//
-
-BoundExprPtr Binder::bindColumn(const ast::Expr& expr, const Scope& scope) {
-  const ScopeColumn* found = nullptr;
-  if (expr.names.size() == 1) {
-    for (const auto& column : scope.columns) {
-      if (column.name != expr.names[0]) continue;
-      if (found)
-        throw Error(SqlState::AmbiguousColumn,
-                    "column reference \"" + expr.names[0] + "\" is ambiguous", expr.location + 1);
-      found = &column;
-    }
-    if (!found)
-      throw Error(SqlState::UndefinedColumn, "column \"" + expr.names[0] + "\" does not exist",
-                  expr.location + 1);
-  } else {
-    const std::string& relation = expr.names[expr.names.size() - 2];
-    const std::string& name = expr.names.back();
-    bool relationFound = false;
-    for (const auto& column : scope.columns) {
-      if (column.relation != relation) continue;
-      relationFound = true;
-      if (column.name == name) {
-        found = &column;
-        break;
-      }
-    }
-    if (!relationFound)
-      throw Error(SqlState::UndefinedTable,
-                  "missing FROM-clause entry for table \"" + relation + "\"", expr.location + 1);
-    if (!found)
-      throw Error(SqlState::UndefinedColumn, "column " + relation + "." + name + " does not exist",
-                  expr.location + 1);
-  }
-  auto node = makeNode(BoundKind::Column, found->type, expr.location);
-  node->index = found->index;
-  node->name = found->relation + "." + found->name;
-  return node;
-}
 
 BoundExprPtr Binder::bindCondition(const ast::Expr& expr, const Scope& scope,
                                    AggregateContext& aggregates, const char* clause) {
@@ -642,6 +533,8 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
   }
   case ExprKind::Function:
     return bindFunction(expr, scope, aggregates);
+  case ExprKind::Subquery:
+    return bindSubquery(expr, scope, aggregates);
   case ExprKind::Between: {
     // a BETWEEN b AND c  ==  a >= b AND a <= c
     auto makeCompare = [&](const char* op, const ast::Expr& left, const ast::Expr& right) {
@@ -793,10 +686,12 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
                                                aggregates.forbiddenIn
                                          : std::string("aggregate function calls cannot be nested"),
                   expr.location + 1);
-    if (expr.distinct)
-      throw Error(SqlState::FeatureNotSupported, "aggregates with DISTINCT are not supported",
-                  expr.location + 1);
     ir::AggregateSpec spec;
+    spec.distinct = expr.distinct;
+    if (expr.filter) {
+      AggregateContext inner{nullptr, "FILTER"};
+      spec.filter = bindCondition(*expr.filter, scope, inner, "FILTER");
+    }
     if (expr.star) {
       if (*kind != ir::AggregateKind::Count)
         throw Error(SqlState::SyntaxError,
@@ -925,243 +820,6 @@ BoundExprPtr Binder::bindPredict(const ast::Expr& expr, const Scope& scope,
     node->args.push_back(implicitCast(feature, SqlType::float64()));
   }
   return node;
-}
-
-//===-- Grouping ----------------------------------------------------------------------------===//
-
-BoundExprPtr Binder::resolveGrouping(const BoundExprPtr& expr, const LogicalQuery& query,
-                                     const Scope& scope) {
-  std::string text = expr->toString();
-  for (size_t i = 0; i < query.groupKeys.size(); ++i)
-    if (query.groupKeys[i]->toString() == text) {
-      auto column = ir::makeColumn(static_cast<int>(i), expr->type);
-      return column;
-    }
-  if (expr->kind == BoundKind::AggregateRef)
-    return ir::makeColumn(static_cast<int>(query.groupKeys.size()) + expr->index, expr->type);
-  if (expr->kind == BoundKind::Column)
-    throw Error(SqlState::GroupingError,
-                "column \"" + expr->name +
-                    "\" must appear in the GROUP BY clause or be used in an aggregate function",
-                expr->location + 1);
-  if (expr->args.empty()) return expr;
-  auto copy = std::make_shared<BoundExpr>(*expr);
-  for (auto& arg : copy->args)
-    arg = resolveGrouping(arg, query, scope);
-  return copy;
-}
-
-//===-- SELECT ------------------------------------------------------------------------------===//
-
-std::shared_ptr<LogicalQuery>
-Binder::bindSelect(const ast::SelectStmt& select,
-                   const std::vector<storage::ColumnDef>* insertTargets) {
-  auto query = std::make_shared<LogicalQuery>();
-  Scope scope;
-
-  if (!select.values.empty()) {
-    // VALUES (...), (...): one relation; column types unify across rows.
-    LogicalRelation relation;
-    relation.kind = LogicalRelation::Kind::Values;
-    relation.alias = "*VALUES*";
-    size_t width = select.values[0].size();
-    std::vector<std::vector<BoundExprPtr>> rows;
-    std::vector<SqlType> types(width, SqlType::unknown());
-    for (const auto& row : select.values) {
-      if (row.size() != width)
-        throw Error(SqlState::SyntaxError, "VALUES lists must all be the same length",
-                    row.empty() ? -1 : row[0]->location + 1);
-      if (insertTargets && width > insertTargets->size())
-        throw Error(SqlState::SyntaxError, "INSERT has more expressions than target columns",
-                    row[insertTargets->size()]->location + 1);
-      std::vector<BoundExprPtr> bound;
-      for (size_t i = 0; i < width; ++i) {
-        bound.push_back(bindConstantExpr(*row[i]));
-        if (insertTargets)
-          bound.back() =
-              assignmentCast(bound.back(), (*insertTargets)[i].type, (*insertTargets)[i].name);
-        auto merged = commonType(types[i], bound.back()->type);
-        if (!merged)
-          throw Error(SqlState::DatatypeMismatch,
-                      "VALUES types " + types[i].name() + " and " + bound.back()->type.name() +
-                          " cannot be matched",
-                      row[i]->location + 1);
-        types[i] = *merged;
-      }
-      rows.push_back(std::move(bound));
-    }
-    for (size_t i = 0; i < width; ++i) {
-      relation.columnNames.push_back("column" + std::to_string(i + 1));
-      relation.columnTypes.push_back(types[i]);
-      relation.notNull.push_back(false);
-    }
-    relation.valueRows = std::move(rows);
-    addRelation(std::move(relation), *query, scope);
-    for (size_t i = 0; i < width; ++i) {
-      query->projections.push_back(ir::makeColumn(static_cast<int>(i), types[i]));
-      query->columnNames.push_back("column" + std::to_string(i + 1));
-    }
-    query->visibleColumns = width;
-    return query;
-  }
-
-  for (const auto& item : select.from)
-    bindFromItem(item, *query, scope);
-  if (select.where) {
-    AggregateContext none{nullptr, "WHERE"};
-    query->conjuncts.push_back(bindCondition(*select.where, scope, none, "WHERE"));
-  }
-
-  AggregateContext aggregates{&query->aggregates, nullptr};
-  // Targets, with * expanded.
-  std::vector<BoundExprPtr> targets;
-  for (const auto& target : select.targets) {
-    if (target.expr->kind == ast::ExprKind::Star) {
-      std::string relation = target.expr->names.empty() ? "" : target.expr->names.back();
-      bool any = false;
-      for (const auto& column : scope.columns) {
-        if (!relation.empty() && column.relation != relation) continue;
-        any = true;
-        auto node = std::const_pointer_cast<BoundExpr>(ir::makeColumn(column.index, column.type));
-        node->name = column.relation + "." + column.name;
-        node->location = target.expr->location;
-        targets.push_back(node);
-        query->columnNames.push_back(column.name);
-      }
-      if (!any && !relation.empty())
-        throw Error(SqlState::UndefinedTable,
-                    "missing FROM-clause entry for table \"" + relation + "\"",
-                    target.expr->location + 1);
-      if (!any && relation.empty())
-        throw Error(SqlState::SyntaxError, "SELECT * with no tables specified is not valid",
-                    target.expr->location + 1);
-      continue;
-    }
-    // Untyped literals stay unknown here: INSERT converts them to the column type, and a
-    // query result sends them as text.
-    targets.push_back(bind(*target.expr, scope, aggregates));
-    query->columnNames.push_back(target.alias.empty() ? figureColumnName(*target.expr)
-                                                      : target.alias);
-  }
-
-  // GROUP BY: expressions, output positions or output names.
-  for (const auto& group : select.groupBy) {
-    BoundExprPtr key;
-    if (group->kind == ast::ExprKind::IntConst) {
-      int64_t position = group->intValue;
-      if (position < 1 || position > static_cast<int64_t>(targets.size()))
-        throw Error(SqlState::InvalidColumnReference,
-                    "GROUP BY position " + std::to_string(position) + " is not in select list",
-                    group->location + 1);
-      key = targets[position - 1];
-      if (containsAggregate(key))
-        throw Error(SqlState::GroupingError, "aggregate functions are not allowed in GROUP BY",
-                    group->location + 1);
-    } else {
-      AggregateContext none{nullptr, "GROUP BY"};
-      try {
-        key = bind(*group, scope, none);
-      } catch (const Error& error) {
-        // An output column name is accepted where no input column has that name.
-        bool matched = false;
-        if (error.state() == SqlState::UndefinedColumn && group->kind == ast::ExprKind::ColumnRef &&
-            group->names.size() == 1)
-          for (size_t i = 0; i < targets.size(); ++i)
-            if (query->columnNames[i] == group->names[0] && !containsAggregate(targets[i])) {
-              key = targets[i];
-              matched = true;
-              break;
-            }
-        if (!matched) throw;
-      }
-    }
-    query->groupKeys.push_back(key);
-  }
-  query->aggregated = !query->groupKeys.empty() || !query->aggregates.empty();
-
-  BoundExprPtr having;
-  if (select.having) {
-    having = bindCondition(*select.having, scope, aggregates, "HAVING");
-    query->aggregated = true;
-  }
-
-  // ORDER BY: output positions, output names, or expressions (added as hidden columns).
-  std::vector<BoundExprPtr> orderExprs;
-  std::vector<int> orderTargets;
-  for (const auto& item : select.orderBy) {
-    const ast::Expr& expr = *item.expr;
-    int targetIndex = -1;
-    if (expr.kind == ast::ExprKind::IntConst) {
-      if (expr.intValue < 1 || expr.intValue > static_cast<int64_t>(targets.size()))
-        throw Error(SqlState::InvalidColumnReference,
-                    "ORDER BY position " + std::to_string(expr.intValue) + " is not in select list",
-                    expr.location + 1);
-      targetIndex = static_cast<int>(expr.intValue - 1);
-    } else if (expr.kind == ast::ExprKind::ColumnRef && expr.names.size() == 1) {
-      for (size_t i = 0; i < targets.size(); ++i) {
-        if (query->columnNames[i] != expr.names[0]) continue;
-        if (targetIndex >= 0 && targets[targetIndex]->toString() != targets[i]->toString())
-          throw Error(SqlState::AmbiguousColumn, "ORDER BY \"" + expr.names[0] + "\" is ambiguous",
-                      expr.location + 1);
-        if (targetIndex < 0) targetIndex = static_cast<int>(i);
-      }
-    }
-    orderTargets.push_back(targetIndex);
-    orderExprs.push_back(targetIndex >= 0 ? nullptr : bind(expr, scope, aggregates));
-  }
-  query->aggregated = query->aggregated || !query->aggregates.empty();
-
-  if (query->aggregated) {
-    for (auto& target : targets)
-      target = resolveGrouping(target, *query, scope);
-    if (having) having = resolveGrouping(having, *query, scope);
-    for (auto& expr : orderExprs)
-      if (expr) expr = resolveGrouping(expr, *query, scope);
-  }
-  query->having = having;
-  query->projections = targets;
-  query->visibleColumns = targets.size();
-  query->distinct = select.distinct;
-
-  for (size_t i = 0; i < select.orderBy.size(); ++i) {
-    int index = orderTargets[i];
-    if (index < 0) {
-      std::string text = orderExprs[i]->toString();
-      for (size_t t = 0; t < query->projections.size(); ++t)
-        if (query->projections[t]->toString() == text) index = static_cast<int>(t);
-      if (index < 0) {
-        if (select.distinct)
-          throw Error(SqlState::InvalidColumnReference,
-                      "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
-                      select.orderBy[i].expr->location + 1);
-        index = static_cast<int>(query->projections.size());
-        query->projections.push_back(orderExprs[i]);
-      }
-    }
-    ir::SortKey key;
-    key.expr = ir::makeColumn(index, query->projections[index]->type);
-    key.descending = select.orderBy[i].descending;
-    key.nullsFirst = select.orderBy[i].nullsFirst.value_or(key.descending);
-    query->orderBy.push_back(key);
-  }
-
-  if (select.limit) {
-    BoundExprPtr limit = bindConstantExpr(*select.limit);
-    if (!(limit->kind == BoundKind::Constant && limit->isNull)) {
-      query->limit = constantInteger(limit, "LIMIT");
-      if (*query->limit < 0)
-        throw Error(SqlState::InvalidRowCountInLimitClause, "LIMIT must not be negative");
-    }
-  }
-  if (select.offset) {
-    BoundExprPtr offset = bindConstantExpr(*select.offset);
-    if (!(offset->kind == BoundKind::Constant && offset->isNull)) {
-      query->offset = constantInteger(offset, "OFFSET");
-      if (query->offset < 0)
-        throw Error(SqlState::InvalidRowCountInResultOffsetClause, "OFFSET must not be negative");
-    }
-  }
-  return query;
 }
 
 } // namespace flern::planner

@@ -4,7 +4,7 @@
 
 #include "mlops/model_catalog.h"
 #include "parser/ast.h"
-#include "planner/logical_plan.h"
+#include "planner/logical/logical_operator.h"
 #include "storage/catalog.h"
 
 namespace flern::planner {
@@ -22,11 +22,13 @@ class Binder {
 public:
   explicit Binder(CatalogView catalog) : catalog_(catalog) {}
 
-  /// Binds a SELECT (or VALUES) into a logical query. For INSERT ... VALUES, `targets` gives the
-  /// columns each VALUES item is stored into, so that items convert straight to their types.
-  std::shared_ptr<LogicalQuery>
-  bindSelect(const ast::SelectStmt& select,
-             const std::vector<storage::ColumnDef>* targets = nullptr);
+  /// Binds a query (SELECT, VALUES, set operations, WITH) into a logical plan. For INSERT ...
+  /// VALUES, `targets` gives the columns each VALUES item is stored into, so that items convert
+  /// straight to their types. Untyped literals among the result columns become text unless
+  /// `resolveUnknown` is false (INSERT converts them to the target columns' types).
+  BoundQuery bindQuery(const ast::SelectStmt& select,
+                       const std::vector<storage::ColumnDef>* targets = nullptr,
+                       bool resolveUnknown = true);
   /// Resolves a type name (int4, numeric(10,2), varchar(5) ...); raises 42704 when unknown.
   static SqlType bindTypeName(const ast::TypeName& type);
   /// Converts `expr` to `target` for storing into a column: literals are parsed, numbers and
@@ -37,27 +39,78 @@ public:
   ir::BoundExprPtr bindConstantExpr(const ast::Expr& expr);
   /// A snapshot of the model catalog as a table (the flern_models relation).
   std::shared_ptr<storage::Table> modelsTable() const;
+  /// A fresh column id (unique within the statement).
+  ColumnId newColumnId() { return nextColumnId_++; }
 
 private:
+  /// A name visible in a FROM scope.
   struct ScopeColumn {
-    std::string relation;
+    std::string relation; ///< alias of its FROM item ("" for a merged USING column)
     std::string name;
-    SqlType type;
-    int index;
+    LogicalColumn column;
+    bool qualifiedOnly = false; ///< a USING/NATURAL input column: reachable as rel.name only
+    bool inStar = true;         ///< listed by SELECT *
   };
+  /// The names of one query block's FROM clause; `parent` is the enclosing block's scope, so a
+  /// name found there is a correlated reference.
   struct Scope {
     std::vector<ScopeColumn> columns;
     std::vector<std::string> relations;
+    const Scope* parent = nullptr;
+    /// Columns of enclosing blocks that this block refers to (shared by the block's scopes).
+    std::shared_ptr<std::vector<ColumnId>> outerReferences;
   };
   struct AggregateContext {
     std::vector<ir::AggregateSpec>* aggregates = nullptr;
-    const char* forbiddenIn = nullptr; ///< clause where aggregates are not allowed; null inside an aggregate
+    const char* forbiddenIn =
+        nullptr; ///< clause where aggregates are not allowed; null inside an aggregate
+  };
+  /// A query block's result before the client sees it: plan and column names.
+  struct BlockResult {
+    LogicalPtr plan;
+    std::vector<std::string> names;
+    std::vector<ColumnId> outerReferences; ///< columns of enclosing blocks it refers to
+  };
+  struct CteBinding {
+    std::string name;
+    BlockResult result;
   };
 
-  void bindFromItem(const ast::FromItem& item, LogicalQuery& query, Scope& scope);
-  void addRelation(LogicalRelation relation, LogicalQuery& query, Scope& scope);
-  ir::BoundExprPtr bind(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates);
+  // Query blocks (bind_select.cpp)
+  BlockResult bindBlock(const ast::SelectStmt& select, const Scope* parent,
+                        const std::vector<storage::ColumnDef>* insertTargets = nullptr);
+  BlockResult bindSetOperation(const ast::SelectStmt& select, const Scope* parent);
+  BlockResult bindValues(const ast::SelectStmt& select,
+                         const std::vector<storage::ColumnDef>* insertTargets);
+  BlockResult bindSelectCore(const ast::SelectStmt& select, const Scope* parent);
+  void bindWith(const ast::SelectStmt& select, const Scope* parent);
+  BlockResult orderAndLimit(const ast::SelectStmt& select, BlockResult block);
+  /// The SELECT list with * expanded: bound targets and their names.
+  void bindTargets(const ast::SelectStmt& select, const Scope& scope, AggregateContext& aggregates,
+                   std::vector<ir::BoundExprPtr>& targets, std::vector<std::string>& names);
+  std::vector<ir::BoundExprPtr> bindGroupBy(const ast::SelectStmt& select, const Scope& scope,
+                                            const std::vector<ir::BoundExprPtr>& targets,
+                                            const std::vector<std::string>& names);
+  LogicalPtr applyLimit(const ast::SelectStmt& select, LogicalPtr plan);
+  /// The block with its columns converted to `types`.
+  BlockResult castColumns(BlockResult block, const std::vector<SqlType>& types);
+  /// The block with its untyped-literal columns converted to text.
+  BlockResult resolveUnknownColumns(BlockResult block);
+  static void mergeReferences(std::vector<ColumnId>& into, const std::vector<ColumnId>& from);
+  /// Replaces group-key subexpressions and aggregates by columns of the Aggregate's output.
+  ir::BoundExprPtr resolveGrouping(const ir::BoundExprPtr& expr, const LogicalOperator& aggregate,
+                                   const std::vector<ColumnId>& localColumns);
+
+  // FROM (bind_from.cpp)
+  LogicalPtr bindFromItem(const ast::FromItem& item, Scope& scope);
+  LogicalPtr bindJoin(const ast::FromItem& item, Scope& scope);
+  LogicalPtr bindTableRef(const ast::FromItem& item, Scope& scope);
+  void addToScope(const std::string& alias, const LogicalOperator& plan,
+                  const std::vector<std::string>& names, Scope& scope, int location);
   ir::BoundExprPtr bindColumn(const ast::Expr& expr, const Scope& scope);
+
+  // Expressions (binder.cpp) and subqueries (bind_subquery.cpp)
+  ir::BoundExprPtr bind(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates);
   ir::BoundExprPtr bindOperator(const ast::Expr& expr, const Scope& scope,
                                 AggregateContext& aggregates);
   ir::BoundExprPtr bindFunction(const ast::Expr& expr, const Scope& scope,
@@ -66,11 +119,12 @@ private:
                                AggregateContext& aggregates);
   ir::BoundExprPtr bindCondition(const ast::Expr& expr, const Scope& scope,
                                  AggregateContext& aggregates, const char* clause);
-  /// Replaces group-key subexpressions and aggregate references by columns of the aggregate output.
-  ir::BoundExprPtr resolveGrouping(const ir::BoundExprPtr& expr, const LogicalQuery& query,
-                                   const Scope& scope);
+  ir::BoundExprPtr bindSubquery(const ast::Expr& expr, const Scope& scope,
+                                AggregateContext& aggregates);
 
   CatalogView catalog_;
+  ColumnId nextColumnId_ = 0;
+  std::vector<CteBinding> ctes_; ///< WITH entries in scope, innermost last
 };
 
 /// PostgreSQL's name for an unnamed output column (FigureColname).

@@ -4,6 +4,9 @@
 #include "ir/ops/streaming.h"
 #include "planner/binder.h"
 #include "planner/executor.h"
+#include "planner/optimizer/optimizer.h"
+#include "planner/optimizer/rule_utilities.h"
+#include "planner/physical_planner.h"
 #include "tpch/generator.h"
 #include "tpch/loader.h"
 
@@ -26,6 +29,24 @@ std::string formatMs(double ms) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f ms", ms);
   return buffer;
+}
+
+/// A query from binding to its physical plan.
+struct PlannedQuery {
+  BoundQuery bound;
+  LogicalPtr optimized;
+  TableBindings bindings;
+  ir::PhysicalOperatorPtr physical;
+};
+
+/// Optimizes `bound` (which `binder` made) and plans it physically.
+PlannedQuery planBound(Binder& binder, BoundQuery bound) {
+  PlannedQuery planned;
+  OptimizerContext context{[&binder] { return binder.newColumnId(); }};
+  planned.optimized = optimize(bound.plan, context);
+  planned.physical = planPhysical(*planned.optimized, planned.bindings);
+  planned.bound = std::move(bound);
+  return planned;
 }
 
 } // namespace
@@ -107,15 +128,13 @@ StatementResult Database::execute(const ast::Statement& statement) {
 
 StatementResult Database::executeSelect(const ast::SelectStmt& select) {
   Binder binder({tables_, models_});
-  auto query = binder.bindSelect(select);
-  TableBindings bindings;
-  auto plan = planQuery(*query, bindings);
+  PlannedQuery query = planBound(binder, binder.bindQuery(select));
   Executor executor(*jit_);
-  Execution execution = executor.run(*plan, bindings, SinkKind::Result);
+  Execution execution = executor.run(*query.physical, query.bindings, SinkKind::Result);
   StatementResult result;
   result.returnsRows = true;
-  result.columnNames = query->columnNames;
-  result.columnTypes = plan->outputTypes();
+  result.columnNames = query.bound.columnNames;
+  result.columnTypes = query.physical->outputTypes();
   result.commandTag = "SELECT " + std::to_string(execution.rows->rowCount());
   result.rows = std::move(execution.rows);
   result.keepAlive = execution.keepAlive;
@@ -127,14 +146,19 @@ StatementResult Database::explain(const ast::Statement& statement) {
   if (inner.kind != ast::StmtKind::Select)
     throw Error(SqlState::FeatureNotSupported, "EXPLAIN is supported for SELECT only");
   Binder binder({tables_, models_});
-  auto query = binder.bindSelect(*inner.select);
-  TableBindings bindings;
-  auto plan = planQuery(*query, bindings);
+  PlannedQuery query = planBound(binder, binder.bindQuery(*inner.select));
+  auto& plan = query.physical;
+  auto& bindings = query.bindings;
   StatementResult result;
   result.returnsRows = true;
   result.columnNames = {"QUERY PLAN"};
   result.columnTypes = {SqlType::text()};
   result.textRows = ir::explainTree(*plan);
+  if (statement.explainVerbose) {
+    result.textRows.push_back("Optimized logical plan:");
+    for (const auto& line : explainLogical(*query.optimized))
+      result.textRows.push_back("  " + line);
+  }
   auto appendLines = [&](const std::string& title, const std::string& text) {
     result.textRows.push_back(title);
     size_t start = 0;
@@ -235,21 +259,38 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
   std::vector<storage::ColumnDef> targetColumns;
   for (int index : targets)
     targetColumns.push_back(columns[index]);
-  auto query =
-      binder.bindSelect(*insert.source, insert.source->values.empty() ? nullptr : &targetColumns);
-  if (query->visibleColumns > targets.size())
+  BoundQuery bound =
+      binder.bindQuery(*insert.source, insert.source->values.empty() ? nullptr : &targetColumns,
+                       /*resolveUnknown=*/false);
+  const size_t given = bound.plan->columns.size();
+  if (given > targets.size())
     throw Error(SqlState::SyntaxError, "INSERT has more expressions than target columns");
-  if (query->visibleColumns < targets.size() && !insert.columns.empty())
+  if (given < targets.size() && !insert.columns.empty())
     throw Error(SqlState::SyntaxError, "INSERT has more target columns than expressions");
   // Each source column converts to its target column's type (literals are parsed here) ...
   std::vector<int> sourceOf(columns.size(), -1);
-  for (size_t i = 0; i < query->visibleColumns; ++i) {
+  // Inside the query's own projection when it has one, so that literals are parsed once.
+  bool inPlace = bound.plan->kind == LogicalKind::Project;
+  auto castProject = std::make_shared<LogicalOperator>();
+  if (inPlace) {
+    *castProject = *bound.plan;
+  } else {
+    castProject->kind = LogicalKind::Project;
+    castProject->children = {bound.plan};
+    castProject->expressions = columnRefs(bound.plan->columns);
+    castProject->columns = bound.plan->columns;
+  }
+  for (size_t i = 0; i < given; ++i) {
     const storage::ColumnDef& target = columns[targets[i]];
-    query->projections[i] = Binder::assignmentCast(query->projections[i], target.type, target.name);
+    castProject->expressions[i] =
+        Binder::assignmentCast(castProject->expressions[i], target.type, target.name);
+    castProject->columns[i].type = target.type;
     sourceOf[targets[i]] = static_cast<int>(i);
   }
-  TableBindings bindings;
-  auto source = planQuery(*query, bindings);
+  bound.plan = castProject;
+  PlannedQuery planned = planBound(binder, std::move(bound));
+  TableBindings& bindings = planned.bindings;
+  auto source = std::move(planned.physical);
   // ... and the rows are laid out in table column order, NULL where no value was given.
   std::vector<ir::BoundExprPtr> projections;
   for (size_t c = 0; c < columns.size(); ++c) {
@@ -299,15 +340,17 @@ StatementResult Database::createModel(const ast::CreateModelStmt& create) {
     throw Error(SqlState::InvalidParameterValue,
                 "unrecognized model option \"" + create.options[0].first + "\"");
   Binder binder({tables_, models_});
-  auto query = binder.bindSelect(*create.query);
+  BoundQuery bound = binder.bindQuery(*create.query);
+  const auto& names = bound.columnNames;
+  const auto& outputs = bound.plan->columns;
   int target = -1;
-  for (size_t i = 0; i < query->visibleColumns; ++i)
-    if (query->columnNames[i] == create.target) target = static_cast<int>(i);
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == create.target) target = static_cast<int>(i);
   if (target < 0)
     throw Error(SqlState::UndefinedColumn,
                 "column \"" + create.target + "\" does not exist in the model's query",
                 create.targetLocation + 1);
-  if (query->visibleColumns < 2)
+  if (names.size() < 2)
     throw Error(SqlState::InvalidParameterValue, "a model needs at least one feature column");
   auto model = std::make_shared<mlops::Model>();
   model->name = create.name;
@@ -316,22 +359,23 @@ StatementResult Database::createModel(const ast::CreateModelStmt& create) {
   model->query = create.queryText;
   // Training row: features in query order, then the target.
   std::vector<ir::BoundExprPtr> trainColumns;
-  for (size_t i = 0; i < query->visibleColumns; ++i) {
+  for (size_t i = 0; i < names.size(); ++i) {
     if (static_cast<int>(i) == target) continue;
-    if (!query->projections[i]->type.isNumericLike())
-      throw Error(SqlState::DatatypeMismatch, "feature \"" + query->columnNames[i] +
+    if (!outputs[i].type.isNumericLike())
+      throw Error(SqlState::DatatypeMismatch, "feature \"" + names[i] +
                                                   "\" must be numeric, not type " +
-                                                  query->projections[i]->type.name());
-    model->featureNames.push_back(query->columnNames[i]);
-    trainColumns.push_back(ir::makeColumn(static_cast<int>(i), query->projections[i]->type));
+                                                  outputs[i].type.name());
+    model->featureNames.push_back(names[i]);
+    trainColumns.push_back(ir::makeColumn(static_cast<int>(i), outputs[i].type));
   }
-  if (!query->projections[target]->type.isNumericLike())
+  if (!outputs[target].type.isNumericLike())
     throw Error(SqlState::DatatypeMismatch, "target \"" + create.target +
                                                 "\" must be numeric, not type " +
-                                                query->projections[target]->type.name());
-  trainColumns.push_back(ir::makeColumn(target, query->projections[target]->type));
-  TableBindings bindings;
-  auto source = planQuery(*query, bindings);
+                                                outputs[target].type.name());
+  trainColumns.push_back(ir::makeColumn(target, outputs[target].type));
+  PlannedQuery planned = planBound(binder, std::move(bound));
+  TableBindings& bindings = planned.bindings;
+  auto source = std::move(planned.physical);
   ir::Projection plan(std::move(source), trainColumns);
   Executor executor(*jit_);
   Execution execution = executor.run(plan, bindings, SinkKind::Train);

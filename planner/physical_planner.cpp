@@ -1,12 +1,15 @@
 #include "planner/physical_planner.h"
 
 #include "common/error.h"
+#include "common/stack_depth.h"
 #include "ir/ops/hash_aggregate.h"
 #include "ir/ops/hash_join.h"
 #include "ir/ops/scans.h"
+#include "ir/ops/set_operations.h"
 #include "ir/ops/sort.h"
 #include "ir/ops/streaming.h"
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 
@@ -18,67 +21,48 @@ using ir::BoundKind;
 
 namespace {
 
-/// Replaces FROM-row column indices by positions in a physical row.
-BoundExprPtr remap(const BoundExprPtr& expr, const std::map<int, int>& positions) {
-  if (expr->kind == BoundKind::Column) {
-    auto it = positions.find(expr->index);
-    FLERN_ASSERT(it != positions.end(), "column " + std::to_string(expr->index) + " not produced");
-    auto copy = std::make_shared<BoundExpr>(*expr);
+/// A physical subtree and where each logical column sits in its rows.
+struct Planned {
+  ir::PhysicalOperatorPtr op;
+  std::map<ColumnId, int> positions;
+};
+
+/// Replaces column ids by positions in a physical row.
+BoundExprPtr remap(const BoundExprPtr& expr, const std::map<ColumnId, int>& positions) {
+  return substituteColumns(expr, [&](const BoundExpr& column) -> BoundExprPtr {
+    auto it = positions.find(column.index);
+    if (it == positions.end())
+      internalError("column " + column.name + " (#" + std::to_string(column.index) +
+                    ") is not produced below its use");
+    auto copy = std::make_shared<BoundExpr>(column);
     copy->index = it->second;
     return copy;
-  }
-  if (expr->args.empty()) return expr;
-  auto copy = std::make_shared<BoundExpr>(*expr);
-  for (auto& arg : copy->args)
-    arg = remap(arg, positions);
-  return copy;
+  });
 }
 
-void collectColumns(const BoundExprPtr& expr, std::set<int>& columns) {
-  if (expr->kind == BoundKind::Column) columns.insert(expr->index);
-  for (const auto& arg : expr->args)
-    collectColumns(arg, columns);
+std::map<ColumnId, int> positionsOf(const LogicalOperator& op) {
+  std::map<ColumnId, int> positions;
+  for (size_t i = 0; i < op.columns.size(); ++i)
+    positions[op.columns[i].id] = static_cast<int>(i);
+  return positions;
 }
 
-void splitConjuncts(const BoundExprPtr& expr, std::vector<BoundExprPtr>& out) {
-  if (expr->kind == BoundKind::And) {
-    for (const auto& arg : expr->args)
-      splitConjuncts(arg, out);
-    return;
-  }
-  out.push_back(expr);
+BoundExprPtr conjunction(const std::vector<BoundExprPtr>& parts) {
+  if (parts.empty()) return nullptr;
+  if (parts.size() == 1) return parts[0];
+  auto node = std::make_shared<BoundExpr>();
+  node->kind = BoundKind::And;
+  node->type = SqlType::boolean();
+  node->args = parts;
+  return node;
 }
 
-/// A partial join result: its operator, the relations in it, and where FROM columns sit in it.
-struct Component {
-  ir::PhysicalOperatorPtr op;
-  std::set<int> relations;
-  std::map<int, int> positions;
-  double rows = 0;
-};
-
-struct Conjunct {
-  BoundExprPtr expr;
-  std::set<int> relations;
-  bool applied = false;
-};
-
-double estimateRows(const LogicalRelation& relation) {
-  switch (relation.kind) {
-  case LogicalRelation::Kind::Table:
-    return static_cast<double>(relation.table->data().rowCount());
-  case LogicalRelation::Kind::Series:
-    if (relation.seriesStart->kind == BoundKind::Constant &&
-        relation.seriesStop->kind == BoundKind::Constant)
-      return std::max<double>(0, static_cast<double>(relation.seriesStop->intValue) -
-                                     static_cast<double>(relation.seriesStart->intValue) + 1);
-    return 1000;
-  case LogicalRelation::Kind::Values:
-    return static_cast<double>(relation.valueRows.size());
-  case LogicalRelation::Kind::Subquery:
-    return 1000;
-  }
-  return 1000;
+bool refersOnlyTo(const BoundExprPtr& expr, const std::map<ColumnId, int>& positions) {
+  std::vector<ColumnId> ids;
+  collectColumnIds(expr, ids);
+  for (ColumnId id : ids)
+    if (!positions.count(id)) return false;
+  return !ids.empty();
 }
 
 /// The literal under an optional cast: what a VALUES cell holds after binding.
@@ -103,11 +87,14 @@ void storeLiteral(storage::ColumnVector& column, int64_t row, const BoundExpr& l
 /// Long VALUES lists of literals become a constant table scanned by one compiled loop (with the
 /// column's cast applied per row) instead of one unrolled block of code per row. Needs every
 /// cell of a column to be a literal of one type under the same cast.
-ir::PhysicalOperatorPtr constantValues(const LogicalRelation& relation, TableBindings& tables) {
+ir::PhysicalOperatorPtr constantValues(const LogicalOperator& values, TableBindings& tables) {
   constexpr size_t kUnrollLimit = 16;
-  const auto& rows = relation.valueRows;
+  const auto& rows = values.rows;
   if (rows.size() < kUnrollLimit) return nullptr;
-  size_t width = relation.columnTypes.size();
+  size_t width = values.columns.size();
+  std::vector<SqlType> columnTypes;
+  for (const auto& column : values.columns)
+    columnTypes.push_back(column.type);
   std::vector<SqlType> literalTypes(width);
   for (size_t c = 0; c < width; ++c) {
     for (size_t r = 0; r < rows.size(); ++r) {
@@ -120,8 +107,7 @@ ir::PhysicalOperatorPtr constantValues(const LogicalRelation& relation, TableBin
         return nullptr;
       if (!literal->isNull) literalTypes[c] = literal->type;
     }
-    if (literalTypes[c].id == TypeId::Unknown)
-      literalTypes[c] = relation.columnTypes[c]; // all nulls
+    if (literalTypes[c].id == TypeId::Unknown) literalTypes[c] = columnTypes[c]; // all nulls
   }
   static std::atomic<uint64_t> counter{0};
   std::string name = "*VALUES*" + std::to_string(counter++);
@@ -146,208 +132,421 @@ ir::PhysicalOperatorPtr constantValues(const LogicalRelation& relation, TableBin
       cast->args[0] = column;
       column = cast;
     }
-    projections.push_back(ir::makeCast(column, relation.columnTypes[c]));
+    projections.push_back(ir::makeCast(column, columnTypes[c]));
   }
   return std::make_unique<ir::Projection>(std::move(scan), projections);
 }
 
-ir::PhysicalOperatorPtr leafFor(const LogicalRelation& relation, TableBindings& tables) {
-  switch (relation.kind) {
-  case LogicalRelation::Kind::Table: {
-    std::string slot = ir::TableScan::slotName(relation.table->name());
-    tables[slot] = relation.table;
-    return std::make_unique<ir::TableScan>(relation.table->name(), relation.columnTypes,
-                                           relation.notNull);
+} // namespace
+
+class PhysicalPlanner {
+public:
+  explicit PhysicalPlanner(TableBindings& tables) : tables_(tables) {}
+
+  Planned plan(const LogicalOperator& op) {
+    Planned planned = planOperator(op);
+    if (planned.op->estimatedRows() < 0) planned.op->setEstimatedRows(op.estimatedRows);
+    return planned;
   }
-  case LogicalRelation::Kind::Series:
-    return std::make_unique<ir::GenerateSeries>(relation.seriesStart, relation.seriesStop,
-                                                relation.columnTypes[0]);
-  case LogicalRelation::Kind::Values:
-    if (auto scan = constantValues(relation, tables)) return scan;
-    return std::make_unique<ir::ValuesScan>(relation.valueRows, relation.columnTypes);
-  case LogicalRelation::Kind::Subquery:
-    return planQuery(*relation.subquery, tables);
+
+private:
+  Planned planOperator(const LogicalOperator& op) {
+    checkStackDepth();
+    switch (op.kind) {
+    case LogicalKind::Get:
+      return planGet(op);
+    case LogicalKind::Values:
+      return planValues(op);
+    case LogicalKind::Series: {
+      auto series =
+          std::make_unique<ir::GenerateSeries>(op.seriesStart, op.seriesStop, op.columns[0].type);
+      return {std::move(series), positionsOf(op)};
+    }
+    case LogicalKind::Filter: {
+      Planned child = plan(*op.children[0]);
+      for (const auto& predicate : op.predicates)
+        child.op =
+            std::make_unique<ir::Filter>(std::move(child.op), remap(predicate, child.positions));
+      return child;
+    }
+    case LogicalKind::Project: {
+      Planned child = plan(*op.children[0]);
+      std::vector<BoundExprPtr> expressions;
+      for (const auto& expr : op.expressions)
+        expressions.push_back(remap(expr, child.positions));
+      return {std::make_unique<ir::Projection>(std::move(child.op), expressions), positionsOf(op)};
+    }
+    case LogicalKind::Join:
+      return planJoin(op);
+    case LogicalKind::Aggregate:
+      return planAggregate(op);
+    case LogicalKind::Sort: {
+      Planned child = plan(*op.children[0]);
+      std::vector<ir::SortKey> keys = op.sortKeys;
+      for (auto& key : keys)
+        key.expr = remap(key.expr, child.positions);
+      child.op = std::make_unique<ir::Sort>(std::move(child.op), keys);
+      return child;
+    }
+    case LogicalKind::Limit: {
+      Planned child = plan(*op.children[0]);
+      child.op = std::make_unique<ir::Limit>(std::move(child.op), op.limit.value_or(-1), op.offset);
+      return child;
+    }
+    case LogicalKind::SetOperation:
+      return planSetOperation(op);
+    case LogicalKind::Materialize:
+      break;
+    }
+    internalError("logical operator without a physical plan");
   }
-  internalError("unknown relation kind");
+
+  Planned planGet(const LogicalOperator& op) {
+    const auto& table = op.table;
+    tables_[ir::TableScan::slotName(table->name())] = table;
+    std::vector<SqlType> types;
+    std::vector<bool> notNull;
+    for (const auto& column : table->columns()) {
+      types.push_back(column.type);
+      notNull.push_back(column.notNull);
+    }
+    Planned planned{std::make_unique<ir::TableScan>(table->name(), types, notNull), {}};
+    for (size_t i = 0; i < op.columns.size(); ++i)
+      planned.positions[op.columns[i].id] = op.tableColumns[i];
+    return planned;
+  }
+
+  Planned planValues(const LogicalOperator& op) {
+    if (auto scan = constantValues(op, tables_)) return {std::move(scan), positionsOf(op)};
+    std::vector<SqlType> types;
+    for (const auto& column : op.columns)
+      types.push_back(column.type);
+    return {std::make_unique<ir::ValuesScan>(op.rows, types), positionsOf(op)};
+  }
+
+  Planned planJoin(const LogicalOperator& op);
+  Planned planAggregate(const LogicalOperator& op);
+  Planned planDistinctAggregates(const LogicalOperator& op);
+  /// One aggregation of `op`'s input computing the aggregates `members` (all plain, or all
+  /// DISTINCT over one argument): group keys first, then those aggregates.
+  Planned planAggregateFamily(const LogicalOperator& op, const std::vector<size_t>& members);
+  Planned planSetOperation(const LogicalOperator& op);
+
+  TableBindings& tables_;
+};
+
+namespace {
+
+BoundExprPtr makeCompare(const char* op, BoundExprPtr a, BoundExprPtr b) {
+  auto node = std::make_shared<BoundExpr>();
+  node->kind = BoundKind::Compare;
+  node->type = SqlType::boolean();
+  node->name = op;
+  node->args = {std::move(a), std::move(b)};
+  return node;
 }
 
-/// If `conjunct` is left = right with one side over `inside` and the other over `candidate`,
-/// returns (inside side, candidate side).
-std::optional<std::pair<BoundExprPtr, BoundExprPtr>>
-equiJoinSides(const BoundExprPtr& conjunct, const std::vector<int>& relationOf,
-              const std::set<int>& inside, int candidate) {
-  if (conjunct->kind != BoundKind::Compare || conjunct->name != "=") return std::nullopt;
-  auto relationsOf = [&](const BoundExprPtr& side) {
-    std::set<int> columns, relations;
-    collectColumns(side, columns);
-    for (int column : columns)
-      relations.insert(relationOf[column]);
-    return relations;
-  };
-  auto left = relationsOf(conjunct->args[0]);
-  auto right = relationsOf(conjunct->args[1]);
-  auto within = [](const std::set<int>& set, const std::set<int>& of) {
-    if (set.empty()) return false;
-    for (int r : set)
-      if (!of.count(r)) return false;
-    return true;
-  };
-  std::set<int> single = {candidate};
-  if (within(left, inside) && within(right, single))
-    return std::make_pair(conjunct->args[0], conjunct->args[1]);
-  if (within(right, inside) && within(left, single))
-    return std::make_pair(conjunct->args[1], conjunct->args[0]);
-  return std::nullopt;
+BoundExprPtr makeInt64(int64_t value) {
+  auto node = std::make_shared<BoundExpr>();
+  node->kind = BoundKind::Constant;
+  node->type = SqlType::int64();
+  node->intValue = value;
+  return node;
+}
+
+bool isEquality(const BoundExprPtr& expr) {
+  return expr->kind == BoundKind::Compare &&
+         (expr->name == "=" || expr->name == "IS NOT DISTINCT FROM");
+}
+
+bool refersNone(const BoundExprPtr& expr, const std::map<ColumnId, int>& positions) {
+  std::vector<ColumnId> ids;
+  collectColumnIds(expr, ids);
+  for (ColumnId id : ids)
+    if (positions.count(id)) return false;
+  return true;
+}
+
+ir::HashJoinKind physicalKind(JoinKind kind) {
+  switch (kind) {
+  case JoinKind::Inner:
+    return ir::HashJoinKind::Inner;
+  case JoinKind::Left:
+  case JoinKind::Right:
+    return ir::HashJoinKind::Left;
+  case JoinKind::Full:
+    return ir::HashJoinKind::Full;
+  case JoinKind::Semi:
+    return ir::HashJoinKind::Semi;
+  case JoinKind::Anti:
+    return ir::HashJoinKind::Anti;
+  case JoinKind::Mark:
+    return ir::HashJoinKind::Mark;
+  case JoinKind::Single:
+    return ir::HashJoinKind::Single;
+  }
+  return ir::HashJoinKind::Inner;
 }
 
 } // namespace
 
-ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tables) {
-  // FROM column -> relation
-  std::vector<int> relationOf;
-  for (size_t r = 0; r < query.relations.size(); ++r)
-    for (size_t c = 0; c < query.relations[r].columnTypes.size(); ++c)
-      relationOf.push_back(static_cast<int>(r));
+Planned PhysicalPlanner::planJoin(const LogicalOperator& op) {
+  // The right input is built into the hash table; a right join is a left join turned around.
+  bool swapped = op.joinKind == JoinKind::Right;
+  Planned probe = plan(*op.children[swapped ? 1 : 0]);
+  Planned build = plan(*op.children[swapped ? 0 : 1]);
+  const int probeWidth = static_cast<int>(probe.op->outputTypes().size());
+  const int buildWidth = static_cast<int>(build.op->outputTypes().size());
+  std::map<ColumnId, int> combined = probe.positions;
+  for (auto [id, position] : build.positions)
+    combined[id] = probeWidth + position;
 
-  std::vector<Conjunct> conjuncts;
-  for (const auto& expr : query.conjuncts) {
-    std::vector<BoundExprPtr> parts;
-    splitConjuncts(expr, parts);
-    for (auto& part : parts) {
-      std::set<int> columns, relations;
-      collectColumns(part, columns);
-      for (int column : columns)
-        relations.insert(relationOf[column]);
-      conjuncts.push_back({part, relations});
-    }
-  }
-
-  std::vector<Component> pending;
-  for (size_t r = 0; r < query.relations.size(); ++r) {
-    const LogicalRelation& relation = query.relations[r];
-    Component component;
-    component.op = leafFor(relation, tables);
-    component.relations = {static_cast<int>(r)};
-    for (size_t c = 0; c < relation.columnTypes.size(); ++c)
-      component.positions[relation.firstColumn + static_cast<int>(c)] = static_cast<int>(c);
-    component.rows = estimateRows(relation);
-    for (auto& conjunct : conjuncts) {
-      if (conjunct.relations == component.relations) {
-        component.op = std::make_unique<ir::Filter>(std::move(component.op),
-                                                    remap(conjunct.expr, component.positions));
-        conjunct.applied = true;
-        component.rows *= 0.5;
+  ir::HashJoinSpec spec;
+  spec.kind = physicalKind(op.joinKind);
+  std::vector<BoundExprPtr> residual;
+  for (const auto& predicate : op.predicates) {
+    if (isEquality(predicate)) {
+      const BoundExprPtr& a = predicate->args[0];
+      const BoundExprPtr& b = predicate->args[1];
+      const BoundExprPtr* probeSide = nullptr;
+      const BoundExprPtr* buildSide = nullptr;
+      if (refersOnlyTo(a, probe.positions) && refersOnlyTo(b, build.positions)) {
+        probeSide = &a;
+        buildSide = &b;
+      } else if (refersOnlyTo(b, probe.positions) && refersOnlyTo(a, build.positions)) {
+        probeSide = &b;
+        buildSide = &a;
+      }
+      if (probeSide) {
+        spec.probeKeys.push_back(remap(*probeSide, probe.positions));
+        spec.buildKeys.push_back(remap(*buildSide, build.positions));
+        spec.nullSafe.push_back(predicate->name != "=");
+        continue;
       }
     }
-    pending.push_back(std::move(component));
+    residual.push_back(remap(predicate, combined));
   }
+  if (op.joinKind == JoinKind::Mark && op.mark.comparison) {
+    const BoundExprPtr& comparison = op.mark.comparison;
+    const BoundExprPtr& x = comparison->args[0];
+    const BoundExprPtr& y = comparison->args[1];
+    bool uncorrelated = spec.probeKeys.empty() && residual.empty();
+    if (uncorrelated && comparison->name == "=" && refersNone(x, build.positions) &&
+        refersNone(y, probe.positions)) {
+      spec.probeKeys.push_back(remap(x, probe.positions));
+      spec.buildKeys.push_back(remap(y, build.positions));
+      spec.nullSafe.push_back(false);
+      spec.markOnLastKey = true;
+    } else {
+      spec.markComparison = remap(comparison, combined);
+    }
+  }
+  spec.residual = conjunction(residual);
 
-  Component current;
-  if (pending.empty()) {
-    // SELECT without FROM: one empty row.
-    current.op = std::make_unique<ir::ValuesScan>(std::vector<std::vector<BoundExprPtr>>{{}},
-                                                  std::vector<SqlType>{});
-  } else {
-    size_t largest = 0;
-    for (size_t i = 1; i < pending.size(); ++i)
-      if (pending[i].rows > pending[largest].rows) largest = i;
-    current = std::move(pending[largest]);
-    pending.erase(pending.begin() + static_cast<long>(largest));
+  Planned joined;
+  joined.op = std::make_unique<ir::HashJoin>(std::move(probe.op), std::move(build.op), spec);
+  joined.positions = probe.positions;
+  switch (op.joinKind) {
+  case JoinKind::Semi:
+  case JoinKind::Anti:
+    break;
+  case JoinKind::Mark:
+    joined.positions[op.mark.column] = probeWidth;
+    break;
+  default:
+    joined.positions = combined;
+    if (op.matched) joined.positions[*op.matched] = probeWidth + buildWidth;
   }
+  return joined;
+}
 
-  while (!pending.empty()) {
-    // Prefer the smallest input connected by an equality; otherwise a cross product.
-    int chosen = -1;
-    for (size_t i = 0; i < pending.size(); ++i) {
-      int relation = *pending[i].relations.begin();
-      bool connected = false;
-      for (auto& conjunct : conjuncts)
-        if (!conjunct.applied &&
-            equiJoinSides(conjunct.expr, relationOf, current.relations, relation))
-          connected = true;
-      if (connected && (chosen < 0 || pending[i].rows < pending[chosen].rows))
-        chosen = static_cast<int>(i);
-    }
-    if (chosen < 0) {
-      chosen = 0;
-      for (size_t i = 1; i < pending.size(); ++i)
-        if (pending[i].rows < pending[chosen].rows) chosen = static_cast<int>(i);
-    }
-    Component build = std::move(pending[chosen]);
-    pending.erase(pending.begin() + chosen);
-    int relation = *build.relations.begin();
-    std::vector<BoundExprPtr> probeKeys, buildKeys;
-    for (auto& conjunct : conjuncts) {
-      if (conjunct.applied) continue;
-      if (auto sides = equiJoinSides(conjunct.expr, relationOf, current.relations, relation)) {
-        probeKeys.push_back(remap(sides->first, current.positions));
-        buildKeys.push_back(remap(sides->second, build.positions));
-        conjunct.applied = true;
-      }
-    }
-    int probeWidth = static_cast<int>(current.op->outputTypes().size());
-    Component joined;
-    joined.op = std::make_unique<ir::HashJoin>(std::move(current.op), std::move(build.op),
-                                               probeKeys, buildKeys);
-    joined.relations = current.relations;
-    joined.relations.insert(build.relations.begin(), build.relations.end());
-    joined.positions = current.positions;
-    for (auto [column, position] : build.positions)
-      joined.positions[column] = probeWidth + position;
-    joined.rows =
-        probeKeys.empty() ? current.rows * build.rows : std::max(current.rows, build.rows);
-    // Conditions that only now have all their relations apply right after this join.
-    for (auto& conjunct : conjuncts) {
-      if (conjunct.applied) continue;
-      bool covered = true;
-      for (int r : conjunct.relations)
-        covered = covered && joined.relations.count(r);
-      if (covered) {
-        joined.op = std::make_unique<ir::Filter>(std::move(joined.op),
-                                                 remap(conjunct.expr, joined.positions));
-        conjunct.applied = true;
-      }
-    }
-    current = std::move(joined);
+Planned PhysicalPlanner::planAggregate(const LogicalOperator& op) {
+  bool anyDistinct = false;
+  for (const auto& aggregate : op.aggregates)
+    anyDistinct = anyDistinct || aggregate.distinct;
+  if (anyDistinct) return planDistinctAggregates(op);
+  Planned child = plan(*op.children[0]);
+  std::vector<BoundExprPtr> keys;
+  for (const auto& key : op.groupKeys)
+    keys.push_back(remap(key, child.positions));
+  std::vector<ir::AggregateSpec> aggregates = op.aggregates;
+  for (auto& aggregate : aggregates) {
+    if (aggregate.arg) aggregate.arg = remap(aggregate.arg, child.positions);
+    if (aggregate.filter) aggregate.filter = remap(aggregate.filter, child.positions);
   }
-  for (auto& conjunct : conjuncts)
-    if (!conjunct.applied) // conditions over no relation (constants)
-      current.op = std::make_unique<ir::Filter>(std::move(current.op),
-                                                remap(conjunct.expr, current.positions));
+  return {std::make_unique<ir::HashAggregate>(std::move(child.op), keys, aggregates),
+          positionsOf(op)};
+}
 
-  ir::PhysicalOperatorPtr op = std::move(current.op);
-  std::vector<BoundExprPtr> projections;
-  if (query.aggregated) {
-    std::vector<BoundExprPtr> keys;
-    for (const auto& key : query.groupKeys)
-      keys.push_back(remap(key, current.positions));
-    std::vector<ir::AggregateSpec> aggregates = query.aggregates;
-    for (auto& aggregate : aggregates)
-      if (aggregate.arg) aggregate.arg = remap(aggregate.arg, current.positions);
-    op = std::make_unique<ir::HashAggregate>(std::move(op), keys, aggregates);
-    if (query.having) op = std::make_unique<ir::Filter>(std::move(op), query.having);
-    projections = query.projections;
-  } else {
-    for (const auto& expr : query.projections)
-      projections.push_back(remap(expr, current.positions));
+Planned PhysicalPlanner::planAggregateFamily(const LogicalOperator& op,
+                                             const std::vector<size_t>& members) {
+  Planned child = plan(*op.children[0]);
+  std::vector<BoundExprPtr> keys;
+  for (const auto& key : op.groupKeys)
+    keys.push_back(remap(key, child.positions));
+  std::vector<ir::AggregateSpec> aggregates;
+  for (size_t i : members) {
+    ir::AggregateSpec aggregate = op.aggregates[i];
+    if (aggregate.arg) aggregate.arg = remap(aggregate.arg, child.positions);
+    if (aggregate.filter) aggregate.filter = remap(aggregate.filter, child.positions);
+    aggregates.push_back(aggregate);
   }
-  op = std::make_unique<ir::Projection>(std::move(op), projections);
-  if (query.distinct) {
-    std::vector<BoundExprPtr> keys;
-    for (size_t i = 0; i < projections.size(); ++i)
-      keys.push_back(ir::makeColumn(static_cast<int>(i), projections[i]->type));
-    op = std::make_unique<ir::HashAggregate>(std::move(op), keys, std::vector<ir::AggregateSpec>{});
+  ir::PhysicalOperatorPtr input = std::move(child.op);
+  if (aggregates[0].distinct) {
+    // agg(DISTINCT x) [FILTER (WHERE f)] GROUP BY k == agg(x) over SELECT DISTINCT k, x WHERE f
+    if (aggregates[0].filter)
+      input = std::make_unique<ir::Filter>(std::move(input), aggregates[0].filter);
+    std::vector<BoundExprPtr> innerKeys = keys;
+    innerKeys.push_back(aggregates[0].arg);
+    input = std::make_unique<ir::HashAggregate>(std::move(input), innerKeys,
+                                                std::vector<ir::AggregateSpec>{});
+    SqlType argType = aggregates[0].arg->type;
+    for (size_t i = 0; i < keys.size(); ++i)
+      keys[i] = ir::makeColumn(static_cast<int>(i), keys[i]->type);
+    for (auto& aggregate : aggregates) {
+      aggregate.distinct = false;
+      aggregate.filter = nullptr;
+      aggregate.arg = ir::makeColumn(static_cast<int>(keys.size()), argType);
+    }
   }
-  if (!query.orderBy.empty()) op = std::make_unique<ir::Sort>(std::move(op), query.orderBy);
-  if (query.limit || query.offset > 0)
-    op = std::make_unique<ir::Limit>(std::move(op), query.limit.value_or(-1), query.offset);
-  if (query.projections.size() > query.visibleColumns) {
-    std::vector<BoundExprPtr> visible;
-    for (size_t i = 0; i < query.visibleColumns; ++i)
-      visible.push_back(ir::makeColumn(static_cast<int>(i), query.projections[i]->type));
-    op = std::make_unique<ir::Projection>(std::move(op), visible);
+  Planned family;
+  family.op = std::make_unique<ir::HashAggregate>(std::move(input), keys, aggregates);
+  return family;
+}
+
+Planned PhysicalPlanner::planDistinctAggregates(const LogicalOperator& op) {
+  // Aggregates fall into families computed separately: the plain ones, and one per distinct
+  // argument (and FILTER); the families' results are joined on the group keys.
+  std::vector<std::vector<size_t>> families;
+  std::vector<std::string> familyKeys;
+  for (size_t i = 0; i < op.aggregates.size(); ++i) {
+    const auto& aggregate = op.aggregates[i];
+    std::string key = !aggregate.distinct
+                          ? std::string("plain")
+                          : "distinct " + aggregate.arg->toString() + " " +
+                                (aggregate.filter ? aggregate.filter->toString() : std::string());
+    auto it = std::find(familyKeys.begin(), familyKeys.end(), key);
+    if (it == familyKeys.end()) {
+      familyKeys.push_back(key);
+      families.emplace_back();
+      it = familyKeys.end() - 1;
+    }
+    families[it - familyKeys.begin()].push_back(i);
   }
-  return op;
+  const size_t keyCount = op.groupKeys.size();
+  Planned result = planAggregateFamily(op, families[0]);
+  // Where each aggregate lands in the joined row.
+  std::vector<int> aggregatePosition(op.aggregates.size());
+  int width = static_cast<int>(keyCount);
+  for (size_t m = 0; m < families[0].size(); ++m)
+    aggregatePosition[families[0][m]] = width++;
+  for (size_t f = 1; f < families.size(); ++f) {
+    Planned next = planAggregateFamily(op, families[f]);
+    ir::HashJoinSpec spec;
+    for (size_t k = 0; k < keyCount; ++k) {
+      spec.probeKeys.push_back(ir::makeColumn(static_cast<int>(k), op.columns[k].type));
+      spec.buildKeys.push_back(ir::makeColumn(static_cast<int>(k), op.columns[k].type));
+      spec.nullSafe.push_back(true);
+    }
+    int offset = width;
+    width += static_cast<int>(next.op->outputTypes().size());
+    for (size_t m = 0; m < families[f].size(); ++m)
+      aggregatePosition[families[f][m]] = offset + static_cast<int>(keyCount + m);
+    result.op = std::make_unique<ir::HashJoin>(std::move(result.op), std::move(next.op), spec);
+  }
+  std::vector<BoundExprPtr> columns;
+  for (size_t k = 0; k < keyCount; ++k)
+    columns.push_back(ir::makeColumn(static_cast<int>(k), op.columns[k].type));
+  for (size_t i = 0; i < op.aggregates.size(); ++i)
+    columns.push_back(ir::makeColumn(aggregatePosition[i], op.columns[keyCount + i].type));
+  return {std::make_unique<ir::Projection>(std::move(result.op), columns), positionsOf(op)};
+}
+
+Planned PhysicalPlanner::planSetOperation(const LogicalOperator& op) {
+  Planned left = plan(*op.children[0]);
+  Planned right = plan(*op.children[1]);
+  const size_t width = op.columns.size();
+  std::vector<SqlType> types;
+  for (const auto& column : op.columns)
+    types.push_back(column.type);
+  auto inputColumns = [&](const Planned& input, const LogicalOperator& logical) {
+    std::vector<BoundExprPtr> columns;
+    for (size_t i = 0; i < width; ++i)
+      columns.push_back(ir::makeColumn(input.positions.at(logical.columns[i].id), types[i]));
+    return columns;
+  };
+  std::vector<BoundExprPtr> leftColumns = inputColumns(left, *op.children[0]);
+  std::vector<BoundExprPtr> rightColumns = inputColumns(right, *op.children[1]);
+  std::vector<BoundExprPtr> allKeys;
+  for (size_t i = 0; i < width; ++i)
+    allKeys.push_back(ir::makeColumn(static_cast<int>(i), types[i]));
+
+  if (op.setKind == SetOperationKind::Union) {
+    std::vector<ir::PhysicalOperatorPtr> inputs;
+    inputs.push_back(std::make_unique<ir::Projection>(std::move(left.op), leftColumns));
+    inputs.push_back(std::make_unique<ir::Projection>(std::move(right.op), rightColumns));
+    ir::PhysicalOperatorPtr result = std::make_unique<ir::Append>(std::move(inputs));
+    if (!op.setAll)
+      result = std::make_unique<ir::HashAggregate>(std::move(result), allKeys,
+                                                   std::vector<ir::AggregateSpec>{});
+    return {std::move(result), positionsOf(op)};
+  }
+  // INTERSECT / EXCEPT: count each distinct row's occurrences on both sides.
+  leftColumns.push_back(makeInt64(0));
+  rightColumns.push_back(makeInt64(1));
+  std::vector<ir::PhysicalOperatorPtr> inputs;
+  inputs.push_back(std::make_unique<ir::Projection>(std::move(left.op), leftColumns));
+  inputs.push_back(std::make_unique<ir::Projection>(std::move(right.op), rightColumns));
+  auto append = std::make_unique<ir::Append>(std::move(inputs));
+  BoundExprPtr side = ir::makeColumn(static_cast<int>(width), SqlType::int64());
+  std::vector<ir::AggregateSpec> counts(2);
+  for (int s = 0; s < 2; ++s) {
+    counts[s].kind = ir::AggregateKind::CountStar;
+    counts[s].type = SqlType::int64();
+    counts[s].filter = makeCompare("=", side, makeInt64(s));
+  }
+  ir::PhysicalOperatorPtr result =
+      std::make_unique<ir::HashAggregate>(std::move(append), allKeys, counts);
+  BoundExprPtr leftCount = ir::makeColumn(static_cast<int>(width), SqlType::int64());
+  BoundExprPtr rightCount = ir::makeColumn(static_cast<int>(width) + 1, SqlType::int64());
+  bool intersect = op.setKind == SetOperationKind::Intersect;
+  if (op.setAll) {
+    BoundExprPtr times;
+    if (intersect) {
+      auto least = std::make_shared<BoundExpr>();
+      least->kind = BoundKind::Case;
+      least->type = SqlType::int64();
+      least->args = {makeCompare("<", leftCount, rightCount), leftCount, rightCount};
+      times = least;
+    } else {
+      auto difference = std::make_shared<BoundExpr>();
+      difference->kind = BoundKind::Arith;
+      difference->name = "-";
+      difference->type = SqlType::int64();
+      difference->args = {leftCount, rightCount};
+      times = difference;
+    }
+    return {std::make_unique<ir::RepeatRows>(std::move(result), times, width), positionsOf(op)};
+  }
+  result =
+      std::make_unique<ir::Filter>(std::move(result), makeCompare(">", leftCount, makeInt64(0)));
+  result = std::make_unique<ir::Filter>(
+      std::move(result), makeCompare(intersect ? ">" : "=", rightCount, makeInt64(0)));
+  return {std::make_unique<ir::Projection>(std::move(result), allKeys), positionsOf(op)};
+}
+
+ir::PhysicalOperatorPtr planPhysical(const LogicalOperator& root, TableBindings& tables) {
+  PhysicalPlanner planner(tables);
+  Planned planned = planner.plan(root);
+  // The client sees the root's columns in order; physical positions may differ (joins).
+  bool identity = planned.op->outputTypes().size() == root.columns.size();
+  for (size_t i = 0; i < root.columns.size() && identity; ++i)
+    identity = planned.positions.at(root.columns[i].id) == static_cast<int>(i);
+  if (identity) return std::move(planned.op);
+  std::vector<BoundExprPtr> columns;
+  for (const auto& column : root.columns)
+    columns.push_back(ir::makeColumn(planned.positions.at(column.id), column.type));
+  return std::make_unique<ir::Projection>(std::move(planned.op), columns);
 }
 
 } // namespace flern::planner

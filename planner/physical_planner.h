@@ -1,10 +1,9 @@
-// Logical query -> physical operator tree: pushes single-relation predicates down to their
-// scans, orders inner joins greedily into hash joins (largest input probes, smaller inputs are
-// built), then places aggregation, projection, DISTINCT, sort and limit.
+// Optimized logical plan -> physical operator tree. Each logical operator maps to the code
+// generators of ir/ops; column ids become positions in the physical rows.
 #pragma once
 
 #include "ir/ops/physical_operator.h"
-#include "planner/logical_plan.h"
+#include "planner/logical/logical_operator.h"
 
 #include <map>
 
@@ -13,6 +12,7 @@ namespace flern::planner {
 /// The tables a plan reads, by the state slot its scans use.
 using TableBindings = std::map<std::string, std::shared_ptr<storage::Table>>;
 
-ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tables);
+/// The physical plan of `root`, producing its columns in order.
+ir::PhysicalOperatorPtr planPhysical(const LogicalOperator& root, TableBindings& tables);
 
 } // namespace flern::planner

@@ -94,11 +94,17 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
     Value valueAddress = b.offset(state, layout.valueOffsets[field]);
     Value nullAddress = b.offset(state, layout.nullOffsets[field]);
     const SqlType accType = layout.types[field];
+    // FILTER (WHERE ...): the row counts for this aggregate only when the condition is true.
+    Value included =
+        aggregate.filter ? ctx.isTrue(ctx.eval(*aggregate.filter, row)) : b.constI1(true);
     if (aggregate.kind == AggregateKind::CountStar) {
-      b.store(valueAddress, b.add(b.load(Type::I64, valueAddress), b.constI64(1)));
+      b.ifThen(included, [&] {
+        b.store(valueAddress, b.add(b.load(Type::I64, valueAddress), b.constI64(1)));
+      });
       continue;
     }
     SqlValue input = ctx.eval(*aggregate.arg, row);
+    input.isNull = b.logicalOr(input.isNull, b.logicalNot(included));
     b.ifThen(b.logicalNot(input.isNull), [&] {
       SqlValue current = ctx.loadField(state, layout, field);
       Value updated;

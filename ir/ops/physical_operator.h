@@ -30,9 +30,13 @@ public:
   virtual std::vector<const PhysicalOperator*> children() const { return {}; }
   /// Emits the code producing this operator's rows, handing each to `consume`.
   virtual void produce(CodegenContext& ctx, const ConsumeFn& consume) const = 0;
+  /// The optimizer's estimate of the rows this operator produces (negative: none), for EXPLAIN.
+  double estimatedRows() const { return estimatedRows_; }
+  void setEstimatedRows(double rows) { estimatedRows_ = rows; }
 
 private:
   std::vector<SqlType> outputTypes_;
+  double estimatedRows_ = -1;
 };
 
 using PhysicalOperatorPtr = std::unique_ptr<PhysicalOperator>;

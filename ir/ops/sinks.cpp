@@ -1,5 +1,7 @@
 #include "ir/ops/sinks.h"
 
+#include <cmath>
+
 namespace flern::ir {
 
 void ResultSink::emit(CodegenContext& ctx, const PhysicalOperator& root) {
@@ -52,7 +54,11 @@ std::vector<std::string> explainTree(const PhysicalOperator& root) {
   std::function<void(const PhysicalOperator&, int)> walk = [&](const PhysicalOperator& op,
                                                                int depth) {
     std::string prefix = depth == 0 ? "" : std::string((depth - 1) * 6 + 2, ' ') + "->  ";
-    lines.push_back(prefix + op.explain());
+    std::string line = prefix + op.explain();
+    if (op.estimatedRows() >= 0)
+      line +=
+          "  (rows=" + std::to_string(static_cast<int64_t>(std::llround(op.estimatedRows()))) + ")";
+    lines.push_back(line);
     for (const auto* child : op.children())
       walk(*child, depth + 1);
   };

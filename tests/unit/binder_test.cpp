@@ -2,6 +2,7 @@
 #include "common/error.h"
 #include "parser/parser.h"
 #include "planner/binder.h"
+#include "planner/logical/subquery_info.h"
 
 #include <gtest/gtest.h>
 
@@ -20,13 +21,17 @@ struct Fixture {
                                              {"s", SqlType::text(), false},
                                              {"d", SqlType::date(), false}}));
   }
-  std::shared_ptr<planner::LogicalQuery> bind(const std::string& sql) {
+  planner::BoundQuery bind(const std::string& sql) {
     auto statements = parser::parse(sql);
     planner::Binder binder({tables, models});
-    return binder.bindSelect(*statements[0].select);
+    return binder.bindQuery(*statements[0].select);
   }
-  SqlType typeOf(const std::string& expr) {
-    return bind("SELECT " + expr + " FROM t")->projections[0]->type;
+  SqlType typeOf(const std::string& expr) { return bind("SELECT " + expr + " FROM t").types()[0]; }
+  /// The first operator of `kind` on the leftmost path below the root.
+  static planner::LogicalPtr find(planner::LogicalPtr op, planner::LogicalKind kind) {
+    while (op && op->kind != kind)
+      op = op->children.empty() ? nullptr : op->children[0];
+    return op;
   }
   SqlState errorOf(const std::string& sql) {
     try {
@@ -64,9 +69,11 @@ TEST(Binder, AggregateTypesFollowPostgres) {
 
 TEST(Binder, LiteralsTakeTheOtherSidesType) {
   Fixture f;
-  auto query = f.bind("SELECT * FROM t WHERE d > '2020-01-01' AND i = '5'");
-  ASSERT_EQ(query->conjuncts.size(), 1u);
-  const auto& conjunction = *query->conjuncts[0];
+  auto filter = f.find(f.bind("SELECT * FROM t WHERE d > '2020-01-01' AND i = '5'").plan,
+                       planner::LogicalKind::Filter);
+  ASSERT_TRUE(filter);
+  ASSERT_EQ(filter->predicates.size(), 1u);
+  const auto& conjunction = *filter->predicates[0];
   EXPECT_EQ(conjunction.args[0]->args[1]->type, SqlType::date());
   EXPECT_EQ(conjunction.args[1]->args[1]->type, SqlType::int32());
 }
@@ -83,10 +90,30 @@ TEST(Binder, Errors) {
   EXPECT_EQ(f.errorOf("SELECT 'x'::integer"), SqlState::InvalidTextRepresentation);
 }
 
-TEST(Binder, JoinConditionsBecomeConjuncts) {
+TEST(Binder, ColumnsHaveStableIdentities) {
   Fixture f;
   auto query = f.bind("SELECT a.i FROM t a JOIN t b ON a.i = b.i WHERE a.s = 'x'");
-  EXPECT_EQ(query->relations.size(), 2u);
-  EXPECT_EQ(query->conjuncts.size(), 2u);
-  EXPECT_EQ(query->relations[1].firstColumn, 5);
+  auto join = f.find(query.plan, planner::LogicalKind::Join);
+  ASSERT_TRUE(join);
+  ASSERT_EQ(join->children.size(), 2u);
+  ASSERT_EQ(join->predicates.size(), 1u);
+  // The two scans of t have distinct ids, and the condition compares one of each.
+  const auto& left = join->children[0]->columns;
+  const auto& right = join->children[1]->columns;
+  EXPECT_NE(left[0].id, right[0].id);
+  const auto& condition = *join->predicates[0];
+  EXPECT_EQ(condition.args[0]->index, left[0].id);
+  EXPECT_EQ(condition.args[1]->index, right[0].id);
+}
+
+TEST(Binder, CorrelatedReferencesAreRecorded) {
+  Fixture f;
+  auto query = f.bind("SELECT i FROM t o WHERE EXISTS (SELECT 1 FROM t x WHERE x.b = o.b)");
+  auto filter = f.find(query.plan, planner::LogicalKind::Filter);
+  ASSERT_TRUE(filter);
+  const auto& exists = *filter->predicates[0];
+  ASSERT_EQ(exists.kind, ir::BoundKind::Subquery);
+  auto scan = f.find(query.plan, planner::LogicalKind::Get);
+  ASSERT_EQ(exists.subquery->correlated.size(), 1u);
+  EXPECT_EQ(exists.subquery->correlated[0], scan->columns[1].id); // o.b
 }

@@ -1,0 +1,73 @@
+// The binder's subquery expressions: EXISTS, scalar subqueries, IN / ANY / ALL. Each becomes a
+// Subquery expression holding the subquery's plan; unnesting later turns it into a join.
+#include "common/error.h"
+#include "planner/binder.h"
+#include "planner/logical/subquery_info.h"
+#include "planner/type_rules.h"
+
+namespace flern::planner {
+
+using ir::BoundExpr;
+using ir::BoundExprPtr;
+using ir::BoundKind;
+using namespace typing;
+
+BoundExprPtr Binder::bindSubquery(const ast::Expr& expr, const Scope& scope,
+                                  AggregateContext& aggregates) {
+  // The subquery's names resolve in its own FROM first, then in this query's scope.
+  BlockResult block = resolveUnknownColumns(bindBlock(*expr.subquery, &scope));
+  auto info = std::make_shared<ir::SubqueryInfo>();
+  info->kind = expr.subLink;
+  info->op = expr.text == "!=" ? "<>" : expr.text;
+  info->correlated = block.outerReferences;
+  // Columns of this query's enclosing blocks that the subquery uses are this block's
+  // references too (bindColumn recorded them already on every scope in between).
+  auto node = makeNode(BoundKind::Subquery, SqlType::boolean(), expr.location);
+  node->index = newColumnId(); // distinguishes subqueries in expression texts
+  const size_t width = block.plan->columns.size();
+  if (expr.subLink != ast::SubLinkKind::Exists && width != 1)
+    throw Error(SqlState::SyntaxError,
+                width > 1 ? "subquery has too many columns" : "subquery has too few columns",
+                expr.location + 1);
+  switch (expr.subLink) {
+  case ast::SubLinkKind::Exists:
+    break;
+  case ast::SubLinkKind::Scalar: {
+    SqlType type = block.plan->columns[0].type;
+    node->type = type.id == TypeId::Unknown ? SqlType::text() : type;
+    break;
+  }
+  case ast::SubLinkKind::Any:
+  case ast::SubLinkKind::All: {
+    const std::string& op = info->op;
+    if (op != "=" && op != "<>" && op != "<" && op != "<=" && op != ">" && op != ">=")
+      throw Error(SqlState::FeatureNotSupported,
+                  "operator " + op + " with ANY/ALL (subquery) is not supported",
+                  expr.location + 1);
+    BoundExprPtr left = bind(*expr.args[0], scope, aggregates);
+    BoundExprPtr right = columnRef(block.plan->columns[0]);
+    auto type = commonType(left->type, right->type);
+    if (!type)
+      throw Error(SqlState::UndefinedFunction, operatorText(op, left, right), expr.location + 1)
+          .withHint("No operator matches the given name and argument types. You might need to "
+                    "add explicit type casts.");
+    if (type->id == TypeId::Unknown) type = SqlType::text();
+    node->args.push_back(implicitCast(left, *type));
+    if (!(right->type == *type)) {
+      // The subquery's column converts to the comparison type inside the subquery.
+      auto project = std::make_shared<LogicalOperator>();
+      project->kind = LogicalKind::Project;
+      project->children = {block.plan};
+      project->expressions = {implicitCast(right, *type)};
+      project->columns = {{newColumnId(), *type, block.names[0], false}};
+      block.plan = project;
+    }
+    break;
+  }
+  }
+  info->plan = block.plan;
+  node->subquery = info;
+  return node;
+}
+
+} // namespace flern::planner

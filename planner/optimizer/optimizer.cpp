@@ -1,0 +1,17 @@
+#include "planner/optimizer/optimizer.h"
+
+namespace flern::planner {
+
+LogicalPtr optimize(const LogicalPtr& plan, OptimizerContext& context) {
+  // Pushdown first too: subqueries are unnested against inputs already filtered and joined.
+  LogicalPtr result = pushDownPredicates(plan, context);
+  result = unnestSubqueries(result, context);
+  result = pushDownPredicates(result, context);
+  result = simplifyOuterJoins(result, context);
+  result = pushDownPredicates(result, context);
+  result = orderJoins(result, context);
+  estimateCardinalities(*result);
+  return result;
+}
+
+} // namespace flern::planner

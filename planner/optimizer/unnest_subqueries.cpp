@@ -1,0 +1,705 @@
+// Rule: subquery unnesting. Every Subquery expression becomes a join of the operator's input
+// with the subquery's plan; a correlated subquery is first decorrelated.
+//
+// Decorrelation pushes the outer values down into the subquery (Neumann and Kemper 2015):
+// each correlated column c gets a column m(c) of the rewritten subquery whose value is c's,
+// and the join compares c with m(c). Where the subquery compares c with one of its own columns
+// by equality (the common case: WHERE inner.k = outer.k), that column is m(c) and the
+// comparison moves into the join; otherwise the distinct outer values D are joined in at the
+// lowest operator that needs them, and m(c) is D's column (compared null-safely). Aggregates
+// group by m(c) as well; a scalar aggregate's value for an outer row without inner rows (its
+// "empty" value: count 0, otherwise null) is substituted when the join finds no group.
+#include "common/error.h"
+#include "common/stack_depth.h"
+#include "planner/logical/subquery_info.h"
+#include "planner/optimizer/optimizer.h"
+#include "planner/optimizer/rule_utilities.h"
+
+#include <algorithm>
+#include <set>
+
+namespace flern::planner {
+
+using ir::BoundExpr;
+using ir::BoundExprPtr;
+using ir::BoundKind;
+
+namespace {
+
+[[noreturn]] void notSupported(const std::string& what) {
+  throw Error(SqlState::FeatureNotSupported, what + " is not supported");
+}
+
+/// Where a correlated column's value is found in a decorrelated plan.
+struct Mapping {
+  ColumnId column;
+  bool nullSafe; ///< from D (compare with IS NOT DISTINCT FROM), not from an equality
+};
+using MappingTable = std::map<ColumnId, Mapping>;
+
+class Decorrelator {
+public:
+  Decorrelator(const LogicalPtr& outer, const std::set<ColumnId>& free, OptimizerContext& context)
+      : outer_(outer), free_(free), context_(context) {}
+
+  struct Result {
+    LogicalPtr plan;
+    MappingTable mapping;
+  };
+
+  Result push(const LogicalPtr& op) {
+    checkStackDepth();
+    if (referencedFree(*op).empty()) return {op, {}};
+    switch (op->kind) {
+    case LogicalKind::Filter:
+      return pushFilter(op);
+    case LogicalKind::Project:
+      return pushProject(op);
+    case LogicalKind::Aggregate:
+      return pushAggregate(op);
+    case LogicalKind::Join:
+      return pushJoin(op);
+    case LogicalKind::Sort: {
+      Result child = pushWithNeeds(op->children[0], expressionsFree(*op));
+      auto sort = std::make_shared<LogicalOperator>(*op);
+      sort->children = {child.plan};
+      sort->columns = child.plan->columns;
+      for (auto& key : sort->sortKeys)
+        key.expr = rewrite(key.expr, child.mapping);
+      return {sort, child.mapping};
+    }
+    case LogicalKind::SetOperation:
+      return pushSetOperation(op);
+    case LogicalKind::Limit:
+      notSupported("LIMIT or OFFSET in a correlated subquery");
+    default:
+      notSupported("this correlated subquery");
+    }
+  }
+
+private:
+  /// Free columns referenced anywhere in `op`'s subtree.
+  std::set<ColumnId> referencedFree(const LogicalOperator& op) {
+    std::set<ColumnId> found;
+    forEachExpression(op, true, [&](const BoundExprPtr& expr) {
+      std::vector<ColumnId> ids;
+      collectColumnIds(expr, ids);
+      for (ColumnId id : ids)
+        if (free_.count(id)) found.insert(id);
+    });
+    return found;
+  }
+  /// Free columns referenced by `op`'s own expressions.
+  std::set<ColumnId> expressionsFree(const LogicalOperator& op) {
+    std::set<ColumnId> found;
+    forEachExpression(op, false, [&](const BoundExprPtr& expr) {
+      std::vector<ColumnId> ids;
+      collectColumnIds(expr, ids);
+      for (ColumnId id : ids)
+        if (free_.count(id)) found.insert(id);
+    });
+    return found;
+  }
+
+  BoundExprPtr rewrite(const BoundExprPtr& expr, const MappingTable& mapping) {
+    return substituteColumns(expr, [&](const BoundExpr& column) -> BoundExprPtr {
+      auto it = mapping.find(column.index);
+      if (it == mapping.end()) return nullptr;
+      auto copy = std::make_shared<BoundExpr>(column);
+      copy->index = it->second.column;
+      return copy;
+    });
+  }
+
+  /// The distinct values of the outer columns `columns`, as a new plan, and their mapping.
+  Result distinctOuter(const std::set<ColumnId>& columns) {
+    // D may hold more values than the outer rows have (the join with the outer input drops the
+    // extra groups), so it comes from the smallest input below that produces these columns
+    // without padding them with nulls.
+    LogicalPtr source = outer_;
+    auto producesAll = [&](const LogicalOperator& op) {
+      for (ColumnId id : columns)
+        if (op.positionOf(id) < 0) return false;
+      return true;
+    };
+    for (bool moved = true; moved;) {
+      moved = false;
+      size_t candidates = 0;
+      if (source->kind == LogicalKind::Filter)
+        candidates = 1;
+      else if (source->kind == LogicalKind::Join)
+        candidates = source->joinKind == JoinKind::Inner ? 2
+                     : source->joinKind == JoinKind::Right || source->joinKind == JoinKind::Full
+                         ? 0
+                         : 1;
+      for (size_t i = 0; i < candidates && !moved; ++i)
+        if (producesAll(*source->children[i])) {
+          source = source->children[i];
+          moved = true;
+        }
+    }
+    LogicalPtr copy = cloneWithFreshIds(source, context_.newColumnId);
+    auto distinct = std::make_shared<LogicalOperator>();
+    distinct->kind = LogicalKind::Aggregate;
+    distinct->children = {copy};
+    MappingTable mapping;
+    for (ColumnId id : columns) {
+      int position = source->positionOf(id);
+      if (position < 0) internalError("correlated column not produced by the outer input");
+      const LogicalColumn& cloned = copy->columns[position];
+      distinct->groupKeys.push_back(columnRef(cloned));
+      LogicalColumn key = cloned;
+      key.id = context_.newColumnId();
+      distinct->columns.push_back(key);
+      mapping[id] = {key.id, true};
+    }
+    return {distinct, mapping};
+  }
+
+  /// Pushes into `child`, then joins D in for the free columns of `needs` still unmapped.
+  Result pushWithNeeds(const LogicalPtr& child, const std::set<ColumnId>& needs) {
+    Result result = push(child);
+    std::set<ColumnId> missing;
+    for (ColumnId id : needs)
+      if (!result.mapping.count(id)) missing.insert(id);
+    if (missing.empty()) return result;
+    Result d = distinctOuter(missing);
+    result.plan = makeJoin(JoinKind::Inner, d.plan, result.plan, {});
+    result.mapping.insert(d.mapping.begin(), d.mapping.end());
+    return result;
+  }
+
+  /// Equalities "free = column of `input`" become mappings instead of predicates.
+  std::vector<BoundExprPtr> substituteEqualities(const std::vector<BoundExprPtr>& predicates,
+                                                 const LogicalOperator& input,
+                                                 MappingTable& mapping) {
+    std::vector<BoundExprPtr> remaining;
+    for (const auto& predicate : predicates) {
+      if (predicate->kind == BoundKind::Compare && predicate->name == "=") {
+        const BoundExprPtr& a = predicate->args[0];
+        const BoundExprPtr& b = predicate->args[1];
+        auto tryMap = [&](const BoundExprPtr& freeSide, const BoundExprPtr& inner) {
+          if (freeSide->kind != BoundKind::Column || !free_.count(freeSide->index)) return false;
+          if (mapping.count(freeSide->index)) return false;
+          if (inner->kind != BoundKind::Column || input.positionOf(inner->index) < 0) return false;
+          mapping[freeSide->index] = {inner->index, false};
+          return true;
+        };
+        if (tryMap(a, b) || tryMap(b, a)) continue;
+      }
+      remaining.push_back(predicate);
+    }
+    return remaining;
+  }
+
+  std::set<ColumnId> unmapped(const std::vector<BoundExprPtr>& predicates,
+                              const MappingTable& mapping) const {
+    std::set<ColumnId> missing;
+    for (const auto& predicate : predicates)
+      for (ColumnId id : columnsOf(predicate))
+        if (free_.count(id) && !mapping.count(id)) missing.insert(id);
+    return missing;
+  }
+
+  Result pushFilter(const LogicalPtr& op) {
+    Result child = push(op->children[0]);
+    MappingTable mapping = child.mapping;
+    std::vector<BoundExprPtr> remaining =
+        substituteEqualities(op->predicates, *child.plan, mapping);
+    std::set<ColumnId> missing = unmapped(remaining, mapping);
+    if (!missing.empty()) {
+      // D is joined in anyway: it carries every outer column this filter uses, and the
+      // equalities stay predicates (join keys between D and the input once pushed down).
+      mapping = child.mapping;
+      remaining = op->predicates;
+      missing = unmapped(remaining, mapping);
+    }
+    LogicalPtr input = child.plan;
+    if (!missing.empty()) {
+      Result d = distinctOuter(missing);
+      input = makeJoin(JoinKind::Inner, d.plan, input, {});
+      mapping.insert(d.mapping.begin(), d.mapping.end());
+    }
+    for (auto& predicate : remaining)
+      predicate = rewrite(predicate, mapping);
+    if (remaining.empty()) return {input, mapping};
+    return {makeFilter(input, remaining), mapping};
+  }
+
+  Result pushProject(const LogicalPtr& op) {
+    Result child = pushWithNeeds(op->children[0], expressionsFree(*op));
+    auto project = std::make_shared<LogicalOperator>(*op);
+    project->children = {child.plan};
+    for (auto& expr : project->expressions)
+      expr = rewrite(expr, child.mapping);
+    // The mapped columns pass through, so that the join above can compare them.
+    for (const auto& [free, mapped] : child.mapping) {
+      int position = child.plan->positionOf(mapped.column);
+      project->expressions.push_back(columnRef(child.plan->columns[position]));
+      project->columns.push_back(child.plan->columns[position]);
+    }
+    return {project, child.mapping};
+  }
+
+  Result pushAggregate(const LogicalPtr& op) {
+    Result child = pushWithNeeds(op->children[0], expressionsFree(*op));
+    auto aggregate = std::make_shared<LogicalOperator>(*op);
+    aggregate->children = {child.plan};
+    for (auto& key : aggregate->groupKeys)
+      key = rewrite(key, child.mapping);
+    for (auto& spec : aggregate->aggregates) {
+      if (spec.arg) spec.arg = rewrite(spec.arg, child.mapping);
+      if (spec.filter) spec.filter = rewrite(spec.filter, child.mapping);
+    }
+    // Group by the mapped columns too: one group per outer value. Their key columns keep the
+    // ids they have below, so the mapping stays valid.
+    std::vector<LogicalColumn> keyColumns(op->columns.begin(),
+                                          op->columns.begin() + op->groupKeys.size());
+    std::vector<LogicalColumn> aggregateColumns(op->columns.begin() + op->groupKeys.size(),
+                                                op->columns.end());
+    for (const auto& [free, mapped] : child.mapping) {
+      int position = child.plan->positionOf(mapped.column);
+      aggregate->groupKeys.push_back(columnRef(child.plan->columns[position]));
+      keyColumns.push_back(child.plan->columns[position]);
+    }
+    aggregate->columns = keyColumns;
+    aggregate->columns.insert(aggregate->columns.end(), aggregateColumns.begin(),
+                              aggregateColumns.end());
+    return {aggregate, child.mapping};
+  }
+
+  Result pushJoin(const LogicalPtr& op) {
+    const JoinKind kind = op->joinKind;
+    Result left = push(op->children[0]);
+    Result right = push(op->children[1]);
+    MappingTable mapping = left.mapping;
+    std::vector<BoundExprPtr> predicates;
+    if (kind == JoinKind::Inner) {
+      for (const auto& [free, mapped] : right.mapping) {
+        auto it = mapping.find(free);
+        if (it == mapping.end()) {
+          mapping[free] = mapped;
+          continue;
+        }
+        predicates.push_back(sameValue(it->second, mapped, *left.plan, *right.plan));
+      }
+    } else {
+      if (kind == JoinKind::Right || kind == JoinKind::Full)
+        notSupported("a RIGHT or FULL join inside a correlated subquery");
+      // The left side keeps every row, so it must carry every outer value.
+      std::set<ColumnId> needs = expressionsFree(*op);
+      for (const auto& [free, mapped] : right.mapping)
+        needs.insert(free);
+      std::set<ColumnId> missing;
+      for (ColumnId id : needs)
+        if (!mapping.count(id)) missing.insert(id);
+      if (!missing.empty()) {
+        Result d = distinctOuter(missing);
+        left.plan = makeJoin(JoinKind::Inner, d.plan, left.plan, {});
+        mapping.insert(d.mapping.begin(), d.mapping.end());
+      }
+      for (const auto& [free, mapped] : right.mapping)
+        predicates.push_back(sameValue(mapping.at(free), mapped, *left.plan, *right.plan));
+    }
+    auto join = std::make_shared<LogicalOperator>(*op);
+    join->children = {left.plan, right.plan};
+    std::vector<BoundExprPtr> own = op->predicates;
+    if (kind == JoinKind::Inner) {
+      LogicalOperator both;
+      both.columns = left.plan->columns;
+      both.columns.insert(both.columns.end(), right.plan->columns.begin(),
+                          right.plan->columns.end());
+      own = substituteEqualities(own, both, mapping);
+    }
+    std::set<ColumnId> missing;
+    for (const auto& predicate : own) {
+      std::vector<ColumnId> ids;
+      collectColumnIds(predicate, ids);
+      for (ColumnId id : ids)
+        if (free_.count(id) && !mapping.count(id)) missing.insert(id);
+    }
+    if (!missing.empty()) {
+      Result d = distinctOuter(missing);
+      join->children[0] = makeJoin(JoinKind::Inner, d.plan, join->children[0], {});
+      mapping.insert(d.mapping.begin(), d.mapping.end());
+    }
+    for (auto& predicate : own)
+      predicates.push_back(rewrite(predicate, mapping));
+    join->predicates = predicates;
+    join->columns = outputColumnsOfJoin(*join);
+    if (join->mark.comparison) join->mark.comparison = rewrite(join->mark.comparison, mapping);
+    return {join, mapping};
+  }
+
+  BoundExprPtr sameValue(const Mapping& a, const Mapping& b, const LogicalOperator& left,
+                         const LogicalOperator& right) {
+    const LogicalColumn& l = left.columns[left.positionOf(a.column)];
+    const LogicalColumn& r = right.columns[right.positionOf(b.column)];
+    return makeComparison(a.nullSafe || b.nullSafe ? "IS NOT DISTINCT FROM" : "=", columnRef(l),
+                          columnRef(r));
+  }
+
+  Result pushSetOperation(const LogicalPtr& op) {
+    std::set<ColumnId> all = referencedFree(*op);
+    auto setOp = std::make_shared<LogicalOperator>(*op);
+    MappingTable mapping;
+    std::vector<ColumnId> order(all.begin(), all.end());
+    for (size_t side = 0; side < 2; ++side) {
+      Result input = pushWithNeeds(op->children[side], all);
+      std::vector<BoundExprPtr> columns;
+      for (const auto& column : op->children[side]->columns)
+        columns.push_back(columnRef(column));
+      for (ColumnId id : order) {
+        const Mapping& mapped = input.mapping.at(id);
+        columns.push_back(columnRef(input.plan->columns[input.plan->positionOf(mapped.column)]));
+      }
+      setOp->children[side] = makeProjection(input.plan, columns, context_);
+    }
+    for (ColumnId id : order) {
+      const LogicalColumn& sample =
+          setOp->children[0]->columns[op->columns.size() + mapping.size()];
+      LogicalColumn column = sample;
+      column.id = context_.newColumnId();
+      setOp->columns.push_back(column);
+      mapping[id] = {column.id, true};
+    }
+    return {setOp, mapping};
+  }
+
+  const LogicalPtr& outer_;
+  const std::set<ColumnId>& free_;
+  OptimizerContext& context_;
+};
+
+bool containsSubquery(const BoundExprPtr& expr) {
+  if (!expr) return false;
+  if (expr->kind == BoundKind::Subquery) return true;
+  for (const auto& arg : expr->args)
+    if (containsSubquery(arg)) return true;
+  return false;
+}
+
+const char* negatedComparison(const std::string& op) {
+  if (op == "=") return "<>";
+  if (op == "<>") return "=";
+  if (op == "<") return ">=";
+  if (op == "<=") return ">";
+  if (op == ">") return "<=";
+  return "<";
+}
+
+/// What a plan yields when its correlated input is empty, per output column: nullopt when it
+/// yields no row. Used for scalar subqueries whose decorrelated join finds no group.
+std::optional<std::vector<BoundExprPtr>> emptyResult(const LogicalOperator& op) {
+  switch (op.kind) {
+  case LogicalKind::Aggregate: {
+    if (!op.groupKeys.empty()) return std::nullopt;
+    std::vector<BoundExprPtr> values;
+    for (size_t i = 0; i < op.aggregates.size(); ++i) {
+      bool count = op.aggregates[i].kind == ir::AggregateKind::Count ||
+                   op.aggregates[i].kind == ir::AggregateKind::CountStar;
+      values.push_back(count ? makeInt64Constant(0) : makeNullConstant(op.columns[i].type));
+    }
+    return values;
+  }
+  case LogicalKind::Project: {
+    auto child = emptyResult(*op.children[0]);
+    if (!child) return std::nullopt;
+    const LogicalOperator& input = *op.children[0];
+    std::vector<BoundExprPtr> values;
+    for (const auto& expr : op.expressions)
+      values.push_back(foldNulls(substituteColumns(expr, [&](const BoundExpr& column) {
+        int position = input.positionOf(column.index);
+        return position < 0 ? nullptr : (*child)[position];
+      })));
+    return values;
+  }
+  case LogicalKind::Sort:
+    return emptyResult(*op.children[0]);
+  case LogicalKind::Filter:
+  case LogicalKind::Limit: {
+    auto child = emptyResult(*op.children[0]);
+    if (!child) return std::nullopt;
+    notSupported("HAVING, LIMIT or OFFSET above an aggregate in a correlated scalar subquery");
+  }
+  default:
+    return std::nullopt;
+  }
+}
+
+class SubqueryUnnester {
+public:
+  explicit SubqueryUnnester(OptimizerContext& context) : context_(context) {}
+
+  LogicalPtr rewrite(const LogicalPtr& op) {
+    checkStackDepth();
+    auto copy = std::make_shared<LogicalOperator>(*op);
+    for (auto& child : copy->children)
+      child = rewrite(child);
+    bool any = false;
+    forEachExpression(*copy, false,
+                      [&](const BoundExprPtr& expr) { any = any || containsSubquery(expr); });
+    if (!any) return copy;
+    switch (copy->kind) {
+    case LogicalKind::Filter:
+      return rewriteFilter(copy);
+    case LogicalKind::Project: {
+      LogicalPtr input = copy->children[0];
+      for (auto& expr : copy->expressions)
+        expr = replaceSubqueries(expr, input);
+      copy->children = {input};
+      return copy;
+    }
+    case LogicalKind::Join:
+      if (copy->joinKind == JoinKind::Inner) {
+        // ON conditions of an inner join filter its result.
+        auto join = std::make_shared<LogicalOperator>(*copy);
+        join->predicates.clear();
+        return rewriteFilter(makeFilterNode(join, copy->predicates));
+      }
+      notSupported("a subquery in the ON condition of an outer join");
+    default:
+      notSupported("a subquery in this clause");
+    }
+  }
+
+private:
+  static std::shared_ptr<LogicalOperator> makeFilterNode(const LogicalPtr& input,
+                                                         const std::vector<BoundExprPtr>& preds) {
+    auto filter = std::make_shared<LogicalOperator>();
+    filter->kind = LogicalKind::Filter;
+    filter->children = {input};
+    filter->columns = input->columns;
+    filter->predicates = preds;
+    return filter;
+  }
+
+  LogicalPtr rewriteFilter(const std::shared_ptr<LogicalOperator>& filter) {
+    LogicalPtr input = filter->children[0];
+    std::vector<BoundExprPtr> kept;
+    for (const auto& predicate : filter->predicates) {
+      if (!containsSubquery(predicate)) {
+        kept.push_back(predicate);
+        continue;
+      }
+      // A conjunct that is a whole EXISTS / IN / ANY (or NOT EXISTS) filters by a semi or anti
+      // join; anywhere else a subquery becomes a column of a mark or single join.
+      const BoundExpr* subquery = predicate.get();
+      bool negated = false;
+      if (subquery->kind == BoundKind::Not && subquery->args[0]->kind == BoundKind::Subquery &&
+          subquery->args[0]->subquery->kind == ast::SubLinkKind::Exists) {
+        subquery = subquery->args[0].get();
+        negated = true;
+      }
+      if (subquery->kind == BoundKind::Subquery &&
+          (subquery->subquery->kind == ast::SubLinkKind::Exists ||
+           (subquery->subquery->kind == ast::SubLinkKind::Any && !negated))) {
+        input = filterJoin(input, *subquery, negated);
+        continue;
+      }
+      kept.push_back(replaceSubqueries(predicate, input));
+    }
+    auto result = makeFilterNode(input, kept);
+    result->columns = filter->columns;
+    if (kept.empty()) {
+      // Nothing left to test: keep the original output columns only.
+      return makeProjection(input, columnRefs(filter->columns), context_, filter->columns);
+    }
+    return result;
+  }
+
+  /// The subquery's plan, unnested itself, decorrelated against `input`; `predicates` receives
+  /// the join conditions that replace the correlation.
+  LogicalPtr prepare(const ir::SubqueryInfo& info, const LogicalPtr& input,
+                     std::vector<BoundExprPtr>& predicates) {
+    LogicalPtr plan = rewrite(info.plan);
+    if (info.kind == ast::SubLinkKind::Exists) plan = stripForExists(plan);
+    std::set<ColumnId> local;
+    for (ColumnId id : info.correlated)
+      if (input->positionOf(id) >= 0) local.insert(id);
+    if (local.empty()) return plan;
+    // EXISTS / IN / ANY whose correlation is only in filters: the filters become conditions of
+    // the semi, anti or mark join itself (no per-value D needed).
+    if (info.kind != ast::SubLinkKind::Scalar) {
+      LogicalPtr pulledPlan;
+      std::vector<BoundExprPtr> pulled;
+      if (pullCorrelated(plan, local, pulledPlan, pulled)) {
+        predicates.insert(predicates.end(), pulled.begin(), pulled.end());
+        return pulledPlan;
+      }
+    }
+    Decorrelator decorrelator(input, local, context_);
+    auto result = decorrelator.push(plan);
+    for (ColumnId id : local) {
+      const Mapping& mapped = result.mapping.at(id);
+      const LogicalColumn& outer = input->columns[input->positionOf(id)];
+      const LogicalColumn& inner = result.plan->columns[result.plan->positionOf(mapped.column)];
+      predicates.push_back(makeComparison(mapped.nullSafe ? "IS NOT DISTINCT FROM" : "=",
+                                          columnRef(outer), columnRef(inner)));
+    }
+    return result.plan;
+  }
+
+  static bool refersTo(const LogicalOperator& op, bool recurse, const std::set<ColumnId>& ids) {
+    bool found = false;
+    forEachExpression(op, recurse, [&](const BoundExprPtr& expr) {
+      for (ColumnId id : columnsOf(expr))
+        found = found || ids.count(id);
+    });
+    return found;
+  }
+
+  /// Moves the filters of `op` that refer to `local` into `pulled`, when every such reference
+  /// is in a filter or inner-join condition reachable through filters, inner joins and
+  /// projections; the projections widen to pass the columns those filters use.
+  bool pullCorrelated(const LogicalPtr& op, const std::set<ColumnId>& local, LogicalPtr& out,
+                      std::vector<BoundExprPtr>& pulled) {
+    if (!refersTo(*op, true, local)) {
+      out = op;
+      return true;
+    }
+    switch (op->kind) {
+    case LogicalKind::Filter: {
+      LogicalPtr child;
+      if (!pullCorrelated(op->children[0], local, child, pulled)) return false;
+      std::vector<BoundExprPtr> kept;
+      for (const auto& predicate : op->predicates) {
+        bool correlated = false;
+        for (ColumnId id : columnsOf(predicate))
+          correlated = correlated || local.count(id);
+        (correlated ? pulled : kept).push_back(predicate);
+      }
+      out = kept.empty() ? child : makeFilter(child, kept);
+      return true;
+    }
+    case LogicalKind::Join: {
+      if (op->joinKind != JoinKind::Inner) return false;
+      LogicalPtr left, right;
+      if (!pullCorrelated(op->children[0], local, left, pulled) ||
+          !pullCorrelated(op->children[1], local, right, pulled))
+        return false;
+      std::vector<BoundExprPtr> kept;
+      for (const auto& predicate : op->predicates) {
+        bool correlated = false;
+        for (ColumnId id : columnsOf(predicate))
+          correlated = correlated || local.count(id);
+        (correlated ? pulled : kept).push_back(predicate);
+      }
+      out = makeJoin(JoinKind::Inner, left, right, kept);
+      return true;
+    }
+    case LogicalKind::Project: {
+      if (refersTo(*op, false, local)) return false;
+      LogicalPtr child;
+      size_t before = pulled.size();
+      if (!pullCorrelated(op->children[0], local, child, pulled)) return false;
+      auto project = std::make_shared<LogicalOperator>(*op);
+      project->children = {child};
+      for (size_t i = before; i < pulled.size(); ++i)
+        for (ColumnId id : columnsOf(pulled[i])) {
+          int position = child->positionOf(id);
+          if (position < 0 || project->positionOf(id) >= 0) continue;
+          project->expressions.push_back(columnRef(child->columns[position]));
+          project->columns.push_back(child->columns[position]);
+        }
+      out = project;
+      return true;
+    }
+    default:
+      return false;
+    }
+  }
+
+  /// EXISTS ignores the subquery's columns, order, and a positive LIMIT without OFFSET.
+  static LogicalPtr stripForExists(LogicalPtr plan) {
+    while (true) {
+      if (plan->kind == LogicalKind::Sort || plan->kind == LogicalKind::Project) {
+        plan = plan->children[0];
+        continue;
+      }
+      if (plan->kind == LogicalKind::Limit && plan->offset == 0 && plan->limit &&
+          *plan->limit > 0) {
+        plan = plan->children[0];
+        continue;
+      }
+      return plan;
+    }
+  }
+
+  LogicalPtr filterJoin(const LogicalPtr& input, const BoundExpr& subquery, bool negated) {
+    const ir::SubqueryInfo& info = *subquery.subquery;
+    std::vector<BoundExprPtr> predicates;
+    LogicalPtr plan = prepare(info, input, predicates);
+    if (info.kind == ast::SubLinkKind::Any)
+      predicates.push_back(makeComparison(info.op, subquery.args[0], columnRef(plan->columns[0])));
+    return makeJoin(negated ? JoinKind::Anti : JoinKind::Semi, input, plan, predicates);
+  }
+
+  /// Replaces every subquery inside `expr` by a column that joins added to `input` provide.
+  BoundExprPtr replaceSubqueries(const BoundExprPtr& expr, LogicalPtr& input) {
+    if (!containsSubquery(expr)) return expr;
+    if (expr->kind != BoundKind::Subquery) {
+      auto copy = std::make_shared<BoundExpr>(*expr);
+      for (auto& arg : copy->args)
+        arg = replaceSubqueries(arg, input);
+      return copy;
+    }
+    const ir::SubqueryInfo& info = *expr->subquery;
+    for (const auto& arg : expr->args)
+      if (containsSubquery(arg)) notSupported("a subquery inside ANY/ALL's left operand");
+    std::vector<BoundExprPtr> predicates;
+    LogicalPtr plan = prepare(info, input, predicates);
+    if (info.kind == ast::SubLinkKind::Scalar) return scalarJoin(info, plan, predicates, input);
+    auto join = std::make_shared<LogicalOperator>();
+    join->kind = LogicalKind::Join;
+    join->joinKind = JoinKind::Mark;
+    join->children = {input, plan};
+    join->predicates = predicates;
+    LogicalColumn mark{context_.newColumnId(), SqlType::boolean(), "mark", false};
+    join->mark.column = mark.id;
+    bool all = info.kind == ast::SubLinkKind::All;
+    if (info.kind != ast::SubLinkKind::Exists)
+      join->mark.comparison = makeComparison(all ? negatedComparison(info.op) : info.op.c_str(),
+                                             expr->args[0], columnRef(plan->columns[0]));
+    join->columns = input->columns;
+    join->columns.push_back(mark);
+    input = join;
+    BoundExprPtr result = columnRef(mark);
+    return all ? makeNot(result) : result;
+  }
+
+  BoundExprPtr scalarJoin(const ir::SubqueryInfo& info, const LogicalPtr& plan,
+                          const std::vector<BoundExprPtr>& predicates, LogicalPtr& input) {
+    auto join = std::make_shared<LogicalOperator>();
+    join->kind = LogicalKind::Join;
+    join->joinKind = JoinKind::Single;
+    join->children = {input, plan};
+    join->predicates = predicates;
+    LogicalColumn matched{context_.newColumnId(), SqlType::boolean(), "matched", true};
+    join->matched = matched.id;
+    join->columns = input->columns;
+    join->columns.insert(join->columns.end(), plan->columns.begin(), plan->columns.end());
+    join->columns.push_back(matched);
+    input = join;
+    BoundExprPtr value = columnRef(plan->columns[0]);
+    if (predicates.empty()) return value;
+    // Decorrelated: an outer row without inner rows gets what the subquery yields on no rows.
+    auto empty = emptyResult(*info.plan);
+    if (!empty || isNullConstant((*empty)[0])) return value;
+    for (ColumnId id : columnsOf((*empty)[0]))
+      if (input->positionOf(id) < 0 || containsSubquery((*empty)[0]))
+        notSupported("this correlated scalar subquery");
+    return makeCase(columnRef(matched), value, (*empty)[0]);
+  }
+
+  OptimizerContext& context_;
+};
+
+} // namespace
+
+LogicalPtr unnestSubqueries(const LogicalPtr& plan, OptimizerContext& context) {
+  SubqueryUnnester unnester(context);
+  return unnester.rewrite(plan);
+}
+
+} // namespace flern::planner
