@@ -39,6 +39,7 @@ FEATURES = {
     # one side only, or two different ones, is therefore accepted when an operation that can
     # fail sits in such a place; two different ones also when two operations can fail.
     "tolerate_error_order": True,
+    "big_tables": True,            # now and then one table of 200-1000 rows
     "tlp": True,                   # ternary-logic-partitioning check on Flern alone
 }
 

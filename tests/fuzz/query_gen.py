@@ -209,6 +209,14 @@ class QueryGen:
         self.flags = flags
         self.schema = schema
         self.alias_count = 0
+        self.big_used = False
+
+    def pick_table(self):
+        """A random table; a big one at most once per statement (no big x big products)."""
+        tables = [t for t in self.schema.tables if not (t.big and self.big_used)]
+        t = self.rng.choice(tables)
+        self.big_used = self.big_used or t.big
+        return t
 
     def alias(self, prefix):
         self.alias_count += 1
@@ -246,7 +254,7 @@ class QueryGen:
             item = self.subquery_columns(inner, FromItem(name, self.alias("a"), []))
             query.ctes.append((name, inner))
             return item
-        t = rng.choice(self.schema.tables)
+        t = self.pick_table()
         return FromItem(t.name, self.alias("a"), t.columns)
 
     def equality(self, left_items, item):
@@ -302,7 +310,7 @@ class QueryGen:
 
         def make(outer, t):
             rng = self.rng
-            table = rng.choice(self.schema.tables)
+            table = self.pick_table()
             item = FromItem(table.name, self.alias("s"), table.columns)
             own = self.visible([item])
             cols = own

@@ -38,6 +38,7 @@ class Table:
         self.name = name
         self.columns = columns
         self.rows = rows              # list of lists of SQL literal strings
+        self.big = False              # hundreds of rows: at most one per statement
 
     def create_sql(self):
         return "CREATE TABLE %s (%s)" % (self.name, ", ".join(c.ddl() for c in self.columns))
@@ -50,7 +51,9 @@ class Table:
             self.name, ", ".join("(%s)" % ", ".join(r) for r in rows))
 
     def with_rows(self, rows):
-        return Table(self.name, self.columns, rows)
+        table = Table(self.name, self.columns, rows)
+        table.big = self.big
+        return table
 
 
 class Schema:
@@ -153,10 +156,15 @@ def random_value(rng, col, flags):
     return rng.choice(["true", "false"])
 
 
-def random_rows(rng, columns, flags):
+def random_rows(rng, columns, flags, big=False):
     count = rng.choice([0, 1, 2, 3, 5, 8, 10, 12, 15, 20, 20, 40])
-    # Small per-column pools make equal values (joins, groups, DISTINCT) common.
-    pools = [[random_value(rng, c, flags) for _ in range(rng.randint(2, 5))] for c in columns]
+    # Small per-column pools make equal values (joins, groups, DISTINCT) common; a big table
+    # (hash tables that grow, many groups) draws from larger ones.
+    pool_size = (2, 5)
+    if big:
+        count, pool_size = rng.randint(200, 1000), (5, 60)
+    pools = [[random_value(rng, c, flags) for _ in range(rng.randint(*pool_size))]
+             for c in columns]
     rows = []
     for _ in range(count):
         if rows and rng.random() < 0.15:
@@ -182,4 +190,8 @@ def random_schema(rng, flags, prefix="t"):
         if not any(c.kind in ("int4", "int8") for c in columns):
             columns.append(Column("c%d" % len(columns), "integer", "int4"))
         tables.append(Table("%s%d" % (prefix, i), columns, random_rows(rng, columns, flags)))
+    if flags.big_tables and rng.random() < 0.25:
+        t = tables[-1]
+        t.rows = random_rows(rng, t.columns, flags, big=True)
+        t.big = True
     return Schema(tables)
