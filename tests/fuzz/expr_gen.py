@@ -65,7 +65,8 @@ class Node:
             yield from c.walk()
 
     def strict(self):
-        return bool(self.children) and not self.fmt.startswith(NONSTRICT)
+        return (bool(self.children) and not self.fmt.startswith(NONSTRICT)
+                and " OVER (" not in self.fmt)
 
     def case_conditions(self):
         """The children PostgreSQL would use to prune CASE branches if they were constant."""

@@ -28,6 +28,7 @@ FEATURES = {
     "distinct": True,
     "order_limit": True,           # ORDER BY with LIMIT / OFFSET (fully determined orders)
     "derived_tables": True,        # FROM (SELECT ...) AS d
+    "generate_series": True,       # FROM generate_series(lo, hi) AS g(x)
     "casts": True,
     "like": True,
     "text_to_number_casts": True,  # CAST(text AS integer) etc. (mostly 22P02 on both sides)

@@ -34,6 +34,7 @@ class Query:
         self.offset = None
         self.set_op = None        # (operator, Query)
         self.windowed = False
+        self.order_by_name = False  # ORDER BY r0 rather than ORDER BY 1
 
     def copy(self):
         return copy.copy(self)
@@ -54,6 +55,11 @@ class Query:
         if self.set_op is not None:
             exprs = exprs + self.set_op[1].select
         return both_failed and sum(n.own_risky for e in exprs for n in e.walk()) >= 2
+
+    def order_key_sql(self, p):
+        if not isinstance(p, int):
+            return p.sql()
+        return "r%d" % (p - 1) if self.order_by_name else str(p)
 
     def subqueries(self):
         """(getter, setter) pairs for the queries nested in this one, for the shrinker."""
@@ -106,6 +112,8 @@ class Query:
         for item in self.from_items:
             source = "(%s)" % item.subquery.sql() if item.subquery is not None else item.source
             ref = "%s AS %s" % (source, item.alias)
+            if item.source is not None and item.source.startswith("generate_series("):
+                ref += "(%s)" % item.columns[0].name
             if item.join == "first":
                 parts.append(ref)
             elif item.join == "comma":
@@ -138,7 +146,7 @@ class Query:
             return sql + " %s %s" % (self.set_op[0], self.set_op[1].core_sql())
         if self.order:
             sql += " ORDER BY " + ", ".join(
-                " ".join(x for x in (str(p) if isinstance(p, int) else p.sql(), d, n) if x)
+                " ".join(x for x in (self.order_key_sql(p), d, n) if x)
                 for p, d, n in self.order)
         if self.limit is not None:
             sql += " LIMIT %d" % self.limit
@@ -254,6 +262,11 @@ class QueryGen:
             item = self.subquery_columns(inner, FromItem(name, self.alias("a"), []))
             query.ctes.append((name, inner))
             return item
+        if self.flags.generate_series and rng.random() < 0.08:
+            lo = rng.choice([-3, 0, 1, 5, 2147483645])
+            hi = min(lo + rng.choice([-1, 0, 1, 4, 10, 30]), 2 ** 31 - 1)   # an int4 series
+            return FromItem("generate_series(%d, %d)" % (lo, hi), self.alias("g"),
+                            [Column("x", "integer", "int4")])
         t = self.pick_table()
         return FromItem(t.name, self.alias("a"), t.columns)
 
@@ -400,6 +413,7 @@ class QueryGen:
                 key = row.gen(rng.choice(ALL_TYPES), rng.randint(0, 2))
                 if key.ref or not self.flags.F17_order_by_constant_accepted:
                     positions.insert(0, key)
+            q.order_by_name = rng.random() < 0.25
             q.order = [(p, rng.choice(["", "ASC", "DESC"]),
                         rng.choice(["", "", "NULLS FIRST", "NULLS LAST"])) for p in positions]
             if q.ordered() and rng.random() < 0.6:
