@@ -274,6 +274,9 @@ std::vector<BoundExprPtr> Binder::bindGroupBy(const ast::SelectStmt& select, con
   std::vector<BoundExprPtr> keys;
   for (const auto& group : select.groupBy) {
     BoundExprPtr key;
+    if (group->kind == ast::ExprKind::NumConst || group->kind == ast::ExprKind::StringConst ||
+        group->kind == ast::ExprKind::BoolConst)
+      throw Error(SqlState::SyntaxError, "non-integer constant in GROUP BY", group->location + 1);
     if (group->kind == ast::ExprKind::IntConst) {
       int64_t position = group->intValue;
       if (position < 1 || position > static_cast<int64_t>(targets.size()))
@@ -369,6 +372,9 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
                     "ORDER BY position " + std::to_string(expr.intValue) + " is not in select list",
                     expr.location + 1);
       targetIndex = static_cast<int>(expr.intValue - 1);
+    } else if (expr.kind == ast::ExprKind::NumConst || expr.kind == ast::ExprKind::StringConst ||
+               expr.kind == ast::ExprKind::BoolConst) {
+      throw Error(SqlState::SyntaxError, "non-integer constant in ORDER BY", expr.location + 1);
     } else if (expr.kind == ast::ExprKind::ColumnRef && expr.names.size() == 1) {
       for (size_t i = 0; i < targets.size(); ++i) {
         if (names[i] != expr.names[0]) continue;

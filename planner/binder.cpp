@@ -724,8 +724,11 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
     std::string text = spec.toString();
     auto& list = *aggregates.aggregates;
     size_t index = list.size();
+    // The same call twice is computed once; constants of different types print alike.
     for (size_t i = 0; i < list.size(); ++i)
-      if (list[i].toString() == text) index = i;
+      if (list[i].toString() == text && list[i].type == spec.type &&
+          (!spec.arg || list[i].arg->type == spec.arg->type))
+        index = i;
     if (index == list.size()) list.push_back(spec);
     auto node = makeNode(BoundKind::AggregateRef, spec.type, expr.location);
     node->index = static_cast<int>(index);
