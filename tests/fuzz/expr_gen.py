@@ -371,6 +371,8 @@ class ExprGen:
             return self.common(t, depth)
         if t == "numeric" and self.flags.F13_float_to_numeric_cast:
             sources = [x for x in sources if x != "float8"]
+        if t == "bool" and self.flags.F23_case_null_bool_cast:
+            sources = [x for x in sources if x != "int4"]
         src = self.gen(rng.choice(sources), depth)
         target = SQL_NAME[t]
         if t == "numeric" and rng.random() < 0.5:

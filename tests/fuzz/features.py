@@ -67,6 +67,7 @@ DEFECTS = {
     "F19_constant_aggregates_in_subquery": True,  # aggregate arguments reference a column
     "F20_float_input_whitespace": True,       # no CAST(text AS double precision)
     "F21_numeric_rescale_wrap": True,         # no sum(bigint) (sums beyond 1e19 meet scales)
+    "F23_case_null_bool_cast": True,          # no CAST(integer AS boolean)
 }
 
 
