@@ -102,7 +102,9 @@ class Query:
             return True
         if any(e.loose for e in self.select + list(self.group_by or [])):
             return True
-        if any(n.risky and "SELECT" in n.fmt for e in self.select for n in e.walk()):
+        # Subqueries in expressions: PostgreSQL runs them lazily, an engine that unnests them
+        # may compute them for rows (or under COALESCE arguments) PostgreSQL never reaches.
+        if any(n.risky and "SELECT" in n.fmt for e in self.computed() for n in e.walk()):
             return True
         return self.set_op is not None and (self.set_op[1].filters_can_fail() or any(
             e.risky for e in self.set_op[1].select))
@@ -348,8 +350,11 @@ class QueryGen:
             if flags.in_subqueries and rng.random() < 0.5:
                 k = rng.choice(ALL_TYPES)
                 col = inner.gen(k, 1)
+                left = outer
+                if flags.F24_subquery_left_of_in_subquery:
+                    left = ExprGen(rng, flags, outer.columns, outer.group_keys)
                 return Node("bool", "({0} %sIN (SELECT %s %s))" % (
-                    rng.choice(["", "NOT "]), col.sql(), src), [outer.gen(k, 1)], ref=True,
+                    rng.choice(["", "NOT "]), col.sql(), src), [left.gen(k, 1)], ref=True,
                     risky=risky or col.risky)
             if flags.exists_subqueries:
                 return Node("bool", "(%sEXISTS (SELECT 1 %s))" % (rng.choice(["", "NOT "]), src),
