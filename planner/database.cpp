@@ -39,12 +39,13 @@ struct PlannedQuery {
   ir::PhysicalOperatorPtr physical;
 };
 
-/// Optimizes `bound` (which `binder` made) and plans it physically.
-PlannedQuery planBound(Binder& binder, BoundQuery bound) {
+/// Optimizes `bound` (which `binder` made) and plans it physically; `countRows` for EXPLAIN
+/// ANALYZE.
+PlannedQuery planBound(Binder& binder, BoundQuery bound, bool countRows = false) {
   PlannedQuery planned;
   OptimizerContext context{[&binder] { return binder.newColumnId(); }};
   planned.optimized = optimize(bound.plan, context);
-  planned.physical = planPhysical(*planned.optimized, planned.bindings);
+  planned.physical = planPhysical(*planned.optimized, planned.bindings, countRows);
   planned.bound = std::move(bound);
   return planned;
 }
@@ -146,7 +147,7 @@ StatementResult Database::explain(const ast::Statement& statement) {
   if (inner.kind != ast::StmtKind::Select)
     throw Error(SqlState::FeatureNotSupported, "EXPLAIN is supported for SELECT only");
   Binder binder({tables_, models_});
-  PlannedQuery query = planBound(binder, binder.bindQuery(*inner.select));
+  PlannedQuery query = planBound(binder, binder.bindQuery(*inner.select), statement.explainAnalyze);
   auto& plan = query.physical;
   auto& bindings = query.bindings;
   StatementResult result;
@@ -179,6 +180,9 @@ StatementResult Database::explain(const ast::Statement& statement) {
     Executor executor(*jit_);
     Execution execution = executor.run(*plan, bindings, SinkKind::Result);
     const auto& compile = execution.compile;
+    // The plan again, now with the rows each operator produced.
+    auto analyzed = ir::explainTree(*plan, &execution.rowCounts);
+    std::copy(analyzed.begin(), analyzed.end(), result.textRows.begin());
     result.textRows.push_back("Rows: " + std::to_string(execution.rows->rowCount()));
     result.textRows.push_back("Compile Time: " + formatMs(compile.totalMs()) + " (lower " +
                               formatMs(compile.lowerMs) + ", optimize " +

@@ -1,6 +1,7 @@
 #include "planner/executor.h"
 
 #include "common/error.h"
+#include "ir/ops/row_counter.h"
 #include "ir/ops/sinks.h"
 #include "ir/runtime/query_context.h"
 
@@ -88,6 +89,9 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
   execution.executeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!ok) throw *context->error;
+  for (size_t i = 0; i < module->slotNames.size(); ++i)
+    if (module->slotNames[i].rfind(ir::RowCounter::kSlotPrefix, 0) == 0)
+      execution.rowCounts[module->slotNames[i]] = *static_cast<int64_t*>(slots[i]);
   // Result strings may point into tables, the query's arena, or constants of the compiled code.
   execution.keepAlive = std::make_shared<
       std::tuple<decltype(context), decltype(usedTables), std::shared_ptr<jit::CompiledQuery>>>(

@@ -20,6 +20,7 @@ struct Execution {
   jit::CompileStats compile;
   double executeMs = 0;
   std::shared_ptr<void> keepAlive; ///< what the rows' strings point into: tables, arena, code
+  ir::RowCounts rowCounts;         ///< rows each counted operator produced (EXPLAIN ANALYZE)
 };
 
 class Executor {

@@ -4,6 +4,7 @@
 #include "common/stack_depth.h"
 #include "ir/ops/hash_aggregate.h"
 #include "ir/ops/hash_join.h"
+#include "ir/ops/row_counter.h"
 #include "ir/ops/scans.h"
 #include "ir/ops/set_operations.h"
 #include "ir/ops/sort.h"
@@ -141,11 +142,14 @@ ir::PhysicalOperatorPtr constantValues(const LogicalOperator& values, TableBindi
 
 class PhysicalPlanner {
 public:
-  explicit PhysicalPlanner(TableBindings& tables) : tables_(tables) {}
+  PhysicalPlanner(TableBindings& tables, bool countRows) : tables_(tables), countRows_(countRows) {}
 
   Planned plan(const LogicalOperator& op) {
     Planned planned = planOperator(op);
     if (planned.op->estimatedRows() < 0) planned.op->setEstimatedRows(op.estimatedRows);
+    if (countRows_)
+      planned.op = std::make_unique<ir::RowCounter>(
+          std::move(planned.op), ir::RowCounter::kSlotPrefix + std::to_string(counters_++));
     return planned;
   }
 
@@ -233,6 +237,8 @@ private:
   Planned planSetOperation(const LogicalOperator& op);
 
   TableBindings& tables_;
+  bool countRows_;
+  int counters_ = 0;
 };
 
 namespace {
@@ -535,8 +541,9 @@ Planned PhysicalPlanner::planSetOperation(const LogicalOperator& op) {
   return {std::make_unique<ir::Projection>(std::move(result), allKeys), positionsOf(op)};
 }
 
-ir::PhysicalOperatorPtr planPhysical(const LogicalOperator& root, TableBindings& tables) {
-  PhysicalPlanner planner(tables);
+ir::PhysicalOperatorPtr planPhysical(const LogicalOperator& root, TableBindings& tables,
+                                     bool countRows) {
+  PhysicalPlanner planner(tables, countRows);
   Planned planned = planner.plan(root);
   // The client sees the root's columns in order; physical positions may differ (joins).
   bool identity = planned.op->outputTypes().size() == root.columns.size();

@@ -12,7 +12,9 @@ namespace flern::planner {
 /// The tables a plan reads, by the state slot its scans use.
 using TableBindings = std::map<std::string, std::shared_ptr<storage::Table>>;
 
-/// The physical plan of `root`, producing its columns in order.
-ir::PhysicalOperatorPtr planPhysical(const LogicalOperator& root, TableBindings& tables);
+/// The physical plan of `root`, producing its columns in order. With `countRows` every
+/// operator's output is counted at run time (EXPLAIN ANALYZE).
+ir::PhysicalOperatorPtr planPhysical(const LogicalOperator& root, TableBindings& tables,
+                                     bool countRows = false);
 
 } // namespace flern::planner

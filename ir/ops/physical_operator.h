@@ -10,6 +10,7 @@
 
 #include "ir/codegen.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,7 +42,12 @@ private:
 
 using PhysicalOperatorPtr = std::unique_ptr<PhysicalOperator>;
 
-/// The plan as an indented tree, PostgreSQL EXPLAIN style.
-std::vector<std::string> explainTree(const PhysicalOperator& root);
+/// Rows each counted operator produced (EXPLAIN ANALYZE), by counter slot name.
+using RowCounts = std::map<std::string, int64_t>;
+
+/// The plan as an indented tree, PostgreSQL EXPLAIN style, with estimated rows and, from
+/// `actual`, the rows operators produced.
+std::vector<std::string> explainTree(const PhysicalOperator& root,
+                                     const RowCounts* actual = nullptr);
 
 } // namespace flern::ir

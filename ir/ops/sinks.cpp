@@ -1,5 +1,7 @@
 #include "ir/ops/sinks.h"
 
+#include "ir/ops/row_counter.h"
+
 #include <cmath>
 
 namespace flern::ir {
@@ -49,20 +51,31 @@ void TrainSink::emit(CodegenContext& ctx, const PhysicalOperator& root) {
   b.ret();
 }
 
-std::vector<std::string> explainTree(const PhysicalOperator& root) {
+std::vector<std::string> explainTree(const PhysicalOperator& root, const RowCounts* actual) {
   std::vector<std::string> lines;
-  std::function<void(const PhysicalOperator&, int)> walk = [&](const PhysicalOperator& op,
-                                                               int depth) {
-    std::string prefix = depth == 0 ? "" : std::string((depth - 1) * 6 + 2, ' ') + "->  ";
-    std::string line = prefix + op.explain();
-    if (op.estimatedRows() >= 0)
-      line +=
-          "  (rows=" + std::to_string(static_cast<int64_t>(std::llround(op.estimatedRows()))) + ")";
-    lines.push_back(line);
-    for (const auto* child : op.children())
-      walk(*child, depth + 1);
-  };
-  walk(root, 0);
+  std::function<void(const PhysicalOperator&, int, const int64_t*)> walk =
+      [&](const PhysicalOperator& op, int depth, const int64_t* produced) {
+        // A counter is not an operator of the plan: it annotates the one it wraps.
+        if (const auto* counter = dynamic_cast<const RowCounter*>(&op)) {
+          const int64_t* count = nullptr;
+          if (actual)
+            if (auto it = actual->find(counter->slot()); it != actual->end()) count = &it->second;
+          walk(counter->counted(), depth, count);
+          return;
+        }
+        std::string line =
+            (depth == 0 ? "" : std::string((depth - 1) * 6 + 2, ' ') + "->  ") + op.explain();
+        if (op.estimatedRows() >= 0)
+          line +=
+              "  (rows=" + std::to_string(static_cast<int64_t>(std::llround(op.estimatedRows())));
+        if (produced)
+          line += (op.estimatedRows() >= 0 ? " actual=" : "  (actual=") + std::to_string(*produced);
+        if (op.estimatedRows() >= 0 || produced) line += ")";
+        lines.push_back(line);
+        for (const auto* child : op.children())
+          walk(*child, depth + 1, nullptr);
+      };
+  walk(root, 0, nullptr);
   return lines;
 }
 

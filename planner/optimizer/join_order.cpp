@@ -273,13 +273,23 @@ public:
 
   LogicalPtr rewrite(const LogicalPtr& op) {
     checkStackDepth();
-    if (op->kind == LogicalKind::Join && op->joinKind == JoinKind::Inner) {
+    if (op->kind == LogicalKind::Join &&
+        (op->joinKind == JoinKind::Inner || op->joinKind == JoinKind::Semi ||
+         op->joinKind == JoinKind::Anti)) {
       std::vector<LogicalPtr> inputs;
       std::vector<BoundExprPtr> predicates;
-      flatten(op, inputs, predicates);
+      std::vector<LogicalPtr> filtering;
+      flatten(op, inputs, predicates, filtering);
       if (inputs.size() <= 64) {
         JoinGraph graph(inputs, predicates, model_);
         LogicalPtr ordered = graph.order();
+        // Semi and anti joins of an input go on top, innermost first: they keep or drop rows
+        // of that input, so they commute with the inner joins, and the inner joins' filters
+        // (often far more selective) then run before them.
+        for (auto it = filtering.rbegin(); it != filtering.rend(); ++it) {
+          const LogicalOperator& semi = **it;
+          ordered = makeJoin(semi.joinKind, ordered, semi.children[1], semi.predicates);
+        }
         // Keep the columns' order of the original join for the operators above.
         if (ordered->columnIds() == op->columnIds()) return ordered;
         auto project = std::make_shared<LogicalOperator>();
@@ -298,11 +308,20 @@ public:
 
 private:
   void flatten(const LogicalPtr& op, std::vector<LogicalPtr>& inputs,
-               std::vector<BoundExprPtr>& predicates) {
+               std::vector<BoundExprPtr>& predicates, std::vector<LogicalPtr>& filtering) {
     if (op->kind == LogicalKind::Join && op->joinKind == JoinKind::Inner) {
       for (const auto& child : op->children)
-        flatten(child, inputs, predicates);
+        flatten(child, inputs, predicates, filtering);
       predicates.insert(predicates.end(), op->predicates.begin(), op->predicates.end());
+      return;
+    }
+    if (op->kind == LogicalKind::Join &&
+        (op->joinKind == JoinKind::Semi || op->joinKind == JoinKind::Anti)) {
+      // (A semi B) join C == (A join C) semi B: B's condition refers to A and B only.
+      auto semi = std::make_shared<LogicalOperator>(*op);
+      semi->children[1] = rewrite(op->children[1]);
+      filtering.push_back(semi);
+      flatten(op->children[0], inputs, predicates, filtering);
       return;
     }
     inputs.push_back(rewrite(op));

@@ -10,6 +10,7 @@ LogicalPtr optimize(const LogicalPtr& plan, OptimizerContext& context) {
   result = simplifyOuterJoins(result, context);
   result = pushDownPredicates(result, context);
   result = orderJoins(result, context);
+  result = pruneProjections(result, context);
   estimateCardinalities(*result);
   return result;
 }

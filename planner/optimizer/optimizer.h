@@ -3,8 +3,8 @@
 //
 // Order (optimizer.cpp): predicate pushdown, subquery unnesting (physical planning cannot run
 // a Subquery expression), then pushdown again, outer-join simplification and pushdown, join
-// ordering (which needs the filters already at their scans to estimate well), and the
-// cardinality estimates EXPLAIN shows.
+// ordering (which needs the filters already at their scans to estimate well), projection
+// pruning, and the cardinality estimates EXPLAIN shows.
 #pragma once
 
 #include "planner/logical/logical_operator.h"
@@ -37,6 +37,9 @@ LogicalPtr simplifyOuterJoins(const LogicalPtr& plan, OptimizerContext& context)
 /// estimated cardinalities, greedily above a size limit; never a cross product where a
 /// predicate connects the inputs.
 LogicalPtr orderJoins(const LogicalPtr& plan, OptimizerContext& context);
+/// Leaves in each operator's output only the columns operators above use (narrow hash-table
+/// entries and sort rows).
+LogicalPtr pruneProjections(const LogicalPtr& plan, OptimizerContext& context);
 /// Fills in estimatedRows on every operator.
 void estimateCardinalities(const LogicalOperator& plan);
 

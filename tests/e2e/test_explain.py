@@ -61,6 +61,21 @@ class Explain(unittest.TestCase):
         self.assertRegex(text, r"Execution Time: [0-9.]+ ms")
         self.assertIn("Rows: 1", text)
 
+    def test_analyze_reports_actual_rows_per_operator(self):
+        lines = self.explain("EXPLAIN ANALYZE SELECT a.v, count(*) FROM a JOIN b ON a.id = b.id "
+                             "WHERE a.v < 5 GROUP BY a.v")
+        actual = {}
+        for line in lines:
+            match = re.search(r"(Seq Scan on \w+|Hash Join|Hash Aggregate|Filter).*actual=(\d+)", line)
+            if match:
+                actual.setdefault(match.group(1), int(match.group(2)))
+        # a has 1000 rows, b 100; ids 1..100 join, and half of those have v < 5.
+        self.assertEqual(actual.get("Seq Scan on a"), 1000, lines)
+        self.assertEqual(actual.get("Seq Scan on b"), 100, lines)
+        self.assertEqual(actual.get("Filter"), 500, lines)
+        self.assertEqual(actual.get("Hash Join"), 50, lines)
+        self.assertEqual(actual.get("Hash Aggregate"), 5, lines)
+
     def test_estimated_rows_and_logical_plan(self):
         lines = self.explain("EXPLAIN VERBOSE SELECT a.v FROM a JOIN b ON a.id = b.id WHERE b.w = 'w7'")
         join = next(l for l in lines if "Hash Join" in l)

@@ -216,10 +216,10 @@ TEST(UnnestSubqueries, NonEqualityCorrelationJoinsTheOuterValues) {
 
 TEST(SimplifyOuterJoins, NullRejectingFilterMakesLeftJoinInner) {
   Fixture f;
-  auto plan = pushDownPredicates(
-      f.bind("SELECT 1 FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
-             "WHERE o_total > 100"),
-      f.context);
+  auto plan =
+      pushDownPredicates(f.bind("SELECT 1 FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                                "WHERE o_total > 100"),
+                         f.context);
   ASSERT_EQ(joins(plan, JoinKind::Left).size(), 1u);
   auto simplified = simplifyOuterJoins(plan, f.context);
   EXPECT_EQ(joins(simplified, JoinKind::Left).size(), 0u);
@@ -228,10 +228,10 @@ TEST(SimplifyOuterJoins, NullRejectingFilterMakesLeftJoinInner) {
 
 TEST(SimplifyOuterJoins, IsNullKeepsTheLeftJoin) {
   Fixture f;
-  auto plan = pushDownPredicates(
-      f.bind("SELECT 1 FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
-             "WHERE o_total IS NULL OR o_total > 100"),
-      f.context);
+  auto plan =
+      pushDownPredicates(f.bind("SELECT 1 FROM customer LEFT JOIN orders ON c_custkey = o_custkey "
+                                "WHERE o_total IS NULL OR o_total > 100"),
+                         f.context);
   auto simplified = simplifyOuterJoins(plan, f.context);
   EXPECT_EQ(joins(simplified, JoinKind::Left).size(), 1u);
 }
@@ -264,4 +264,17 @@ TEST(OrderJoins, DisconnectedInputsAreCrossJoinedLast) {
   // The top join is the cross product, its lower join the connected pair.
   EXPECT_TRUE(inner[0]->predicates.empty());
   EXPECT_FALSE(inner[1]->predicates.empty());
+}
+
+//===-- Projection pruning ------------------------------------------------------------------===//
+
+TEST(PruneProjections, JoinInputsCarryOnlyTheColumnsUsedAbove) {
+  Fixture f;
+  auto plan = f.bind("SELECT c_name FROM customer JOIN orders ON c_custkey = o_custkey");
+  auto pruned = pruneProjections(plan, f.context);
+  auto join = joins(pruned).at(0);
+  // customer: key and name; orders: key only (o_orderkey and o_total are not read).
+  EXPECT_EQ(join->children[0]->columns.size(), 2u);
+  EXPECT_EQ(join->children[1]->columns.size(), 1u);
+  EXPECT_EQ(pruned->columnIds(), plan->columnIds());
 }

@@ -1,0 +1,127 @@
+// Rule: projection pruning. Every operator passes on only the columns some operator above
+// still uses: scans get a projection of the columns the query reads, joins and aggregates ask
+// their inputs for their keys, conditions and outputs only. A hash join stores its build rows
+// whole, so this decides how wide its hash table entries are.
+#include "common/stack_depth.h"
+#include "planner/optimizer/optimizer.h"
+#include "planner/optimizer/rule_utilities.h"
+
+namespace flern::planner {
+
+using ir::BoundExprPtr;
+
+namespace {
+
+using Required = std::set<ColumnId>;
+
+void addColumns(const BoundExprPtr& expr, Required& required) {
+  if (!expr) return;
+  for (ColumnId id : columnsOf(expr))
+    required.insert(id);
+}
+
+/// A projection of `op` to the columns in `required`, or `op` when it has no others.
+LogicalPtr keepOnly(const LogicalPtr& op, const Required& required) {
+  std::vector<LogicalColumn> kept;
+  for (const auto& column : op->columns)
+    if (required.count(column.id)) kept.push_back(column);
+  if (kept.size() == op->columns.size()) return op;
+  auto project = std::make_shared<LogicalOperator>();
+  project->kind = LogicalKind::Project;
+  project->children = {op};
+  project->columns = kept;
+  project->expressions = columnRefs(kept);
+  project->estimatedRows = op->estimatedRows;
+  return project;
+}
+
+LogicalPtr prune(const LogicalPtr& op, const Required& required) {
+  checkStackDepth();
+  auto copy = std::make_shared<LogicalOperator>(*op);
+  switch (op->kind) {
+  case LogicalKind::Get:
+    return keepOnly(op, required);
+  case LogicalKind::Values:
+  case LogicalKind::Series:
+  case LogicalKind::Materialize:
+    return op;
+  case LogicalKind::Filter: {
+    Required below = required;
+    for (const auto& predicate : op->predicates)
+      addColumns(predicate, below);
+    copy->children = {prune(op->children[0], below)};
+    copy->columns = copy->children[0]->columns;
+    return copy;
+  }
+  case LogicalKind::Project: {
+    Required below;
+    copy->expressions.clear();
+    copy->columns.clear();
+    for (size_t i = 0; i < op->columns.size(); ++i) {
+      if (!required.count(op->columns[i].id)) continue;
+      copy->expressions.push_back(op->expressions[i]);
+      copy->columns.push_back(op->columns[i]);
+      addColumns(op->expressions[i], below);
+    }
+    copy->children = {prune(op->children[0], below)};
+    return copy;
+  }
+  case LogicalKind::Join: {
+    Required below = required;
+    for (const auto& predicate : op->predicates)
+      addColumns(predicate, below);
+    addColumns(op->mark.comparison, below);
+    copy->children = {prune(op->children[0], below), prune(op->children[1], below)};
+    copy->columns = outputColumnsOfJoin(*copy);
+    return copy;
+  }
+  case LogicalKind::Aggregate: {
+    Required below;
+    for (const auto& key : op->groupKeys)
+      addColumns(key, below);
+    for (const auto& aggregate : op->aggregates) {
+      addColumns(aggregate.arg, below);
+      addColumns(aggregate.filter, below);
+    }
+    copy->children = {prune(op->children[0], below)};
+    return copy;
+  }
+  case LogicalKind::Sort: {
+    Required below = required;
+    for (const auto& key : op->sortKeys)
+      addColumns(key.expr, below);
+    copy->children = {prune(op->children[0], below)};
+    copy->columns = copy->children[0]->columns;
+    return copy;
+  }
+  case LogicalKind::Limit:
+    copy->children = {prune(op->children[0], required)};
+    copy->columns = copy->children[0]->columns;
+    return copy;
+  case LogicalKind::SetOperation:
+    // Rows are compared whole: the inputs keep all their columns.
+    for (auto& child : copy->children) {
+      auto ids = child->columnIds();
+      child = prune(child, Required(ids.begin(), ids.end()));
+    }
+    return copy;
+  }
+  return op;
+}
+
+} // namespace
+
+LogicalPtr pruneProjections(const LogicalPtr& plan, OptimizerContext&) {
+  auto ids = plan->columnIds();
+  LogicalPtr pruned = prune(plan, Required(ids.begin(), ids.end()));
+  // The client sees the same columns in the same order.
+  if (pruned->columnIds() == ids) return pruned;
+  auto project = std::make_shared<LogicalOperator>();
+  project->kind = LogicalKind::Project;
+  project->children = {pruned};
+  project->columns = plan->columns;
+  project->expressions = columnRefs(plan->columns);
+  return project;
+}
+
+} // namespace flern::planner
