@@ -1,5 +1,7 @@
 #include "ir/codegen.h"
 
+#include "ir/codegen_util.h"
+
 #include "common/error.h"
 #include "common/stack_depth.h"
 
@@ -117,31 +119,6 @@ SqlValue CodegenContext::constant(const BoundExpr& expr) {
     return {b().constStr(expr.stringValue), notNull, type};
   }
 }
-
-namespace {
-
-/// Runs `compute` only for non-null input; the result is the type's zero otherwise.
-template <typename Fn>
-Value guarded(CodegenContext& ctx, Value isNull, Type type, Value zero, Fn compute) {
-  Builder& b = ctx.b();
-  Value slot = b.var(type);
-  b.store(slot, zero);
-  b.ifThen(b.logicalNot(isNull), [&] { b.store(slot, compute()); });
-  return b.load(type, slot);
-}
-
-const char* outOfRangeMessage(TypeId id) {
-  switch (id) {
-  case TypeId::Int32:
-    return "integer out of range";
-  case TypeId::Int64:
-    return "bigint out of range";
-  default:
-    return "numeric field overflow";
-  }
-}
-
-} // namespace
 
 Value CodegenContext::rescale(Value value, int from, int to) {
   if (from == to) return value;
@@ -358,10 +335,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     return arith(expr, row);
   case BoundKind::Negate: {
     SqlValue a = eval(*expr.args[0], row);
-    if (a.type.id == TypeId::Float64) return {b.unary(OpCode::Neg, a.value), a.isNull, expr.type};
-    Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
-                               [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
-    return {negated, a.isNull, expr.type};
+    return {negate(a), a.isNull, expr.type};
   }
   case BoundKind::Compare:
     return compare(expr, row);
@@ -396,6 +370,21 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     break;
   }
   internalError("unknown expression kind");
+}
+
+Value CodegenContext::negate(const SqlValue& a) {
+  Builder& b = this->b();
+  if (a.type.id == TypeId::Float64) return b.unary(OpCode::Neg, a.value);
+  auto checkedSub = [&](Value x, Value y) {
+    return b.emitWith(OpCode::SubChecked, a.value.type, {x, y},
+                      [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
+  };
+  if (a.type.id == TypeId::Numeric && a.type.scale == kDynamicScale) {
+    // Packed digits * 256 + scale: the negation is scale - digits * 256, not -packed.
+    Value scale = b.binary(OpCode::And, a.value, b.constI128(0xff));
+    return checkedSub(scale, b.sub(a.value, scale));
+  }
+  return checkedSub(zeroOf(a.type), a.value);
 }
 
 SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
@@ -609,44 +598,6 @@ SqlValue CodegenContext::caseWhen(const BoundExpr& expr, const Row& row, size_t 
   };
   emitFrom(index);
   return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
-}
-
-SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
-  Builder& b = this->b();
-  const std::string& name = expr.name;
-  if (name == "coalesce") {
-    Type type = irType(expr.type);
-    Value valueSlot = b.var(type);
-    Value nullSlot = b.var(Type::I1);
-    std::function<void(size_t)> emitFrom = [&](size_t i) {
-      SqlValue arg = coerce(eval(*expr.args[i], row), expr.type);
-      b.store(valueSlot, arg.value);
-      b.store(nullSlot, arg.isNull);
-      if (i + 1 < expr.args.size()) b.ifThen(arg.isNull, [&] { emitFrom(i + 1); });
-    };
-    emitFrom(0);
-    return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
-  }
-  SqlValue a = eval(*expr.args[0], row);
-  if (name == "abs") {
-    if (a.type.id == TypeId::Float64)
-      return {b.call("llvm.fabs.f64", Type::F64, {a.value}), a.isNull, expr.type};
-    Value negative = b.compare(OpCode::Lt, a.value, zeroOf(a.type));
-    Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
-                               [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
-    return {b.select(negative, negated, a.value), a.isNull, expr.type};
-  }
-  if (name == "length" || name == "char_length")
-    return {b.cast(b.call("flern_rt_str_length", Type::I64, {a.value}), Type::I32), a.isNull,
-            expr.type};
-  if (name == "upper" || name == "lower") {
-    Value v = guarded(*this, a.isNull, Type::Str, b.constStr(""), [&] {
-      return b.call(name == "upper" ? "flern_rt_str_upper" : "flern_rt_str_lower", Type::Str,
-                    {b.context(), a.value});
-    });
-    return {v, a.isNull, expr.type};
-  }
-  internalError("unknown function " + name);
 }
 
 SqlValue CodegenContext::predict(const BoundExpr& expr, const Row& row) {

@@ -42,6 +42,7 @@ enum class ExprKind {
   Function, ///< name(args); star for count(*)
   Between,  ///< args[0] BETWEEN args[1] AND args[2] (negated for NOT BETWEEN)
   InList,   ///< args[0] IN (args[1..]) (negated for NOT IN)
+  Collate,  ///< args[0] COLLATE names (qualified collation name)
 };
 
 struct Expr {

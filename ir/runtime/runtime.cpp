@@ -4,7 +4,10 @@
 // have destroyed every object it owns (messages are built in an inner scope for that reason).
 #include "common/types.h"
 #include "common/value_input.h"
+#include "ir/runtime/math_functions.h"
 #include "ir/runtime/query_context.h"
+#include "ir/runtime/regex.h"
+#include "ir/runtime/string_functions.h"
 #include "storage/table.h"
 
 #include <algorithm>
@@ -494,6 +497,29 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
       FLERN_RT(flern_rt_sort_size),
       FLERN_RT(flern_rt_sort_row_at),
       FLERN_RT(flern_rt_raise),
+      // string_functions.cpp, regex.cpp, math_functions.cpp
+      FLERN_RT(flern_rt_str_octet_length),
+      FLERN_RT(flern_rt_str_substring),
+      FLERN_RT(flern_rt_str_position),
+      FLERN_RT(flern_rt_str_starts_with),
+      FLERN_RT(flern_rt_str_btrim),
+      FLERN_RT(flern_rt_str_ltrim),
+      FLERN_RT(flern_rt_str_rtrim),
+      FLERN_RT(flern_rt_str_replace),
+      FLERN_RT(flern_rt_str_split_part),
+      FLERN_RT(flern_rt_str_left),
+      FLERN_RT(flern_rt_str_right),
+      FLERN_RT(flern_rt_str_lpad),
+      FLERN_RT(flern_rt_str_rpad),
+      FLERN_RT(flern_rt_str_reverse),
+      FLERN_RT(flern_rt_str_repeat),
+      FLERN_RT(flern_rt_regex_match),
+      FLERN_RT(flern_rt_regexp_replace),
+      FLERN_RT(flern_rt_regex_substring),
+      FLERN_RT(flern_rt_f64_math),
+      FLERN_RT(flern_rt_numeric_math),
+      FLERN_RT(flern_rt_numeric_round),
+      FLERN_RT(flern_rt_numeric_floor),
       FLERN_RT(__divti3),
       FLERN_RT(__modti3),
       RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},
