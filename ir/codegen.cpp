@@ -127,7 +127,7 @@ Value CodegenContext::rescale(Value value, int from, int to) {
                         {value, b().constI128(pow10i128(to - from))},
                         [](Op& op) { op.text = "numeric field overflow"; });
   return b().call("flern_rt_numeric_rescale", Type::I128,
-                  {value, b().constI32(from), b().constI32(to)});
+                  {b().context(), value, b().constI32(from), b().constI32(to)});
 }
 
 SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
@@ -370,108 +370,6 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     break;
   }
   internalError("unknown expression kind");
-}
-
-Value CodegenContext::negate(const SqlValue& a) {
-  Builder& b = this->b();
-  if (a.type.id == TypeId::Float64) return b.unary(OpCode::Neg, a.value);
-  auto checkedSub = [&](Value x, Value y) {
-    return b.emitWith(OpCode::SubChecked, a.value.type, {x, y},
-                      [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
-  };
-  if (a.type.id == TypeId::Numeric && a.type.scale == kDynamicScale) {
-    // Packed digits * 256 + scale: the negation is scale - digits * 256, not -packed.
-    Value scale = b.binary(OpCode::And, a.value, b.constI128(0xff));
-    return checkedSub(scale, b.sub(a.value, scale));
-  }
-  return checkedSub(zeroOf(a.type), a.value);
-}
-
-SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
-  Builder& b = this->b();
-  SqlValue a = eval(*expr.args[0], row);
-  SqlValue c = eval(*expr.args[1], row);
-  Value isNull = b.logicalOr(a.isNull, c.isNull);
-  const SqlType& type = expr.type;
-  const char op = expr.name[0];
-  if (a.type.isString()) { // || concatenation
-    Value v = guarded(*this, isNull, Type::Str, b.constStr(""), [&] {
-      return b.call("flern_rt_str_concat", Type::Str, {b.context(), a.value, c.value});
-    });
-    return {v, isNull, type};
-  }
-  auto divisorZero = [&](Value divisor) {
-    Value zero = b.compare(OpCode::Eq, divisor, zeroOf(c.type));
-    b.ifThen(b.logicalAnd(zero, b.logicalNot(isNull)),
-             [&] { b.raise("22012", "division by zero"); });
-  };
-  switch (type.id) {
-  case TypeId::Int32:
-  case TypeId::Int64: {
-    const char* overflow = outOfRangeMessage(type.id);
-    auto checked = [&](OpCode code) {
-      return b.emitWith(code, a.value.type, {a.value, c.value}, [&](Op& o) { o.text = overflow; });
-    };
-    if (op == '+') return {checked(OpCode::AddChecked), isNull, type};
-    if (op == '-') return {checked(OpCode::SubChecked), isNull, type};
-    if (op == '*') return {checked(OpCode::MulChecked), isNull, type};
-    divisorZero(c.value);
-    Value one = type.id == TypeId::Int32 ? b.constI32(1) : b.constI64(1);
-    Value minusOne = type.id == TypeId::Int32 ? b.constI32(-1) : b.constI64(-1);
-    Value safeDivisor = b.select(b.compare(OpCode::Eq, c.value, zeroOf(c.type)), one, c.value);
-    Value minValue = type.id == TypeId::Int32 ? b.constI32(INT32_MIN) : b.constI64(INT64_MIN);
-    Value isMinByMinusOne = b.logicalAnd(b.compare(OpCode::Eq, a.value, minValue),
-                                         b.compare(OpCode::Eq, safeDivisor, minusOne));
-    if (op == '/') {
-      b.ifThen(isMinByMinusOne, [&] { b.raise("22003", overflow); });
-      return {b.binary(OpCode::Div, a.value, safeDivisor), isNull, type};
-    }
-    safeDivisor = b.select(isMinByMinusOne, one, safeDivisor);
-    return {b.binary(OpCode::Rem, a.value, safeDivisor), isNull, type};
-  }
-  case TypeId::Float64: {
-    if (op == '+') return {b.add(a.value, c.value), isNull, type};
-    if (op == '-') return {b.sub(a.value, c.value), isNull, type};
-    if (op == '*') return {b.mul(a.value, c.value), isNull, type};
-    divisorZero(c.value);
-    Value safeDivisor = b.select(isNull, b.constF64(1), c.value);
-    return {b.binary(op == '/' ? OpCode::Div : OpCode::Rem, a.value, safeDivisor), isNull, type};
-  }
-  case TypeId::Numeric: {
-    auto checked = [&](OpCode code, Value x, Value y) {
-      return b.emitWith(code, Type::I128, {x, y}, [](Op& o) { o.text = "numeric field overflow"; });
-    };
-    if (op == '/' || op == '%') {
-      Value v = guarded(*this, isNull, Type::I128, b.constI128(0), [&] {
-        return b.call("flern_rt_numeric_div", Type::I128,
-                      {b.context(), a.value, b.constI32(a.type.scale), c.value,
-                       b.constI32(c.type.scale), b.constI32(op == '%')});
-      });
-      return {v, isNull, type};
-    }
-    if (type.scale == kDynamicScale)
-      return {b.call("flern_rt_numeric_arith", Type::I128,
-                     {b.constI32(op), a.value, b.constI32(a.type.scale), c.value,
-                      b.constI32(c.type.scale)}),
-              isNull, type};
-    if (op == '+' || op == '-') {
-      Value x = rescale(a.value, a.type.scale, type.scale);
-      Value y = rescale(c.value, c.type.scale, type.scale);
-      return {checked(op == '+' ? OpCode::AddChecked : OpCode::SubChecked, x, y), isNull, type};
-    }
-    Value product = checked(OpCode::MulChecked, a.value, c.value);
-    return {rescale(product, a.type.scale + c.type.scale, type.scale), isNull, type};
-  }
-  case TypeId::Date: {
-    // date + integer / date - integer
-    Value days = b.emitWith(op == '+' ? OpCode::AddChecked : OpCode::SubChecked, Type::I32,
-                            {a.value, c.value}, [](Op& o) { o.text = "date out of range"; });
-    return {days, isNull, type};
-  }
-  default:
-    break;
-  }
-  internalError("arithmetic on " + type.name());
 }
 
 Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {

@@ -84,7 +84,7 @@ SqlValue CodegenContext::mathFunction(const BoundExpr& expr, const std::vector<S
   int32_t scaleY = args.size() == 2 ? args[1].type.scale : 0;
   return result(
       call("flern_rt_numeric_math", Type::I128,
-           {b.context(), code, a.value, b.constI32(a.type.scale), y, b.constI32(scaleY)}));
+           {b.context(), a.value, y, code, b.constI32(a.type.scale), b.constI32(scaleY)}));
 }
 
 } // namespace flern::ir

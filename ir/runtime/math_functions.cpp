@@ -152,8 +152,8 @@ double flern_rt_f64_math(QueryContext* context, int32_t op, double x, double y) 
   return 0;
 }
 
-__int128 flern_rt_numeric_math(QueryContext* context, int32_t op, __int128 x, int32_t scaleX,
-                               __int128 y, int32_t scaleY) {
+__int128 flern_rt_numeric_math(QueryContext* context, __int128 x, __int128 y, int32_t op,
+                               int32_t scaleX, int32_t scaleY) {
   using flern::SqlState;
   using flern::ir::raiseFromRuntime;
   namespace m = flern::ir;

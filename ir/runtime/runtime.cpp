@@ -5,6 +5,7 @@
 #include "common/types.h"
 #include "common/value_input.h"
 #include "ir/runtime/math_functions.h"
+#include "ir/runtime/numeric_arith.h"
 #include "ir/runtime/query_context.h"
 #include "ir/runtime/regex.h"
 #include "ir/runtime/string_functions.h"
@@ -291,31 +292,6 @@ static void unpackNumeric(__int128& value, int32_t& scale) {
     value = flern::packedDigits(value);
   }
 }
-/// a / b (or a % b) with PostgreSQL's per-value result scale; result packed.
-__int128 flern_rt_numeric_div(QueryContext* context, __int128 a, int32_t scaleA, __int128 b,
-                              int32_t scaleB, int32_t remainder) {
-  unpackNumeric(a, scaleA);
-  unpackNumeric(b, scaleB);
-  if (b == 0) flern::ir::raise(context, flern::SqlState::DivisionByZero, "division by zero");
-  if (remainder) {
-    int scale = std::max(scaleA, scaleB);
-    return flern::packNumeric(
-        flern::rescaleNumeric(a, scaleA, scale) % flern::rescaleNumeric(b, scaleB, scale), scale);
-  }
-  int scale = flern::divisionScale(a, scaleA, b, scaleB);
-  return flern::packNumeric(flern::divideNumeric(a, scaleA, b, scaleB, scale), scale);
-}
-/// + - * where at least one side has a per-value scale; result packed.
-__int128 flern_rt_numeric_arith(int32_t op, __int128 a, int32_t scaleA, __int128 b,
-                                int32_t scaleB) {
-  unpackNumeric(a, scaleA);
-  unpackNumeric(b, scaleB);
-  if (op == '*') return flern::packNumeric(a * b, scaleA + scaleB);
-  int scale = std::max(scaleA, scaleB);
-  a = flern::rescaleNumeric(a, scaleA, scale);
-  b = flern::rescaleNumeric(b, scaleB, scale);
-  return flern::packNumeric(op == '+' ? a + b : a - b, scale);
-}
 /// Hash of a packed per-value-scale numeric that equal values share (trailing zeros dropped).
 uint64_t flern_rt_numeric_hash(__int128 value) {
   int32_t scale = flern::kDynamicScale;
@@ -358,11 +334,6 @@ __int128 flern_rt_f64_to_numeric(QueryContext* context, double value, int32_t sc
   if (!parsed)
     flern::ir::raise(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
   return *parsed;
-}
-__int128 flern_rt_numeric_rescale(__int128 value, int32_t fromScale, int32_t toScale) {
-  unpackNumeric(value, fromScale);
-  if (toScale == flern::kDynamicScale) return flern::packNumeric(value, fromScale);
-  return flern::rescaleNumeric(value, fromScale, toScale);
 }
 void flern_rt_check_numeric_precision(QueryContext* context, __int128 value, int32_t precision,
                                       int32_t scale) {
