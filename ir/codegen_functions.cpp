@@ -33,6 +33,8 @@ const std::map<std::string, StringCall>& stringCalls() {
   static const std::map<std::string, StringCall> calls = {
       {"upper", {"flern_rt_str_upper", true}},
       {"lower", {"flern_rt_str_lower", true}},
+      {"ascii_upper", {"flern_rt_str_ascii_upper", true}},
+      {"ascii_lower", {"flern_rt_str_ascii_lower", true}},
       {"btrim", {"flern_rt_str_btrim", false}},
       {"ltrim", {"flern_rt_str_ltrim", false}},
       {"rtrim", {"flern_rt_str_rtrim", false}},
@@ -66,6 +68,7 @@ SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
   Builder& b = this->b();
   const std::string& name = expr.name;
   if (name == "coalesce") return coalesce(expr, row);
+  if (name == "collate") return eval(*expr.args[0], row); // a marker for upper/lower
   if (name == "greatest" || name == "least") return greatestLeast(expr, row);
   if (name == "concat" || name == "concat_ws") return concat(expr, row);
   std::vector<SqlValue> args;

@@ -142,6 +142,17 @@ SqlType commonArgumentType(const std::string& construct, const std::vector<Bound
   return type.id == TypeId::Unknown ? kText : type;
 }
 
+/// True when an explicit COLLATE "C", "POSIX" or ucs_basic applies to `expr` (whose case
+/// mapping is then ASCII-only in PostgreSQL).
+bool hasAsciiCollation(const BoundExprPtr& expr) {
+  if (expr->kind == BoundKind::Function && expr->name == "collate")
+    return expr->stringValue == "C" || expr->stringValue == "POSIX" ||
+           expr->stringValue == "ucs_basic";
+  for (const auto& arg : expr->args)
+    if (hasAsciiCollation(arg)) return true;
+  return false;
+}
+
 std::shared_ptr<ir::BoundExpr> functionNode(const std::string& name, SqlType type, int location,
                                             std::vector<BoundExprPtr> args) {
   auto node = makeNode(BoundKind::Function, type, location);
@@ -238,6 +249,8 @@ BoundExprPtr bindScalarFunction(const std::string& name, std::vector<BoundExprPt
       {"pow", "power"},        {"char_length", "length"}, {"character_length", "length"}};
   auto alias = aliases.find(name);
   std::string internal = alias == aliases.end() ? name : alias->second;
+  if ((name == "upper" || name == "lower") && hasAsciiCollation(converted[0]))
+    internal = "ascii_" + name;
   return functionNode(internal, result, location, std::move(converted));
 }
 
@@ -263,7 +276,13 @@ BoundExprPtr bindCollate(BoundExprPtr arg, const std::vector<std::string>& names
   bool schemaOk = names.size() == 1 || (names.size() == 2 && names[0] == "pg_catalog");
   bool byteOrder = name == "default" || name == "C" || name == "POSIX" || name == "ucs_basic" ||
                    name == "C.utf8";
-  if (schemaOk && byteOrder) return arg;
+  if (schemaOk && byteOrder) {
+    // Ordering is the same under all of them; only upper/lower differ (ASCII-only under the
+    // libc "C" collations), so a marker node stays for them to see.
+    auto node = functionNode("collate", arg->type, location, {arg});
+    node->stringValue = name;
+    return node;
+  }
   std::string qualified;
   for (const auto& part : names)
     qualified += (qualified.empty() ? "" : ".") + part;

@@ -243,18 +243,6 @@ int64_t flern_rt_str_length(StringRef s) {
     count += (static_cast<unsigned char>(data[i]) & 0xC0) != 0x80;
   return count;
 }
-StringRef flern_rt_str_upper(QueryContext* context, StringRef s) {
-  std::string text(s.view());
-  for (auto& c : text)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return flern::ir::arenaString(context, text);
-}
-StringRef flern_rt_str_lower(QueryContext* context, StringRef s) {
-  std::string text(s.view());
-  for (auto& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return flern::ir::arenaString(context, text);
-}
 StringRef flern_rt_str_concat(QueryContext* context, StringRef a, StringRef b) {
   char* copy = context->arena.allocate(a.length + b.length + 1);
   std::memcpy(copy, a.data(), a.length);
@@ -470,6 +458,8 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
       FLERN_RT(flern_rt_raise),
       // string_functions.cpp, regex.cpp, math_functions.cpp
       FLERN_RT(flern_rt_str_octet_length),
+      FLERN_RT(flern_rt_str_ascii_upper),
+      FLERN_RT(flern_rt_str_ascii_lower),
       FLERN_RT(flern_rt_str_substring),
       FLERN_RT(flern_rt_str_position),
       FLERN_RT(flern_rt_str_starts_with),

@@ -3,8 +3,12 @@
 #include "ir/runtime/string_functions.h"
 
 #include <algorithm>
+#include <clocale>
 #include <csetjmp>
 #include <cstring>
+#include <cwctype>
+#include <locale.h>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -113,6 +117,70 @@ StringRef pad(QueryContext* context, StringRef s, int64_t length, StringRef fill
   return makeStringRef(std::string_view(out, static_cast<size_t>(cursor - out)));
 }
 
+/// The C.UTF-8 locale for case mapping, created once.
+locale_t utf8Locale() {
+  static locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  return locale;
+}
+
+/// Decodes the UTF-8 character at `text[i]`; nullopt for an invalid sequence.
+std::optional<char32_t> decode(std::string_view text, size_t i, int length) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  if (length == 1) return byte(i);
+  if (i + length > text.size()) return std::nullopt;
+  char32_t code = byte(i) & (0x7F >> length);
+  for (int k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return std::nullopt;
+    code = (code << 6) | (byte(i + k) & 0x3F);
+  }
+  return code;
+}
+
+size_t encode(char32_t code, char* out) {
+  if (code < 0x80) {
+    out[0] = static_cast<char>(code);
+    return 1;
+  }
+  if (code < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (code >> 6));
+    out[1] = static_cast<char>(0x80 | (code & 0x3F));
+    return 2;
+  }
+  if (code < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (code >> 12));
+    out[1] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (code & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (code >> 18));
+  out[1] = static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (code & 0x3F));
+  return 4;
+}
+
+/// Maps every character of `s` with towupper/towlower in C.UTF-8 into arena memory.
+StringRef mapCase(QueryContext* context, StringRef s, bool upper, bool asciiOnly) {
+  std::string_view text = s.view();
+  // A mapped character takes at most one byte more than the original (2 -> 3 bytes).
+  char* out = context->arena.allocate(text.size() * 2 + 1);
+  size_t written = 0;
+  locale_t locale = utf8Locale();
+  for (size_t i = 0; i < text.size();) {
+    int length = charBytes(static_cast<unsigned char>(text[i]));
+    auto code = decode(text, i, length);
+    if (!code || (asciiOnly && *code >= 0x80)) { // copied as it is
+      out[written++] = text[i++];
+      continue;
+    }
+    wint_t mapped = upper ? towupper_l(static_cast<wint_t>(*code), locale)
+                          : towlower_l(static_cast<wint_t>(*code), locale);
+    written += encode(static_cast<char32_t>(mapped), out + written);
+    i += static_cast<size_t>(length);
+  }
+  return makeStringRef(std::string_view(out, written));
+}
+
 } // namespace
 
 void raiseFromRuntime(QueryContext* context, SqlState state, const char* message) {
@@ -137,6 +205,19 @@ extern "C" {
 
 int64_t flern_rt_str_octet_length(StringRef s) {
   return s.length;
+}
+
+StringRef flern_rt_str_upper(QueryContext* context, StringRef s) {
+  return flern::ir::mapCase(context, s, true, false);
+}
+StringRef flern_rt_str_lower(QueryContext* context, StringRef s) {
+  return flern::ir::mapCase(context, s, false, false);
+}
+StringRef flern_rt_str_ascii_upper(QueryContext* context, StringRef s) {
+  return flern::ir::mapCase(context, s, true, true);
+}
+StringRef flern_rt_str_ascii_lower(QueryContext* context, StringRef s) {
+  return flern::ir::mapCase(context, s, false, true);
 }
 
 /// substring(s from start [for count]): characters [start, start + count), 1-based, clipped.

@@ -23,6 +23,13 @@ extern "C" {
 using flern::StringRef;
 using flern::ir::QueryContext;
 int64_t flern_rt_str_octet_length(StringRef s);
+/// upper / lower with the C.UTF-8 locale's case mapping (what PostgreSQL uses in a database
+/// created with --locale=C.UTF-8): é -> É, not only ASCII.
+StringRef flern_rt_str_upper(QueryContext* context, StringRef s);
+StringRef flern_rt_str_lower(QueryContext* context, StringRef s);
+/// upper / lower under COLLATE "C": ASCII letters only.
+StringRef flern_rt_str_ascii_upper(QueryContext* context, StringRef s);
+StringRef flern_rt_str_ascii_lower(QueryContext* context, StringRef s);
 StringRef flern_rt_str_substring(QueryContext* context, StringRef s, int64_t start, int64_t count,
                                  int32_t hasCount);
 int64_t flern_rt_str_position(StringRef s, StringRef needle);
