@@ -1,8 +1,9 @@
 // Math builtins with PostgreSQL 15's results and errors (float.c, numeric.c). NUMERIC results
 // use PostgreSQL's result-scale rules, which depend on the value's base-10000 digit groups;
-// transcendental values are computed in long double (about 19 significant digits) and rounded
-// to that scale, so results needing more significant digits than that may differ in the last
-// places from PostgreSQL's arbitrary-precision ones.
+// transcendental values are computed
+// to that scale, in binary128 (libquadmath, about 33 significant digits), so results needing more
+// significant digits than that may differ in the last places from PostgreSQL's
+// arbitrary-precision ones.
 #include "ir/runtime/math_functions.h"
 
 #include "common/types.h"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <quadmath.h>
 #include <string>
 #include <vector>
 
@@ -62,17 +64,25 @@ Groups toGroups(__int128 value, int scale) {
   return groups;
 }
 
-long double toLongDouble(__int128 value, int scale) {
-  return static_cast<long double>(value) / std::pow(10.0L, scale);
+using Quad = __float128;
+
+Quad toQuad(__int128 value, int scale) {
+  return static_cast<Quad>(value) / powq(10, scale);
 }
 
 /// estimate_ln_dweight: the decimal weight PostgreSQL expects ln(value) to have.
 int lnDecimalWeight(__int128 value, int scale) {
   if (value <= 0) return 0;
-  long double v = toLongDouble(value, scale);
-  if (v >= 0.9L && v <= 1.1L) {
-    long double x = std::fabs(v - 1.0L);
-    return x == 0 ? 0 : static_cast<int>(std::floor(std::log10(x)));
+  Quad v = toQuad(value, scale);
+  if (v >= Quad(9) / 10 && v <= Quad(11) / 10 && scale <= 38) {
+    __int128 one = pow10i128(scale);
+    // 0.9 <= value <= 1.1: the decimal weight of value - 1, taken exactly from the digits.
+    __int128 x = value > one ? value - one : one - value;
+    if (x == 0) return 0;
+    int digits = 0;
+    for (; x > 0; x /= 10)
+      ++digits;
+    return digits - 1 - scale;
   }
   Groups groups = toGroups(value, scale);
   double digits = groups.digits[0];
@@ -86,12 +96,12 @@ int lnDecimalWeight(__int128 value, int scale) {
 }
 
 /// `result` rounded to `scale` decimal places, packed; 22003 when it cannot be held.
-__int128 packResult(QueryContext* context, long double result, int scale) {
-  if (!std::isfinite(result)) overflow(context);
-  if (scale > kMaxScale) overflow(context);
+__int128 packResult(QueryContext* context, Quad result, int scale) {
+  if (isinfq(result) || isnanq(result) || scale > kMaxScale || fabsq(result) >= Quad(1e37))
+    overflow(context);
   char text[128];
-  std::snprintf(text, sizeof text, "%.*Lf", scale, result);
-  auto digits = std::fabs(result) < 1e37L ? parseDecimal(text, scale) : std::nullopt;
+  quadmath_snprintf(text, sizeof text, "%.*Qf", scale, result);
+  auto digits = parseDecimal(text, scale);
   constexpr __int128 kPackLimit = (__int128(1) << 118);
   if (!digits || *digits >= kPackLimit || *digits <= -kPackLimit) overflow(context);
   return packNumeric(*digits, scale);
@@ -159,7 +169,7 @@ __int128 flern_rt_numeric_math(QueryContext* context, __int128 x, __int128 y, in
   namespace m = flern::ir;
   m::unpack(x, scaleX);
   m::unpack(y, scaleY);
-  long double vx = m::toLongDouble(x, scaleX), vy = m::toLongDouble(y, scaleY);
+  m::Quad vx = m::toQuad(x, scaleX), vy = m::toQuad(y, scaleY);
   auto checkLogArgument = [&](__int128 v) {
     if (v == 0)
       raiseFromRuntime(context, SqlState::InvalidArgumentForLogarithm,
@@ -175,18 +185,18 @@ __int128 flern_rt_numeric_math(QueryContext* context, __int128 x, __int128 y, in
                        "cannot take square root of a negative number");
     int weight = x == 0 ? 0 : m::toGroups(x, scaleX).weight;
     int sweight = (weight + 1) * 4 / 2 - 1;
-    return m::packResult(context, std::sqrt(vx),
+    return m::packResult(context, sqrtq(vx),
                          m::resultScale(m::kMinSignificantDigits - sweight, {scaleX}));
   }
   case MathOp::Exp: {
     double weight = std::clamp(static_cast<double>(vx) * 0.434294481903252, -2000.0, 2000.0);
     int rscale = m::resultScale(m::kMinSignificantDigits - static_cast<int>(weight), {scaleX});
-    return m::packResult(context, std::exp(vx), rscale);
+    return m::packResult(context, expq(vx), rscale);
   }
   case MathOp::Ln: {
     checkLogArgument(x);
     int rscale = m::resultScale(m::kMinSignificantDigits - m::lnDecimalWeight(x, scaleX), {scaleX});
-    return m::packResult(context, std::log(vx), rscale);
+    return m::packResult(context, logq(vx), rscale);
   }
   case MathOp::Log10:
   case MathOp::Log: {
@@ -196,39 +206,34 @@ __int128 flern_rt_numeric_math(QueryContext* context, __int128 x, __int128 y, in
     int baseScale = hasBase ? scaleX : 0, valueScale = hasBase ? scaleY : scaleX;
     checkLogArgument(base);
     checkLogArgument(value);
-    long double lnBase = std::log(m::toLongDouble(base, baseScale));
+    m::Quad lnBase = logq(m::toQuad(base, baseScale));
     if (lnBase == 0) raiseFromRuntime(context, SqlState::DivisionByZero, "division by zero");
     int dweight = m::lnDecimalWeight(value, valueScale) - m::lnDecimalWeight(base, baseScale);
     int rscale = m::resultScale(m::kMinSignificantDigits - dweight, {baseScale, valueScale});
-    return m::packResult(context, std::log(m::toLongDouble(value, valueScale)) / lnBase, rscale);
+    return m::packResult(context, logq(m::toQuad(value, valueScale)) / lnBase, rscale);
   }
   case MathOp::Power: {
     if (x == 0 && y < 0)
       raiseFromRuntime(context, SqlState::InvalidArgumentForPowerFunction,
                        "zero raised to a negative power is undefined");
-    bool integerExponent = vy == std::floor(vy);
+    bool integerExponent = vy == floorq(vy);
     if (x < 0 && !integerExponent)
       raiseFromRuntime(context, SqlState::InvalidArgumentForPowerFunction,
                        "a negative number raised to a non-integer power yields a complex result");
-    if (x == 0) // 0 ^ 0 is 1; 0 ^ positive is 0
-      return flern::packNumeric(y == 0 ? 1 : 0, y == 0 ? m::resultScale(16, {scaleX, scaleY}) : 16);
-    double weight;
-    if (integerExponent) { // power_var_int's estimate from the leading digit groups
-      m::Groups groups = m::toGroups(x, scaleX);
-      double f = groups.digits[0];
-      int p = groups.weight * 4;
-      for (size_t i = 1; i < groups.digits.size() && i * 4 < 16; ++i) {
-        f = f * 10000 + groups.digits[i];
-        p -= 4;
-      }
-      weight = static_cast<double>(vy) * (std::log10(f) + p);
+    // PostgreSQL 15 gives an integer exponent max(16, base scale) decimals; otherwise the
+    // scale follows the result's estimated weight (power_var).
+    int rscale;
+    if (integerExponent) {
+      rscale = m::resultScale(m::kMinSignificantDigits, {scaleX});
+    } else if (x == 0) {
+      rscale = m::kMinSignificantDigits;
     } else {
-      weight = static_cast<double>(vy * std::log(vx)) * 0.434294481903252;
+      double weight = static_cast<double>(vy * logq(vx)) * 0.434294481903252;
+      if (weight > 1000) m::overflow(context);
+      rscale =
+          m::resultScale(m::kMinSignificantDigits - static_cast<int>(weight), {scaleX, scaleY});
     }
-    if (weight > 1000) m::overflow(context);
-    int rscale =
-        m::resultScale(m::kMinSignificantDigits - static_cast<int>(weight), {scaleX, scaleY});
-    return m::packResult(context, std::pow(vx, vy), rscale);
+    return m::packResult(context, powq(vx, vy), rscale);
   }
   }
   return 0;
