@@ -166,6 +166,7 @@ StringRef mapCase(QueryContext* context, StringRef s, bool upper, bool asciiOnly
   char* out = context->arena.allocate(text.size() * 2 + 1);
   size_t written = 0;
   locale_t locale = utf8Locale();
+  if (locale == static_cast<locale_t>(0)) asciiOnly = true; // no C.UTF-8 on this system
   for (size_t i = 0; i < text.size();) {
     int length = charBytes(static_cast<unsigned char>(text[i]));
     auto code = decode(text, i, length);
@@ -173,8 +174,14 @@ StringRef mapCase(QueryContext* context, StringRef s, bool upper, bool asciiOnly
       out[written++] = text[i++];
       continue;
     }
-    wint_t mapped = upper ? towupper_l(static_cast<wint_t>(*code), locale)
-                          : towlower_l(static_cast<wint_t>(*code), locale);
+    char32_t mapped = *code;
+    if (asciiOnly) {
+      if (upper && mapped >= 'a' && mapped <= 'z') mapped -= 'a' - 'A';
+      if (!upper && mapped >= 'A' && mapped <= 'Z') mapped += 'a' - 'A';
+    } else {
+      mapped = static_cast<char32_t>(upper ? towupper_l(static_cast<wint_t>(mapped), locale)
+                                           : towlower_l(static_cast<wint_t>(mapped), locale));
+    }
     written += encode(static_cast<char32_t>(mapped), out + written);
     i += static_cast<size_t>(length);
   }
