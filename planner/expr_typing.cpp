@@ -131,7 +131,6 @@ BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
   if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
   if (expr->type == target) return expr;
   if (auto folded = foldNumericCast(expr, target)) return folded;
-  if (auto folded = foldNumericCast(expr, target)) return folded;
   return ir::makeCast(expr, target);
 }
 
