@@ -222,6 +222,9 @@ BoundExprPtr bindScalarFunction(const std::string& name, std::vector<BoundExprPt
     return functionNode(name, *type, location,
                         {implicitCast(args[0], *type), implicitCast(args[1], *type)});
   }
+  if (name == "concat_ws" && !args.empty() && !isUnknownLiteral(args[0]) &&
+      !args[0]->type.isString())
+    throw unknownFunction(); // the separator is text; other types have no implicit cast to it
   if ((name == "concat" && !args.empty()) || (name == "concat_ws" && !args.empty()))
     return bindConcat(name, std::move(args), location);
   auto found = catalog().find(name);
