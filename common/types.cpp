@@ -187,6 +187,7 @@ std::optional<__int128> parseDecimal(std::string_view text, int scale) {
 
 __int128 rescaleNumeric(__int128 value, int fromScale, int toScale) {
   if (toScale >= fromScale) return value * pow10i128(toScale - fromScale);
+  if (fromScale - toScale > 38) return 0; // below half of the last kept digit
   __int128 divisor = pow10i128(fromScale - toScale);
   __int128 quotient = value / divisor, remainder = value % divisor;
   if (remainder * 2 >= divisor)

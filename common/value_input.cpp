@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdlib>
@@ -93,6 +94,13 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
   case TypeId::Numeric: {
     bool dynamic = type.scale == kDynamicScale;
     int scale = dynamic ? literalScale(text) : type.scale;
+    if (auto e = text.find_first_of("eE"); dynamic && e != std::string_view::npos) {
+      // '1e-40' has 40 decimals, '1.5e3' none (PostgreSQL's display scale of the value).
+      int exponent = std::atoi(std::string(text.substr(e + 1)).c_str());
+      scale = std::max(0, std::max(scale, 0) - std::clamp(exponent, -1000, 1000));
+      if (scale > 255) // the packed form keeps the scale in one byte
+        throw Error(SqlState::NumericValueOutOfRange, "value overflows numeric format");
+    }
     auto parsed = parseDecimal(text, scale);
     if (!parsed) invalid("numeric", text);
     // More than precision - scale integer digits: |value| >= 10^precision at the type's scale.

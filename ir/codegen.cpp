@@ -1,5 +1,7 @@
 #include "ir/codegen.h"
 
+#include "ir/codegen_util.h"
+
 #include "common/error.h"
 #include "common/stack_depth.h"
 
@@ -118,31 +120,6 @@ SqlValue CodegenContext::constant(const BoundExpr& expr) {
   }
 }
 
-namespace {
-
-/// Runs `compute` only for non-null input; the result is the type's zero otherwise.
-template <typename Fn>
-Value guarded(CodegenContext& ctx, Value isNull, Type type, Value zero, Fn compute) {
-  Builder& b = ctx.b();
-  Value slot = b.var(type);
-  b.store(slot, zero);
-  b.ifThen(b.logicalNot(isNull), [&] { b.store(slot, compute()); });
-  return b.load(type, slot);
-}
-
-const char* outOfRangeMessage(TypeId id) {
-  switch (id) {
-  case TypeId::Int32:
-    return "integer out of range";
-  case TypeId::Int64:
-    return "bigint out of range";
-  default:
-    return "numeric field overflow";
-  }
-}
-
-} // namespace
-
 Value CodegenContext::rescale(Value value, int from, int to) {
   if (from == to) return value;
   if (to > from && from != kDynamicScale)
@@ -150,7 +127,7 @@ Value CodegenContext::rescale(Value value, int from, int to) {
                         {value, b().constI128(pow10i128(to - from))},
                         [](Op& op) { op.text = "numeric field overflow"; });
   return b().call("flern_rt_numeric_rescale", Type::I128,
-                  {value, b().constI32(from), b().constI32(to)});
+                  {b().context(), value, b().constI32(from), b().constI32(to)});
 }
 
 SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
@@ -358,10 +335,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     return arith(expr, row);
   case BoundKind::Negate: {
     SqlValue a = eval(*expr.args[0], row);
-    if (a.type.id == TypeId::Float64) return {b.unary(OpCode::Neg, a.value), a.isNull, expr.type};
-    Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
-                               [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
-    return {negated, a.isNull, expr.type};
+    return {negate(a), a.isNull, expr.type};
   }
   case BoundKind::Compare:
     return compare(expr, row);
@@ -396,93 +370,6 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     break;
   }
   internalError("unknown expression kind");
-}
-
-SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
-  Builder& b = this->b();
-  SqlValue a = eval(*expr.args[0], row);
-  SqlValue c = eval(*expr.args[1], row);
-  Value isNull = b.logicalOr(a.isNull, c.isNull);
-  const SqlType& type = expr.type;
-  const char op = expr.name[0];
-  if (a.type.isString()) { // || concatenation
-    Value v = guarded(*this, isNull, Type::Str, b.constStr(""), [&] {
-      return b.call("flern_rt_str_concat", Type::Str, {b.context(), a.value, c.value});
-    });
-    return {v, isNull, type};
-  }
-  auto divisorZero = [&](Value divisor) {
-    Value zero = b.compare(OpCode::Eq, divisor, zeroOf(c.type));
-    b.ifThen(b.logicalAnd(zero, b.logicalNot(isNull)),
-             [&] { b.raise("22012", "division by zero"); });
-  };
-  switch (type.id) {
-  case TypeId::Int32:
-  case TypeId::Int64: {
-    const char* overflow = outOfRangeMessage(type.id);
-    auto checked = [&](OpCode code) {
-      return b.emitWith(code, a.value.type, {a.value, c.value}, [&](Op& o) { o.text = overflow; });
-    };
-    if (op == '+') return {checked(OpCode::AddChecked), isNull, type};
-    if (op == '-') return {checked(OpCode::SubChecked), isNull, type};
-    if (op == '*') return {checked(OpCode::MulChecked), isNull, type};
-    divisorZero(c.value);
-    Value one = type.id == TypeId::Int32 ? b.constI32(1) : b.constI64(1);
-    Value minusOne = type.id == TypeId::Int32 ? b.constI32(-1) : b.constI64(-1);
-    Value safeDivisor = b.select(b.compare(OpCode::Eq, c.value, zeroOf(c.type)), one, c.value);
-    Value minValue = type.id == TypeId::Int32 ? b.constI32(INT32_MIN) : b.constI64(INT64_MIN);
-    Value isMinByMinusOne = b.logicalAnd(b.compare(OpCode::Eq, a.value, minValue),
-                                         b.compare(OpCode::Eq, safeDivisor, minusOne));
-    if (op == '/') {
-      b.ifThen(isMinByMinusOne, [&] { b.raise("22003", overflow); });
-      return {b.binary(OpCode::Div, a.value, safeDivisor), isNull, type};
-    }
-    safeDivisor = b.select(isMinByMinusOne, one, safeDivisor);
-    return {b.binary(OpCode::Rem, a.value, safeDivisor), isNull, type};
-  }
-  case TypeId::Float64: {
-    if (op == '+') return {b.add(a.value, c.value), isNull, type};
-    if (op == '-') return {b.sub(a.value, c.value), isNull, type};
-    if (op == '*') return {b.mul(a.value, c.value), isNull, type};
-    divisorZero(c.value);
-    Value safeDivisor = b.select(isNull, b.constF64(1), c.value);
-    return {b.binary(op == '/' ? OpCode::Div : OpCode::Rem, a.value, safeDivisor), isNull, type};
-  }
-  case TypeId::Numeric: {
-    auto checked = [&](OpCode code, Value x, Value y) {
-      return b.emitWith(code, Type::I128, {x, y}, [](Op& o) { o.text = "numeric field overflow"; });
-    };
-    if (op == '/' || op == '%') {
-      Value v = guarded(*this, isNull, Type::I128, b.constI128(0), [&] {
-        return b.call("flern_rt_numeric_div", Type::I128,
-                      {b.context(), a.value, b.constI32(a.type.scale), c.value,
-                       b.constI32(c.type.scale), b.constI32(op == '%')});
-      });
-      return {v, isNull, type};
-    }
-    if (type.scale == kDynamicScale)
-      return {b.call("flern_rt_numeric_arith", Type::I128,
-                     {b.constI32(op), a.value, b.constI32(a.type.scale), c.value,
-                      b.constI32(c.type.scale)}),
-              isNull, type};
-    if (op == '+' || op == '-') {
-      Value x = rescale(a.value, a.type.scale, type.scale);
-      Value y = rescale(c.value, c.type.scale, type.scale);
-      return {checked(op == '+' ? OpCode::AddChecked : OpCode::SubChecked, x, y), isNull, type};
-    }
-    Value product = checked(OpCode::MulChecked, a.value, c.value);
-    return {rescale(product, a.type.scale + c.type.scale, type.scale), isNull, type};
-  }
-  case TypeId::Date: {
-    // date + integer / date - integer
-    Value days = b.emitWith(op == '+' ? OpCode::AddChecked : OpCode::SubChecked, Type::I32,
-                            {a.value, c.value}, [](Op& o) { o.text = "date out of range"; });
-    return {days, isNull, type};
-  }
-  default:
-    break;
-  }
-  internalError("arithmetic on " + type.name());
 }
 
 Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
@@ -618,44 +505,6 @@ SqlValue CodegenContext::caseWhen(const BoundExpr& expr, const Row& row, size_t 
   };
   emitFrom(index);
   return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
-}
-
-SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
-  Builder& b = this->b();
-  const std::string& name = expr.name;
-  if (name == "coalesce") {
-    Type type = irType(expr.type);
-    Value valueSlot = b.var(type);
-    Value nullSlot = b.var(Type::I1);
-    std::function<void(size_t)> emitFrom = [&](size_t i) {
-      SqlValue arg = coerce(eval(*expr.args[i], row), expr.type);
-      b.store(valueSlot, arg.value);
-      b.store(nullSlot, arg.isNull);
-      if (i + 1 < expr.args.size()) b.ifThen(arg.isNull, [&] { emitFrom(i + 1); });
-    };
-    emitFrom(0);
-    return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
-  }
-  SqlValue a = eval(*expr.args[0], row);
-  if (name == "abs") {
-    if (a.type.id == TypeId::Float64)
-      return {b.call("llvm.fabs.f64", Type::F64, {a.value}), a.isNull, expr.type};
-    Value negative = b.compare(OpCode::Lt, a.value, zeroOf(a.type));
-    Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
-                               [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
-    return {b.select(negative, negated, a.value), a.isNull, expr.type};
-  }
-  if (name == "length" || name == "char_length")
-    return {b.cast(b.call("flern_rt_str_length", Type::I64, {a.value}), Type::I32), a.isNull,
-            expr.type};
-  if (name == "upper" || name == "lower") {
-    Value v = guarded(*this, a.isNull, Type::Str, b.constStr(""), [&] {
-      return b.call(name == "upper" ? "flern_rt_str_upper" : "flern_rt_str_lower", Type::Str,
-                    {b.context(), a.value});
-    });
-    return {v, a.isNull, expr.type};
-  }
-  internalError("unknown function " + name);
 }
 
 SqlValue CodegenContext::predict(const BoundExpr& expr, const Row& row) {

@@ -79,10 +79,19 @@ public:
 
 private:
   SqlValue arith(const BoundExpr& expr, const Row& row);
+  /// -a for a non-float value raises 22003 on overflow; a packed NUMERIC keeps its scale.
+  Value negate(const SqlValue& a);
   SqlValue compare(const BoundExpr& expr, const Row& row);
   SqlValue logical(const BoundExpr& expr, const Row& row);
   SqlValue caseWhen(const BoundExpr& expr, const Row& row, size_t index);
+  // Scalar builtins (codegen_functions.cpp, codegen_math.cpp)
   SqlValue function(const BoundExpr& expr, const Row& row);
+  SqlValue coalesce(const BoundExpr& expr, const Row& row);
+  SqlValue greatestLeast(const BoundExpr& expr, const Row& row);
+  SqlValue concat(const BoundExpr& expr, const Row& row);
+  SqlValue mathFunction(const BoundExpr& expr, const std::vector<SqlValue>& args);
+  /// A compiled-pattern cache for one regular-expression call site (RegexCache state).
+  Value regexCache(int flags);
   SqlValue predict(const BoundExpr& expr, const Row& row);
   Value rescale(Value value, int from, int to);
 

@@ -43,6 +43,7 @@ enum class ExprKind {
   Between,  ///< args[0] BETWEEN args[1] AND args[2] (negated for NOT BETWEEN)
   InList,   ///< args[0] IN (args[1..]) (negated for NOT IN)
   Subquery, ///< a subquery used as an expression; see subLink
+  Collate,  ///< args[0] COLLATE names (qualified collation name)
 };
 
 /// How a subquery is used as an expression (PostgreSQL's SubLink types).

@@ -18,17 +18,40 @@ namespace {
 thread_local const std::string* sourceText = nullptr;
 
 /// libpg_query 15-4.0.0 writes a negative integer constant as an empty object ("ival": {}),
-/// the same as zero; the literal is read back from the text at its location instead.
+/// the same as zero; the literal is read back from the text at its location instead. The
+/// grammar folds every unary minus applied to a constant into it and reports the first minus's
+/// location, so the text there may be `-(48)` or `- - ( - 6 )`: the minus signs are counted
+/// across blanks, comments and opening parentheses up to the digits.
 int64_t integerAt(int location) {
   if (!sourceText || location < 0 || location >= static_cast<int>(sourceText->size())) return 0;
   const std::string& text = *sourceText;
   size_t i = static_cast<size_t>(location);
   bool negative = false;
-  if (text[i] == '-') {
-    negative = true;
-    ++i;
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
+  while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (text[i] == '-' && i + 1 < text.size() && text[i + 1] == '-') {
+      i = text.find('\n', i); // a -- comment
+      if (i == std::string::npos) return 0;
+    } else if (text[i] == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      int depth = 0; // PostgreSQL's block comments nest
+      do {
+        if (text.compare(i, 2, "/*") == 0) {
+          ++depth;
+          i += 2;
+        } else if (text.compare(i, 2, "*/") == 0) {
+          --depth;
+          i += 2;
+        } else {
+          ++i;
+        }
+      } while (depth > 0 && i < text.size());
+    } else if (text[i] == '-') {
+      negative = !negative;
       ++i;
+    } else if (text[i] == '(' || std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+    } else {
+      return 0; // not a folded literal (cannot happen for an integer constant)
+    }
   }
   int64_t value = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
@@ -138,6 +161,13 @@ ExprPtr convertAExpr(const json& node) {
     expr->args.push_back(convertExpr(node["rexpr"]));
     return expr;
   }
+  if (kind == "AEXPR_NULLIF") {
+    auto expr = makeExpr(ExprKind::Function, location);
+    expr->text = "nullif";
+    expr->args.push_back(convertExpr(node["lexpr"]));
+    expr->args.push_back(convertExpr(node["rexpr"]));
+    return expr;
+  }
   if (kind == "AEXPR_LIKE") {
     auto expr = makeExpr(ExprKind::Like, location);
     expr->text = op;
@@ -242,6 +272,21 @@ ExprPtr convertExpr(const json& node) {
     expr->text = "coalesce";
     for (const auto& arg : coalesce.at("args"))
       expr->args.push_back(convertExpr(arg));
+    return expr;
+  }
+  if (node.contains("MinMaxExpr")) {
+    const json& minMax = node["MinMaxExpr"];
+    auto expr = makeExpr(ExprKind::Function, locationOf(minMax));
+    expr->text = minMax.value("op", "") == "IS_GREATEST" ? "greatest" : "least";
+    for (const auto& arg : minMax.at("args"))
+      expr->args.push_back(convertExpr(arg));
+    return expr;
+  }
+  if (node.contains("CollateClause")) {
+    const json& collate = node["CollateClause"];
+    auto expr = makeExpr(ExprKind::Collate, locationOf(collate));
+    expr->names = nameList(collate.at("collname"));
+    expr->args.push_back(convertExpr(collate.at("arg")));
     return expr;
   }
   if (node.contains("SubLink")) return convertSubLink(node["SubLink"]);

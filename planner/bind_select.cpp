@@ -95,12 +95,11 @@ Binder::BlockResult Binder::bindSetOperation(const ast::SelectStmt& select, cons
   for (size_t i = 0; i < left.plan->columns.size(); ++i) {
     const SqlType& l = left.plan->columns[i].type;
     const SqlType& r = right.plan->columns[i].type;
-    auto type = commonType(l, r);
+    auto type = unifyResultType(l, r);
     if (!type)
       throw Error(SqlState::DatatypeMismatch, std::string(name) + " types " + l.name() + " and " +
                                                   r.name() + " cannot be matched");
-    // Differently scaled NUMERICs meet as unconstrained NUMERIC: each value keeps its scale.
-    if (type->id == TypeId::Numeric && !(l == r)) type = SqlType::numeric(0, kDynamicScale);
+    if (type->id == TypeId::Unknown) type = SqlType::text();
     types.push_back(*type);
   }
   left = castColumns(std::move(left), types);
@@ -141,7 +140,7 @@ Binder::BlockResult Binder::bindValues(const ast::SelectStmt& select,
       if (insertTargets)
         bound.back() =
             assignmentCast(bound.back(), (*insertTargets)[i].type, (*insertTargets)[i].name);
-      auto merged = commonType(types[i], bound.back()->type);
+      auto merged = unifyResultType(types[i], bound.back()->type);
       if (!merged)
         throw Error(SqlState::DatatypeMismatch,
                     "VALUES types " + types[i].name() + " and " + bound.back()->type.name() +

@@ -1,5 +1,7 @@
 #include "planner/binder.h"
 
+#include "planner/expr_typing.h"
+#include "planner/function_binder.h"
 #include "planner/type_rules.h"
 
 #include "common/error.h"
@@ -17,172 +19,6 @@ using ir::BoundExprPtr;
 using ir::BoundKind;
 
 namespace typing {
-
-std::shared_ptr<BoundExpr> makeNode(BoundKind kind, SqlType type, int location) {
-  auto node = std::make_shared<BoundExpr>();
-  node->kind = kind;
-  node->type = type;
-  node->location = location;
-  return node;
-}
-
-BoundExprPtr makeNull(SqlType type) {
-  auto node = makeNode(BoundKind::Constant, type);
-  node->isNull = true;
-  return node;
-}
-
-bool isUnknownLiteral(const BoundExprPtr& expr) {
-  return expr->kind == BoundKind::Constant && expr->type.id == TypeId::Unknown;
-}
-
-/// Parses an untyped literal as `target` at bind time (PostgreSQL resolves 'abc' this way).
-BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target, bool explicitCast) {
-  if (literal->isNull) return makeNull(target);
-  auto node = makeNode(BoundKind::Constant, target, literal->location);
-  InputValue value;
-  try {
-    value = parseInput(literal->stringValue, target, explicitCast);
-  } catch (Error& error) {
-    // PostgreSQL points at the literal for syntax and range errors, not for length or
-    // precision overflows.
-    if (error.state() != SqlState::StringDataRightTruncation &&
-        error.message() != "numeric field overflow")
-      error.withPosition(literal->location + 1);
-    throw;
-  }
-  switch (target.id) {
-  case TypeId::Bool:
-  case TypeId::Int32:
-  case TypeId::Int64:
-  case TypeId::Date:
-    node->intValue = value.integer;
-    break;
-  case TypeId::Float64:
-    node->floatValue = value.floating;
-    break;
-  case TypeId::Numeric:
-    node->numericValue = value.numeric;
-    break;
-  case TypeId::Unknown:
-    node->type = SqlType::text();
-    node->stringValue = std::move(value.text);
-    break;
-  default:
-    node->stringValue = std::move(value.text);
-  }
-  return node;
-}
-
-int numericRank(TypeId id) {
-  switch (id) {
-  case TypeId::Int32:
-    return 1;
-  case TypeId::Int64:
-    return 2;
-  case TypeId::Numeric:
-    return 3;
-  case TypeId::Float64:
-    return 4;
-  default:
-    return 0;
-  }
-}
-
-/// A numeric constant converted to another numeric type at bind time, so that generated code
-/// compares against a constant instead of converting per row; nullptr when not foldable.
-BoundExprPtr foldNumericCast(const BoundExprPtr& expr, const SqlType& target) {
-  if (expr->kind != BoundKind::Constant || !numericRank(expr->type.id) || !numericRank(target.id))
-    return nullptr;
-  if (expr->isNull) return makeNull(target);
-  const SqlType& source = expr->type;
-  if (source.id == TypeId::Numeric && source.scale == kDynamicScale) return nullptr;
-  auto node = makeNode(BoundKind::Constant, target, expr->location);
-  bool integer = source.id == TypeId::Int32 || source.id == TypeId::Int64;
-  switch (target.id) {
-  case TypeId::Int64:
-    if (!integer) return nullptr;
-    node->intValue = expr->intValue;
-    return node;
-  case TypeId::Float64:
-    if (source.id == TypeId::Float64) return expr;
-    node->floatValue =
-        integer ? static_cast<double>(expr->intValue)
-                : std::strtod(formatNumeric(expr->numericValue, source.scale).c_str(), nullptr);
-    return node;
-  case TypeId::Numeric: {
-    if (source.id == TypeId::Float64) return nullptr;
-    __int128 digits = integer ? static_cast<__int128>(expr->intValue) : expr->numericValue;
-    int scale = integer ? 0 : source.scale;
-    if (target.scale == kDynamicScale) {
-      node->numericValue = packNumeric(digits, scale);
-      return node;
-    }
-    // Rounds half away from zero like the run-time cast; values that do not fit the precision
-    // are left to the run-time cast, which raises the error.
-    node->numericValue = rescaleNumeric(digits, scale, target.scale);
-    __int128 limit = target.precision > 0 ? pow10i128(target.precision) : 0;
-    if (target.precision > 0 && (node->numericValue >= limit || node->numericValue <= -limit))
-      return nullptr;
-    return node;
-  }
-  default:
-    return nullptr;
-  }
-}
-
-/// Implicit conversion to `target` (literals parsed, constants folded, values cast).
-BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
-  if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
-  if (expr->type == target) return expr;
-  if (auto folded = foldNumericCast(expr, target)) return folded;
-  if (auto folded = foldNumericCast(expr, target)) return folded;
-  return ir::makeCast(expr, target);
-}
-
-std::string typeListText(const std::vector<BoundExprPtr>& args) {
-  std::string text;
-  for (size_t i = 0; i < args.size(); ++i)
-    text += (i ? ", " : "") + args[i]->type.name();
-  return text;
-}
-
-/// The type both sides of a comparison or a CASE's branches convert to; nullopt when none.
-std::optional<SqlType> commonType(const SqlType& a, const SqlType& b) {
-  // A literal next to CHAR(n) becomes unbounded CHAR (bpchar): compared without trailing blanks
-  // and never rejected for its length.
-  auto unbounded = [](const SqlType& t) {
-    return t.id == TypeId::Char ? SqlType::character(0) : t;
-  };
-  if (a.id == TypeId::Unknown) return b.id == TypeId::Unknown ? SqlType::text() : unbounded(b);
-  if (b.id == TypeId::Unknown) return unbounded(a);
-  if (a.id == TypeId::Char && b.id == TypeId::Char)
-    return a.length == b.length ? a : SqlType::character(0);
-  // CHAR meets VARCHAR as bpchar (blank-insensitive), and TEXT as text, as in PostgreSQL.
-  if ((a.id == TypeId::Char && b.id == TypeId::Varchar) ||
-      (a.id == TypeId::Varchar && b.id == TypeId::Char))
-    return SqlType::character(0);
-  if (a.id == b.id) {
-    if (a.id == TypeId::Numeric && a.scale != b.scale)
-      return SqlType::numeric(0, (a.scale == kDynamicScale || b.scale == kDynamicScale)
-                                     ? kDynamicScale
-                                     : std::max(a.scale, b.scale));
-    if (a.id == TypeId::Varchar && a.length != b.length) return SqlType::varchar(0);
-    return a;
-  }
-  if (a.isString() && b.isString()) return SqlType::text();
-  int rankA = numericRank(a.id), rankB = numericRank(b.id);
-  if (rankA && rankB) {
-    const SqlType& wider = rankA >= rankB ? a : b;
-    if (wider.id == TypeId::Numeric) return SqlType::numeric(0, wider.scale);
-    return wider;
-  }
-  return std::nullopt;
-}
-
-std::string operatorText(const std::string& op, const BoundExprPtr& a, const BoundExprPtr& b) {
-  return "operator does not exist: " + a->type.name() + " " + op + " " + b->type.name();
-}
 
 std::optional<ir::AggregateKind> aggregateKind(const std::string& name) {
   if (name == "count") return ir::AggregateKind::Count;
@@ -227,6 +63,8 @@ int figureName(const ast::Expr& expr, std::string& name) {
   case ast::ExprKind::Function:
     name = expr.text;
     return 2;
+  case ast::ExprKind::Collate:
+    return figureName(*expr.args[0], name);
   case ast::ExprKind::Cast: {
     int strength = figureName(*expr.args[0], name);
     if (strength <= 1) {
@@ -514,7 +352,7 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
                                    : makeNull(SqlType::unknown()));
     SqlType type = SqlType::unknown();
     for (const auto& result : results) {
-      auto merged = commonType(type, result->type);
+      auto merged = unifyResultType(type, result->type);
       if (!merged)
         throw Error(SqlState::DatatypeMismatch,
                     "CASE types " + type.name() + " and " + result->type.name() +
@@ -535,6 +373,8 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     return bindFunction(expr, scope, aggregates);
   case ExprKind::Subquery:
     return bindSubquery(expr, scope, aggregates);
+  case ExprKind::Collate:
+    return bindCollate(bind(*expr.args[0], scope, aggregates), expr.names, expr.location);
   case ExprKind::Between: {
     // a BETWEEN b AND c  ==  a >= b AND a <= c
     auto makeCompare = [&](const char* op, const ast::Expr& left, const ast::Expr& right) {
@@ -588,12 +428,19 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     if (op != "-" || !numericRank(arg->type.id))
       throw Error(SqlState::UndefinedFunction,
                   "operator does not exist: " + op + " " + arg->type.name(), expr.location + 1);
-    if (arg->kind == BoundKind::Constant && !arg->isNull) {
-      // Fold negative literals so that -2147483648 stays an integer, as in PostgreSQL.
+    // Fold negated constants, except the most negative integers: their negation is the
+    // run-time 22003 error.
+    bool minimum = (arg->type.id == TypeId::Int32 && arg->intValue == INT32_MIN) ||
+                   (arg->type.id == TypeId::Int64 && arg->intValue == INT64_MIN);
+    if (arg->kind == BoundKind::Constant && !arg->isNull && !minimum) {
       auto folded = std::make_shared<BoundExpr>(*arg);
       folded->intValue = -arg->intValue;
       folded->floatValue = -arg->floatValue;
-      folded->numericValue = -arg->numericValue;
+      // A per-value-scale NUMERIC is packed as digits * 256 + scale: only the digits change sign.
+      folded->numericValue =
+          arg->type.id == TypeId::Numeric && arg->type.scale == kDynamicScale
+              ? packNumeric(-packedDigits(arg->numericValue), packedScale(arg->numericValue))
+              : -arg->numericValue;
       folded->location = expr.location;
       return folded;
     }
@@ -623,7 +470,10 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     node->args = {implicitCast(a, SqlType::text()), implicitCast(b, SqlType::text())};
     return node;
   }
+  if (op == "~" || op == "~*" || op == "!~" || op == "!~*")
+    return bindRegexMatch(op, a, b, expr.location);
   if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%") throw fail();
+  if (op == "%" && (a->type.id == TypeId::Float64 || b->type.id == TypeId::Float64)) throw fail();
   // Dates: date +/- integer -> date, date - date -> integer.
   if (a->type.id == TypeId::Date || b->type.id == TypeId::Date) {
     if (isUnknownLiteral(a)) a = coerceLiteral(a, SqlType::date());
@@ -737,52 +587,7 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args)
     args.push_back(bind(*arg, scope, aggregates));
-  auto unknownFunction = [&]() -> Error {
-    return std::move(Error(SqlState::UndefinedFunction,
-                           "function " + name + "(" + typeListText(args) + ") does not exist",
-                           expr.location + 1)
-                         .withHint("No function matches the given name and argument types. You "
-                                   "might need to add explicit type casts."));
-  };
-  if (name == "coalesce") {
-    SqlType type = SqlType::unknown();
-    for (const auto& arg : args) {
-      auto merged = commonType(type, arg->type);
-      if (!merged)
-        throw Error(SqlState::DatatypeMismatch,
-                    "COALESCE types " + type.name() + " and " + arg->type.name() +
-                        " cannot be matched",
-                    arg->location + 1);
-      type = *merged;
-    }
-    if (type.id == TypeId::Unknown) type = SqlType::text();
-    auto node = makeNode(BoundKind::Function, type, expr.location);
-    node->name = name;
-    for (const auto& arg : args)
-      node->args.push_back(implicitCast(arg, type));
-    return node;
-  }
-  if (args.size() != 1) throw unknownFunction();
-  BoundExprPtr arg = args[0];
-  if (name == "abs") {
-    if (!numericRank(arg->type.id) || arg->type.id == TypeId::Numeric) throw unknownFunction();
-    auto node = makeNode(BoundKind::Function, arg->type, expr.location);
-    node->name = name;
-    node->args = {arg};
-    return node;
-  }
-  if (name == "length" || name == "char_length" || name == "upper" || name == "lower") {
-    if (isUnknownLiteral(arg)) arg = coerceLiteral(arg, SqlType::text());
-    if (!arg->type.isString()) throw unknownFunction();
-    // CHAR's trailing blanks are not part of its value.
-    if (arg->type.id == TypeId::Char) arg = ir::makeCast(arg, SqlType::text());
-    SqlType type = (name == "upper" || name == "lower") ? SqlType::text() : SqlType::int32();
-    auto node = makeNode(BoundKind::Function, type, expr.location);
-    node->name = name;
-    node->args = {arg};
-    return node;
-  }
-  throw unknownFunction();
+  return bindScalarFunction(name, std::move(args), expr.location);
 }
 
 BoundExprPtr Binder::bindPredict(const ast::Expr& expr, const Scope& scope,

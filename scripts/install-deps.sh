@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   llvm-19-dev libpg-query-dev libboost-dev libzstd-dev nlohmann-json3-dev
   zlib1g-dev libedit-dev libffi-dev libxml2-dev libncurses-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libpcre2-dev
   postgresql-15 postgresql-client-15 python3 python3-psycopg2
 )
 missing=()

@@ -117,8 +117,8 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
         SqlValue addend = ctx.coerce(input, accType);
         if (accType.id == TypeId::Numeric && accType.scale == kDynamicScale)
           updated = b.call("flern_rt_numeric_arith", Type::I128,
-                           {b.constI32('+'), current.value, b.constI32(kDynamicScale), addend.value,
-                            b.constI32(kDynamicScale)});
+                           {b.context(), current.value, addend.value, b.constI32('+'),
+                            b.constI32(kDynamicScale), b.constI32(kDynamicScale)});
         else if (accType.id == TypeId::Float64)
           updated = b.add(current.value, addend.value);
         else

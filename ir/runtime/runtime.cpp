@@ -4,7 +4,11 @@
 // have destroyed every object it owns (messages are built in an inner scope for that reason).
 #include "common/types.h"
 #include "common/value_input.h"
+#include "ir/runtime/math_functions.h"
+#include "ir/runtime/numeric_arith.h"
 #include "ir/runtime/query_context.h"
+#include "ir/runtime/regex.h"
+#include "ir/runtime/string_functions.h"
 #include "storage/table.h"
 
 #include <algorithm>
@@ -239,18 +243,6 @@ int64_t flern_rt_str_length(StringRef s) {
     count += (static_cast<unsigned char>(data[i]) & 0xC0) != 0x80;
   return count;
 }
-StringRef flern_rt_str_upper(QueryContext* context, StringRef s) {
-  std::string text(s.view());
-  for (auto& c : text)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return flern::ir::arenaString(context, text);
-}
-StringRef flern_rt_str_lower(QueryContext* context, StringRef s) {
-  std::string text(s.view());
-  for (auto& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return flern::ir::arenaString(context, text);
-}
 StringRef flern_rt_str_concat(QueryContext* context, StringRef a, StringRef b) {
   char* copy = context->arena.allocate(a.length + b.length + 1);
   std::memcpy(copy, a.data(), a.length);
@@ -287,31 +279,6 @@ static void unpackNumeric(__int128& value, int32_t& scale) {
     scale = flern::packedScale(value);
     value = flern::packedDigits(value);
   }
-}
-/// a / b (or a % b) with PostgreSQL's per-value result scale; result packed.
-__int128 flern_rt_numeric_div(QueryContext* context, __int128 a, int32_t scaleA, __int128 b,
-                              int32_t scaleB, int32_t remainder) {
-  unpackNumeric(a, scaleA);
-  unpackNumeric(b, scaleB);
-  if (b == 0) flern::ir::raise(context, flern::SqlState::DivisionByZero, "division by zero");
-  if (remainder) {
-    int scale = std::max(scaleA, scaleB);
-    return flern::packNumeric(
-        flern::rescaleNumeric(a, scaleA, scale) % flern::rescaleNumeric(b, scaleB, scale), scale);
-  }
-  int scale = flern::divisionScale(a, scaleA, b, scaleB);
-  return flern::packNumeric(flern::divideNumeric(a, scaleA, b, scaleB, scale), scale);
-}
-/// + - * where at least one side has a per-value scale; result packed.
-__int128 flern_rt_numeric_arith(int32_t op, __int128 a, int32_t scaleA, __int128 b,
-                                int32_t scaleB) {
-  unpackNumeric(a, scaleA);
-  unpackNumeric(b, scaleB);
-  if (op == '*') return flern::packNumeric(a * b, scaleA + scaleB);
-  int scale = std::max(scaleA, scaleB);
-  a = flern::rescaleNumeric(a, scaleA, scale);
-  b = flern::rescaleNumeric(b, scaleB, scale);
-  return flern::packNumeric(op == '+' ? a + b : a - b, scale);
 }
 /// Hash of a packed per-value-scale numeric that equal values share (trailing zeros dropped).
 uint64_t flern_rt_numeric_hash(__int128 value) {
@@ -355,11 +322,6 @@ __int128 flern_rt_f64_to_numeric(QueryContext* context, double value, int32_t sc
   if (!parsed)
     flern::ir::raise(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
   return *parsed;
-}
-__int128 flern_rt_numeric_rescale(__int128 value, int32_t fromScale, int32_t toScale) {
-  unpackNumeric(value, fromScale);
-  if (toScale == flern::kDynamicScale) return flern::packNumeric(value, fromScale);
-  return flern::rescaleNumeric(value, fromScale, toScale);
 }
 void flern_rt_check_numeric_precision(QueryContext* context, __int128 value, int32_t precision,
                                       int32_t scale) {
@@ -494,6 +456,31 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
       FLERN_RT(flern_rt_sort_size),
       FLERN_RT(flern_rt_sort_row_at),
       FLERN_RT(flern_rt_raise),
+      // string_functions.cpp, regex.cpp, math_functions.cpp
+      FLERN_RT(flern_rt_str_octet_length),
+      FLERN_RT(flern_rt_str_ascii_upper),
+      FLERN_RT(flern_rt_str_ascii_lower),
+      FLERN_RT(flern_rt_str_substring),
+      FLERN_RT(flern_rt_str_position),
+      FLERN_RT(flern_rt_str_starts_with),
+      FLERN_RT(flern_rt_str_btrim),
+      FLERN_RT(flern_rt_str_ltrim),
+      FLERN_RT(flern_rt_str_rtrim),
+      FLERN_RT(flern_rt_str_replace),
+      FLERN_RT(flern_rt_str_split_part),
+      FLERN_RT(flern_rt_str_left),
+      FLERN_RT(flern_rt_str_right),
+      FLERN_RT(flern_rt_str_lpad),
+      FLERN_RT(flern_rt_str_rpad),
+      FLERN_RT(flern_rt_str_reverse),
+      FLERN_RT(flern_rt_str_repeat),
+      FLERN_RT(flern_rt_regex_match),
+      FLERN_RT(flern_rt_regexp_replace),
+      FLERN_RT(flern_rt_regex_substring),
+      FLERN_RT(flern_rt_f64_math),
+      FLERN_RT(flern_rt_numeric_math),
+      FLERN_RT(flern_rt_numeric_round),
+      FLERN_RT(flern_rt_numeric_floor),
       FLERN_RT(__divti3),
       FLERN_RT(__modti3),
       RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},

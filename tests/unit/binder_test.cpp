@@ -72,10 +72,10 @@ TEST(Binder, LiteralsTakeTheOtherSidesType) {
   auto filter = f.find(f.bind("SELECT * FROM t WHERE d > '2020-01-01' AND i = '5'").plan,
                        planner::LogicalKind::Filter);
   ASSERT_TRUE(filter);
-  ASSERT_EQ(filter->predicates.size(), 1u);
-  const auto& conjunction = *filter->predicates[0];
-  EXPECT_EQ(conjunction.args[0]->args[1]->type, SqlType::date());
-  EXPECT_EQ(conjunction.args[1]->args[1]->type, SqlType::int32());
+  // WHERE's conjuncts are separate filter predicates.
+  ASSERT_EQ(filter->predicates.size(), 2u);
+  EXPECT_EQ(filter->predicates[0]->args[1]->type, SqlType::date());
+  EXPECT_EQ(filter->predicates[1]->args[1]->type, SqlType::int32());
 }
 
 TEST(Binder, Errors) {
