@@ -1,9 +1,12 @@
 #include "common/value_input.h"
 
+#include "common/datetime.h"
 #include "common/error.h"
 
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace flern {
@@ -71,12 +74,15 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     value.integer = b;
     return value;
   }
+  case TypeId::Int16:
   case TypeId::Int32:
   case TypeId::Int64: {
     auto parsed = parseDecimal(text, 0);
     if (!parsed || text.find_first_of(".eE") != std::string_view::npos)
-      invalid(type.id == TypeId::Int32 ? "integer" : "bigint", text);
-    __int128 limit = type.id == TypeId::Int32 ? INT32_MAX : INT64_MAX;
+      invalid(type.name().c_str(), text);
+    __int128 limit = type.id == TypeId::Int16   ? INT16_MAX
+                     : type.id == TypeId::Int32 ? INT32_MAX
+                                                : INT64_MAX;
     if (*parsed > limit || *parsed < -limit - 1)
       throw Error(SqlState::NumericValueOutOfRange,
                   "value \"" + std::string(text) + "\" is out of range for type " + type.name());
@@ -90,6 +96,28 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     if (copy.empty() || *end != '\0') invalid("double precision", text);
     return value;
   }
+  case TypeId::Float32: {
+    std::string copy(text);
+    char* end = nullptr;
+    errno = 0;
+    float parsed = std::strtof(copy.c_str(), &end);
+    while (end && *end == ' ')
+      ++end;
+    if (copy.empty() || *end != '\0') invalid("real", text);
+    // strtof reports overflow and underflow through errno, as float4in checks.
+    if (errno == ERANGE && (std::isinf(parsed) || parsed == 0))
+      throw Error(SqlState::NumericValueOutOfRange,
+                  "\"" + std::string(text) + "\" is out of range for type real");
+    value.floating = parsed;
+    return value;
+  }
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
+    value.integer = parseTimestamp(text, type.id == TypeId::TimestampTz);
+    return value;
+  case TypeId::Interval:
+    value.numeric = packInterval(parseInterval(text, type.length));
+    return value;
   case TypeId::Numeric: {
     bool dynamic = type.scale == kDynamicScale;
     int scale = dynamic ? literalScale(text) : type.scale;

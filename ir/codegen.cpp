@@ -12,14 +12,21 @@ Type irType(const SqlType& type) {
   switch (type.id) {
   case TypeId::Bool:
     return Type::I1;
+  case TypeId::Int16:
+    return Type::I16;
   case TypeId::Int32:
   case TypeId::Date:
     return Type::I32;
   case TypeId::Int64:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     return Type::I64;
+  case TypeId::Float32:
+    return Type::F32;
   case TypeId::Float64:
     return Type::F64;
   case TypeId::Numeric:
+  case TypeId::Interval:
     return Type::I128;
   case TypeId::Text:
   case TypeId::Varchar:
@@ -80,10 +87,14 @@ Value CodegenContext::zeroOf(const SqlType& type) {
   switch (irType(type)) {
   case Type::I1:
     return b().constI1(false);
+  case Type::I16:
+    return b().constant(Type::I16, 0);
   case Type::I32:
     return b().constI32(0);
   case Type::I64:
     return b().constI64(0);
+  case Type::F32:
+    return b().constF32(0);
   case Type::F64:
     return b().constF64(0);
   case Type::I128:
@@ -107,31 +118,30 @@ SqlValue CodegenContext::constant(const BoundExpr& expr) {
   case TypeId::Int32:
   case TypeId::Date:
     return {b().constI32(static_cast<int32_t>(expr.intValue)), notNull, type};
+  case TypeId::Int16:
+    return {b().constant(Type::I16, expr.intValue), notNull, type};
   case TypeId::Int64:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     return {b().constI64(expr.intValue), notNull, type};
+  case TypeId::Float32:
+    return {b().constF32(static_cast<float>(expr.floatValue)), notNull, type};
   case TypeId::Float64:
     return {b().constF64(expr.floatValue), notNull, type};
   case TypeId::Numeric:
+  case TypeId::Interval:
     return {b().constI128(expr.numericValue), notNull, type};
   default:
     return {b().constStr(expr.stringValue), notNull, type};
   }
 }
 
-namespace {
-
-/// Runs `compute` only for non-null input; the result is the type's zero otherwise.
-template <typename Fn>
-Value guarded(CodegenContext& ctx, Value isNull, Type type, Value zero, Fn compute) {
-  Builder& b = ctx.b();
-  Value slot = b.var(type);
-  b.store(slot, zero);
-  b.ifThen(b.logicalNot(isNull), [&] { b.store(slot, compute()); });
-  return b.load(type, slot);
-}
+namespace {} // namespace
 
 const char* outOfRangeMessage(TypeId id) {
   switch (id) {
+  case TypeId::Int16:
+    return "smallint out of range";
   case TypeId::Int32:
     return "integer out of range";
   case TypeId::Int64:
@@ -140,8 +150,6 @@ const char* outOfRangeMessage(TypeId id) {
     return "numeric field overflow";
   }
 }
-
-} // namespace
 
 Value CodegenContext::rescale(Value value, int from, int to) {
   if (from == to) return value;
@@ -158,6 +166,7 @@ SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
 }
 
 SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explicitCast) {
+  if (auto extended = castExtended(in, to, explicitCast)) return *extended;
   Builder& b = this->b();
   const TypeId from = in.type.id;
   auto result = [&](Value v) { return SqlValue{v, in.isNull, to}; };
@@ -358,7 +367,13 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     return arith(expr, row);
   case BoundKind::Negate: {
     SqlValue a = eval(*expr.args[0], row);
-    if (a.type.id == TypeId::Float64) return {b.unary(OpCode::Neg, a.value), a.isNull, expr.type};
+    if (isFloat(a.value.type)) return {b.unary(OpCode::Neg, a.value), a.isNull, expr.type};
+    if (a.type.id == TypeId::Interval) {
+      Value v = guarded(*this, a.isNull, Type::I128, b.constI128(0), [&] {
+        return b.call("flern_rt_interval_neg", Type::I128, {b.context(), a.value});
+      });
+      return {v, a.isNull, expr.type};
+    }
     Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
                                [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
     return {negated, a.isNull, expr.type};
@@ -405,6 +420,10 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
   Value isNull = b.logicalOr(a.isNull, c.isNull);
   const SqlType& type = expr.type;
   const char op = expr.name[0];
+  if (a.type.id == TypeId::Timestamp || a.type.id == TypeId::TimestampTz ||
+      a.type.id == TypeId::Interval)
+    return datetimeArith(expr, a, c, isNull);
+  if (type.id == TypeId::Float32) return float32Arith(op, a, c, isNull);
   if (a.type.isString()) { // || concatenation
     Value v = guarded(*this, isNull, Type::Str, b.constStr(""), [&] {
       return b.call("flern_rt_str_concat", Type::Str, {b.context(), a.value, c.value});
@@ -417,6 +436,7 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
              [&] { b.raise("22012", "division by zero"); });
   };
   switch (type.id) {
+  case TypeId::Int16:
   case TypeId::Int32:
   case TypeId::Int64: {
     const char* overflow = outOfRangeMessage(type.id);
@@ -427,10 +447,13 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
     if (op == '-') return {checked(OpCode::SubChecked), isNull, type};
     if (op == '*') return {checked(OpCode::MulChecked), isNull, type};
     divisorZero(c.value);
-    Value one = type.id == TypeId::Int32 ? b.constI32(1) : b.constI64(1);
-    Value minusOne = type.id == TypeId::Int32 ? b.constI32(-1) : b.constI64(-1);
+    Type irT = irType(type);
+    Value one = b.constant(irT, 1);
+    Value minusOne = b.constant(irT, -1);
     Value safeDivisor = b.select(b.compare(OpCode::Eq, c.value, zeroOf(c.type)), one, c.value);
-    Value minValue = type.id == TypeId::Int32 ? b.constI32(INT32_MIN) : b.constI64(INT64_MIN);
+    Value minValue = b.constant(irT, type.id == TypeId::Int16   ? INT16_MIN
+                                     : type.id == TypeId::Int32 ? INT32_MIN
+                                                                : INT64_MIN);
     Value isMinByMinusOne = b.logicalAnd(b.compare(OpCode::Eq, a.value, minValue),
                                          b.compare(OpCode::Eq, safeDivisor, minusOne));
     if (op == '/') {
@@ -491,7 +514,7 @@ Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
     return b.call("flern_rt_bpchar_cmp", Type::I32, {a.value, c.value});
   if (a.type.isString() || a.type.id == TypeId::Unknown)
     return b.call("flern_rt_str_cmp", Type::I32, {a.value, c.value});
-  Value x = a.value, y = c.value;
+  Value x = orderKey(a), y = orderKey(c);
   if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale) {
     if (a.type.scale == kDynamicScale || c.type.scale == kDynamicScale)
       return b.call("flern_rt_numeric_cmp", Type::I32,
@@ -519,7 +542,7 @@ Value CodegenContext::equalValues(const SqlValue& a, const SqlValue& c) {
   if (a.type.id == TypeId::Numeric &&
       (a.type.scale != c.type.scale || a.type.scale == kDynamicScale))
     return b.compare(OpCode::Eq, compareValues(a, c), b.constI32(0));
-  return b.compare(OpCode::Eq, a.value, c.value);
+  return b.compare(OpCode::Eq, orderKey(a), orderKey(c));
 }
 
 SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
@@ -538,7 +561,7 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
                   : op == "<=" ? OpCode::Le
                   : op == ">"  ? OpCode::Gt
                                : OpCode::Ge;
-    Value x = a.value, y = c.value;
+    Value x = orderKey(a), y = orderKey(c);
     if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale) {
       // Align static scales inline: the common `price > 100` costs one multiply, not a call.
       int scale = std::max(a.type.scale, c.type.scale);
@@ -627,10 +650,13 @@ SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
     emitFrom(0);
     return {b.load(type, valueSlot), b.load(Type::I1, nullSlot), expr.type};
   }
+  if (auto datetime = datetimeFunction(expr, row)) return *datetime;
   SqlValue a = eval(*expr.args[0], row);
   if (name == "abs") {
     if (a.type.id == TypeId::Float64)
       return {b.call("llvm.fabs.f64", Type::F64, {a.value}), a.isNull, expr.type};
+    if (a.type.id == TypeId::Float32)
+      return {b.call("llvm.fabs.f32", Type::F32, {a.value}), a.isNull, expr.type};
     Value negative = b.compare(OpCode::Lt, a.value, zeroOf(a.type));
     Value negated = b.emitWith(OpCode::SubChecked, a.value.type, {zeroOf(a.type), a.value},
                                [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
@@ -701,7 +727,20 @@ Value CodegenContext::hashValues(const Row& values) {
       key = b.load(Type::I64, bits);
       break;
     }
+    case Type::F32: {
+      Value bits = b.var(Type::F32);
+      b.store(bits, b.add(v.value, b.constF32(0.0f)));
+      key = b.cast(b.load(Type::I32, bits), Type::I64);
+      break;
+    }
     case Type::I128:
+      if (v.type.id == TypeId::Interval) {
+        // Equal intervals ('1 mon', '30 days') share their span, so hash that.
+        Value span = orderKey(v);
+        key = b.binary(OpCode::Xor, b.cast(span, Type::I64),
+                       b.cast(b.binary(OpCode::ShrU, span, b.constI128(64)), Type::I64));
+        break;
+      }
       key = v.type.scale == kDynamicScale ? b.call("flern_rt_numeric_hash", Type::I64, {v.value})
                                           : b.cast(v.value, Type::I64);
       break;

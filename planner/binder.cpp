@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/stack_depth.h"
 #include "common/value_input.h"
+#include "planner/datetime_binding.h"
 
 #include <charconv>
 #include <cmath>
@@ -30,13 +31,14 @@ BoundExprPtr makeNull(SqlType type) {
   return node;
 }
 
+} // namespace
+
 bool isUnknownLiteral(const BoundExprPtr& expr) {
   return expr->kind == BoundKind::Constant && expr->type.id == TypeId::Unknown;
 }
 
 /// Parses an untyped literal as `target` at bind time (PostgreSQL resolves 'abc' this way).
-BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
-                           bool explicitCast = false) {
+BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target, bool explicitCast) {
   if (literal->isNull) return makeNull(target);
   auto node = makeNode(BoundKind::Constant, target, literal->location);
   InputValue value;
@@ -52,15 +54,20 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
   }
   switch (target.id) {
   case TypeId::Bool:
+  case TypeId::Int16:
   case TypeId::Int32:
   case TypeId::Int64:
   case TypeId::Date:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     node->intValue = value.integer;
     break;
+  case TypeId::Float32:
   case TypeId::Float64:
     node->floatValue = value.floating;
     break;
   case TypeId::Numeric:
+  case TypeId::Interval:
     node->numericValue = value.numeric;
     break;
   case TypeId::Unknown:
@@ -75,18 +82,24 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target,
 
 int numericRank(TypeId id) {
   switch (id) {
-  case TypeId::Int32:
+  case TypeId::Int16:
     return 1;
-  case TypeId::Int64:
+  case TypeId::Int32:
     return 2;
-  case TypeId::Numeric:
+  case TypeId::Int64:
     return 3;
-  case TypeId::Float64:
+  case TypeId::Numeric:
     return 4;
+  case TypeId::Float32:
+    return 5;
+  case TypeId::Float64:
+    return 6;
   default:
     return 0;
   }
 }
+
+namespace {
 
 /// A numeric constant converted to another numeric type at bind time, so that generated code
 /// compares against a constant instead of converting per row; nullptr when not foldable.
@@ -130,14 +143,17 @@ BoundExprPtr foldNumericCast(const BoundExprPtr& expr, const SqlType& target) {
   }
 }
 
+} // namespace
+
 /// Implicit conversion to `target` (literals parsed, constants folded, values cast).
 BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
   if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
   if (expr->type == target) return expr;
   if (auto folded = foldNumericCast(expr, target)) return folded;
-  if (auto folded = foldNumericCast(expr, target)) return folded;
-  return ir::makeCast(expr, target);
+  return foldDatetime(ir::makeCast(expr, target));
 }
+
+namespace {
 
 std::string typeListText(const std::vector<BoundExprPtr>& args) {
   std::string text;
@@ -145,6 +161,8 @@ std::string typeListText(const std::vector<BoundExprPtr>& args) {
     text += (i ? ", " : "") + args[i]->type.name();
   return text;
 }
+
+} // namespace
 
 /// The type both sides of a comparison or a CASE's branches convert to; nullopt when none.
 std::optional<SqlType> commonType(const SqlType& a, const SqlType& b) {
@@ -174,10 +192,15 @@ std::optional<SqlType> commonType(const SqlType& a, const SqlType& b) {
   if (rankA && rankB) {
     const SqlType& wider = rankA >= rankB ? a : b;
     if (wider.id == TypeId::Numeric) return SqlType::numeric(0, wider.scale);
+    // real meets any other number as double precision (PostgreSQL picks float48 operators).
+    if (wider.id == TypeId::Float32) return SqlType::float64();
     return wider;
   }
-  return std::nullopt;
+  if (a.id == TypeId::Interval && b.id == TypeId::Interval) return SqlType::interval();
+  return datetimeCommonType(a, b);
 }
+
+namespace {
 
 std::string operatorText(const std::string& op, const BoundExprPtr& a, const BoundExprPtr& b) {
   return "operator does not exist: " + a->type.name() + " " + op + " " + b->type.name();
@@ -264,6 +287,7 @@ SqlType Binder::bindTypeName(const ast::TypeName& type) {
   auto modifier = [&](size_t i, int fallback) {
     return i < type.modifiers.size() ? type.modifiers[i] : fallback;
   };
+  if (auto datetime = bindExtendedTypeName(type)) return *datetime;
   if (name == "int4" || name == "integer" || name == "int") return SqlType::int32();
   if (name == "int8" || name == "bigint") return SqlType::int64();
   if (name == "float8" || name == "double precision") return SqlType::float64();
@@ -298,7 +322,8 @@ BoundExprPtr Binder::assignmentCast(BoundExprPtr expr, const SqlType& target,
   if (auto folded = foldNumericCast(expr, target)) return folded;
   const SqlType& source = expr->type;
   bool compatible = source.id == target.id || (source.isString() && target.isString()) ||
-                    (numericRank(source.id) && numericRank(target.id));
+                    (numericRank(source.id) && numericRank(target.id)) ||
+                    (source.isDateTime() && target.isDateTime());
   if (!compatible)
     throw Error(SqlState::DatatypeMismatch,
                 "column \"" + column + "\" is of type " + target.name() +
@@ -550,13 +575,14 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     bool castable = source.id == target.id || source.isString() || target.isString() ||
                     (numericRank(source.id) && numericRank(target.id)) ||
                     (source.id == TypeId::Bool && target.id == TypeId::Int32) ||
-                    (source.id == TypeId::Int32 && target.id == TypeId::Bool);
+                    (source.id == TypeId::Int32 && target.id == TypeId::Bool) ||
+                    (source.isDateTime() && target.isDateTime());
     if (!castable)
       throw Error(SqlState::CannotCoerce,
                   "cannot cast type " + source.name() + " to " + target.name(), expr.location + 1);
     auto node = makeNode(BoundKind::Cast, target, expr.location);
     node->args.push_back(arg);
-    return node;
+    return foldDatetime(node);
   }
   case ExprKind::Operator:
     return bindOperator(expr, scope, aggregates);
@@ -692,6 +718,7 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
   if (expr.args.size() == 1) {
     BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
     if (op == "+") return arg;
+    if (op == "-" && arg->type.id == TypeId::Interval) return negateInterval(arg, expr.location);
     if (op != "-" || !numericRank(arg->type.id))
       throw Error(SqlState::UndefinedFunction,
                   "operator does not exist: " + op + " " + arg->type.name(), expr.location + 1);
@@ -722,6 +749,7 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     auto node = makeNode(BoundKind::Compare, SqlType::boolean(), expr.location);
     node->name = op;
     node->args = {implicitCast(a, *type), implicitCast(b, *type)};
+    if (auto asDates = compareDateWithMidnight(op, a, b, expr.location)) return asDates;
     return node;
   }
   if (op == "||") {
@@ -731,6 +759,11 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     return node;
   }
   if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%") throw fail();
+  if (auto datetime = bindDatetimeArith(op, a, b, expr.location)) return datetime;
+  if (a->type.id == TypeId::Interval || b->type.id == TypeId::Interval ||
+      a->type.id == TypeId::Timestamp || b->type.id == TypeId::Timestamp ||
+      a->type.id == TypeId::TimestampTz || b->type.id == TypeId::TimestampTz)
+    throw fail();
   // Dates: date +/- integer -> date, date - date -> integer.
   if (a->type.id == TypeId::Date || b->type.id == TypeId::Date) {
     if (isUnknownLiteral(a)) a = coerceLiteral(a, SqlType::date());
@@ -864,6 +897,9 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
       node->args.push_back(implicitCast(arg, type));
     return node;
   }
+  if (auto datetime = bindDatetimeFunction(name, args, expr.location, statementTime()))
+    return datetime;
+  if (isDatetimeFunction(name)) throw unknownFunction();
   if (args.size() != 1) throw unknownFunction();
   BoundExprPtr arg = args[0];
   if (name == "abs") {

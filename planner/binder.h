@@ -2,6 +2,8 @@
 // rules for literals, promotion and aggregate result types) and produces the logical plan.
 #pragma once
 
+#include <optional>
+
 #include "mlops/model_catalog.h"
 #include "parser/ast.h"
 #include "planner/logical_plan.h"
@@ -51,7 +53,8 @@ private:
   };
   struct AggregateContext {
     std::vector<ir::AggregateSpec>* aggregates = nullptr;
-    const char* forbiddenIn = nullptr; ///< clause where aggregates are not allowed; null inside an aggregate
+    const char* forbiddenIn =
+        nullptr; ///< clause where aggregates are not allowed; null inside an aggregate
   };
 
   void bindFromItem(const ast::FromItem& item, LogicalQuery& query, Scope& scope);
@@ -70,7 +73,11 @@ private:
   ir::BoundExprPtr resolveGrouping(const ir::BoundExprPtr& expr, const LogicalQuery& query,
                                    const Scope& scope);
 
+  /// now() for this statement: read once, so every use in the statement agrees.
+  int64_t statementTime();
+
   CatalogView catalog_;
+  std::optional<int64_t> statementTime_;
 };
 
 /// PostgreSQL's name for an unnamed output column (FigureColname).

@@ -40,7 +40,8 @@ static SqlType accumulatorType(const AggregateSpec& aggregate) {
   case AggregateKind::Count:
     return SqlType::int64();
   case AggregateKind::Avg:
-    if (aggregate.arg->type.id == TypeId::Float64) return SqlType::float64();
+    if (aggregate.arg->type.id == TypeId::Float64 || aggregate.arg->type.id == TypeId::Float32)
+      return SqlType::float64();
     return SqlType::numeric(0, aggregate.arg->type.id == TypeId::Numeric ? aggregate.arg->type.scale
                                                                          : 0);
   default:
@@ -113,7 +114,7 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
           updated = b.call("flern_rt_numeric_arith", Type::I128,
                            {b.constI32('+'), current.value, b.constI32(kDynamicScale), addend.value,
                             b.constI32(kDynamicScale)});
-        else if (accType.id == TypeId::Float64)
+        else if (accType.id == TypeId::Float64 || accType.id == TypeId::Float32)
           updated = b.add(current.value, addend.value);
         else
           updated = b.emitWith(OpCode::AddChecked, addend.value.type, {current.value, addend.value},

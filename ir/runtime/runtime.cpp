@@ -369,7 +369,9 @@ void flern_rt_check_numeric_precision(QueryContext* context, __int128 value, int
 
 int64_t flern_rt_parse_i64(QueryContext* context, StringRef text, int32_t bits) {
   return flern::ir::parseOrRaise(context, text,
-                                 bits == 32 ? flern::SqlType::int32() : flern::SqlType::int64())
+                                 bits == 16   ? flern::SqlType::int16()
+                                 : bits == 32 ? flern::SqlType::int32()
+                                              : flern::SqlType::int64())
       .integer;
 }
 double flern_rt_parse_f64(QueryContext* context, StringRef text) {
@@ -450,54 +452,59 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
   RuntimeSymbol {                                                                                  \
 #fn, reinterpret_cast < void*>(&fn)                                                            \
   }
-  static const std::vector<RuntimeSymbol> symbols = {
-      FLERN_RT(flern_rt_buffer_chunk_count),
-      FLERN_RT(flern_rt_buffer_chunk_rows),
-      FLERN_RT(flern_rt_buffer_chunk_columns),
-      FLERN_RT(flern_rt_buffer_append_row),
-      FLERN_RT(flern_rt_str_eq),
-      FLERN_RT(flern_rt_str_cmp),
-      FLERN_RT(flern_rt_str_hash),
-      FLERN_RT(flern_rt_rtrim),
-      FLERN_RT(flern_rt_bpchar_cmp),
-      FLERN_RT(flern_rt_bpchar_hash),
-      FLERN_RT(flern_rt_to_char),
-      FLERN_RT(flern_rt_like),
-      FLERN_RT(flern_rt_str_length),
-      FLERN_RT(flern_rt_str_upper),
-      FLERN_RT(flern_rt_str_lower),
-      FLERN_RT(flern_rt_str_concat),
-      FLERN_RT(flern_rt_check_varchar),
-      FLERN_RT(flern_rt_truncate_varchar),
-      FLERN_RT(flern_rt_numeric_div),
-      FLERN_RT(flern_rt_numeric_arith),
-      FLERN_RT(flern_rt_numeric_cmp),
-      FLERN_RT(flern_rt_numeric_hash),
-      FLERN_RT(flern_rt_numeric_to_f64),
-      FLERN_RT(flern_rt_f64_to_numeric),
-      FLERN_RT(flern_rt_numeric_rescale),
-      FLERN_RT(flern_rt_check_numeric_precision),
-      FLERN_RT(flern_rt_parse_i64),
-      FLERN_RT(flern_rt_parse_f64),
-      FLERN_RT(flern_rt_parse_numeric),
-      FLERN_RT(flern_rt_parse_date),
-      FLERN_RT(flern_rt_parse_bool),
-      FLERN_RT(flern_rt_i64_to_text),
-      FLERN_RT(flern_rt_f64_to_text),
-      FLERN_RT(flern_rt_numeric_to_text),
-      FLERN_RT(flern_rt_date_to_text),
-      FLERN_RT(flern_rt_hashtable_insert),
-      FLERN_RT(flern_rt_hashtable_size),
-      FLERN_RT(flern_rt_hashtable_entry_at),
-      FLERN_RT(flern_rt_sort_append),
-      FLERN_RT(flern_rt_sort_run),
-      FLERN_RT(flern_rt_sort_size),
-      FLERN_RT(flern_rt_sort_row_at),
-      FLERN_RT(flern_rt_raise),
-      FLERN_RT(__divti3),
-      FLERN_RT(__modti3),
-      RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},
-  };
+  static const std::vector<RuntimeSymbol> symbols = [] {
+    std::vector<RuntimeSymbol> all = {
+        FLERN_RT(flern_rt_buffer_chunk_count),
+        FLERN_RT(flern_rt_buffer_chunk_rows),
+        FLERN_RT(flern_rt_buffer_chunk_columns),
+        FLERN_RT(flern_rt_buffer_append_row),
+        FLERN_RT(flern_rt_str_eq),
+        FLERN_RT(flern_rt_str_cmp),
+        FLERN_RT(flern_rt_str_hash),
+        FLERN_RT(flern_rt_rtrim),
+        FLERN_RT(flern_rt_bpchar_cmp),
+        FLERN_RT(flern_rt_bpchar_hash),
+        FLERN_RT(flern_rt_to_char),
+        FLERN_RT(flern_rt_like),
+        FLERN_RT(flern_rt_str_length),
+        FLERN_RT(flern_rt_str_upper),
+        FLERN_RT(flern_rt_str_lower),
+        FLERN_RT(flern_rt_str_concat),
+        FLERN_RT(flern_rt_check_varchar),
+        FLERN_RT(flern_rt_truncate_varchar),
+        FLERN_RT(flern_rt_numeric_div),
+        FLERN_RT(flern_rt_numeric_arith),
+        FLERN_RT(flern_rt_numeric_cmp),
+        FLERN_RT(flern_rt_numeric_hash),
+        FLERN_RT(flern_rt_numeric_to_f64),
+        FLERN_RT(flern_rt_f64_to_numeric),
+        FLERN_RT(flern_rt_numeric_rescale),
+        FLERN_RT(flern_rt_check_numeric_precision),
+        FLERN_RT(flern_rt_parse_i64),
+        FLERN_RT(flern_rt_parse_f64),
+        FLERN_RT(flern_rt_parse_numeric),
+        FLERN_RT(flern_rt_parse_date),
+        FLERN_RT(flern_rt_parse_bool),
+        FLERN_RT(flern_rt_i64_to_text),
+        FLERN_RT(flern_rt_f64_to_text),
+        FLERN_RT(flern_rt_numeric_to_text),
+        FLERN_RT(flern_rt_date_to_text),
+        FLERN_RT(flern_rt_hashtable_insert),
+        FLERN_RT(flern_rt_hashtable_size),
+        FLERN_RT(flern_rt_hashtable_entry_at),
+        FLERN_RT(flern_rt_sort_append),
+        FLERN_RT(flern_rt_sort_run),
+        FLERN_RT(flern_rt_sort_size),
+        FLERN_RT(flern_rt_sort_row_at),
+        FLERN_RT(flern_rt_raise),
+        FLERN_RT(__divti3),
+        FLERN_RT(__modti3),
+        RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},
+    };
+    const auto& datetime = datetimeRuntimeSymbols();
+    all.insert(all.end(), datetime.begin(), datetime.end());
+    return all;
+  }();
 #undef FLERN_RT
   return symbols;
 }
