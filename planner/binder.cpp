@@ -649,7 +649,7 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
                                    : makeNull(SqlType::unknown()));
     SqlType type = SqlType::unknown();
     for (const auto& result : results) {
-      auto merged = commonType(type, result->type);
+      auto merged = branchCommonType(type, result->type);
       if (!merged)
         throw Error(SqlState::DatatypeMismatch,
                     "CASE types " + type.name() + " and " + result->type.name() +
@@ -882,7 +882,7 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
   if (name == "coalesce") {
     SqlType type = SqlType::unknown();
     for (const auto& arg : args) {
-      auto merged = commonType(type, arg->type);
+      auto merged = branchCommonType(type, arg->type);
       if (!merged)
         throw Error(SqlState::DatatypeMismatch,
                     "COALESCE types " + type.name() + " and " + arg->type.name() +

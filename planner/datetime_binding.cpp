@@ -110,6 +110,14 @@ std::optional<SqlType> bindExtendedTypeName(const ast::TypeName& type) {
   return std::nullopt;
 }
 
+std::optional<SqlType> branchCommonType(const SqlType& a, const SqlType& b) {
+  bool realA = a.id == TypeId::Float32, realB = b.id == TypeId::Float32;
+  if ((realA && numericRank(b.id) && b.id != TypeId::Float64) ||
+      (realB && numericRank(a.id) && a.id != TypeId::Float64))
+    return SqlType::float32();
+  return commonType(a, b);
+}
+
 std::optional<SqlType> datetimeCommonType(const SqlType& a, const SqlType& b) {
   if (!a.isDateTime() || !b.isDateTime()) return std::nullopt;
   if (a.id == TypeId::TimestampTz || b.id == TypeId::TimestampTz) return SqlType::timestamptz();

@@ -22,6 +22,9 @@ int numericRank(TypeId id);
 
 /// int2/smallint, float4/real, timestamp, timestamptz, interval [qualifier]; nullopt for others.
 std::optional<SqlType> bindExtendedTypeName(const ast::TypeName& type);
+/// The type CASE branches and COALESCE arguments share (PostgreSQL's select_common_type): as
+/// commonType, except that real stays real next to integers and numeric.
+std::optional<SqlType> branchCommonType(const SqlType& a, const SqlType& b);
 /// date < timestamp < timestamptz promotion; nullopt when a or b is not one of them.
 std::optional<SqlType> datetimeCommonType(const SqlType& a, const SqlType& b);
 /// + - * / with a timestamp or interval operand, or date with interval; nullptr when none is.
