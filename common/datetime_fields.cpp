@@ -383,8 +383,9 @@ std::string number(int64_t value, int width, bool fillMode) {
   char buffer[32];
   if (fillMode)
     std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(value));
-  else
-    std::snprintf(buffer, sizeof buffer, "%0*lld", width, static_cast<long long>(value));
+  else // the sign takes a place of its own, as in PostgreSQL ("-01")
+    std::snprintf(buffer, sizeof buffer, "%0*lld", value < 0 ? width + 1 : width,
+                  static_cast<long long>(value));
   return buffer;
 }
 

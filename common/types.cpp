@@ -415,8 +415,10 @@ std::string formatDate(int32_t days) {
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   year += month <= 2;
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", static_cast<long long>(year), month,
-                day);
+  // Year 0 is 1 BC: PostgreSQL prints years before 1 AD with a " BC" suffix.
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u%s",
+                static_cast<long long>(year > 0 ? year : 1 - year), month, day,
+                year > 0 ? "" : " BC");
   return buffer;
 }
 
