@@ -188,6 +188,9 @@ int64_t parseTimestamp(std::string_view input, bool withTimeZone) {
   };
   std::string text = lowerTrimmed(input);
   if (text == "epoch") return dateToTimestamp(-10957);
+  if (text == "now" || text == "today" || text == "tomorrow" || text == "yesterday")
+    throw Error(SqlState::FeatureNotSupported,
+                "the input \"" + text + "\" is not supported; use now() or current_date");
   if (text == "infinity" || text == "-infinity")
     throw Error(SqlState::FeatureNotSupported, "infinite timestamps are not supported");
   size_t pos = 0;
@@ -456,7 +459,7 @@ Interval parseInterval(std::string_view input, int fields) {
   Interval result;
   double micros = 0;
   size_t pos = 0;
-  bool any = false, ago = false;
+  bool any = false, ago = false, sawBare = false, sawTime = false;
   if (!text.empty() && text[0] == '@') ++pos;
   while (true) {
     while (pos < text.size() && text[pos] == ' ')
@@ -494,6 +497,24 @@ Interval parseInterval(std::string_view input, int fields) {
                                            seconds * kUsecPerSecond + fraction);
       pos = p;
       any = true;
+      sawTime = true;
+      continue;
+    }
+    if (numberEnd + 1 < text.size() && text[numberEnd] == '-' &&
+        std::isdigit(static_cast<unsigned char>(text[numberEnd + 1])) &&
+        text.find('.', pos) >= numberEnd) {
+      // SQL-standard year-month literal: Y-M.
+      int64_t years, months;
+      size_t p = pos;
+      readNumber(text, p, years);
+      ++p;
+      readNumber(text, p, months);
+      if (months > 11 || (p < text.size() && text[p] != ' '))
+        throw Error(SqlState::DatetimeFieldOverflow,
+                    "interval field value out of range: \"" + std::string(input) + "\"");
+      result.months = checkedInt32(result.months + sign * (years * 12 + months));
+      pos = p;
+      any = true;
       continue;
     }
     char* end = nullptr;
@@ -507,9 +528,23 @@ Interval parseInterval(std::string_view input, int fields) {
     while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos])))
       ++pos;
     std::string word = text.substr(wordStart, pos - wordStart);
-    Unit unit = word.empty() || word == "ago" ? bareUnit(fields) : unitOf(word);
+    bool bare = word.empty() || word == "ago";
+    Unit unit = bare ? bareUnit(fields) : unitOf(word);
     if (word == "ago") pos = wordStart;
     if (unit == Unit::None) throw bad();
+    if (bare) {
+      // A bare number is allowed once, before any time field; one followed by a time field
+      // counts days ('1 2:03:04' is 1 day 02:03:04).
+      if (sawBare || sawTime) throw bad();
+      sawBare = true;
+      size_t next = pos;
+      while (next < text.size() && text[next] == ' ')
+        ++next;
+      size_t digitsEnd = next;
+      while (digitsEnd < text.size() && std::isdigit(static_cast<unsigned char>(text[digitsEnd])))
+        ++digitsEnd;
+      if (digitsEnd > next && digitsEnd < text.size() && text[digitsEnd] == ':') unit = Unit::Day;
+    }
     (void)start;
     addUnit(result, sign * value, unit, micros);
     any = true;

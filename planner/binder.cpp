@@ -722,7 +722,11 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     if (op != "-" || !numericRank(arg->type.id))
       throw Error(SqlState::UndefinedFunction,
                   "operator does not exist: " + op + " " + arg->type.name(), expr.location + 1);
-    if (arg->kind == BoundKind::Constant && !arg->isNull) {
+    // A smallint or integer constant whose negation does not fit is left to the run-time
+    // negation, which raises 22003.
+    bool overflows = (arg->type.id == TypeId::Int16 && arg->intValue == INT16_MIN) ||
+                     (arg->type.id == TypeId::Int32 && arg->intValue == INT32_MIN);
+    if (arg->kind == BoundKind::Constant && !arg->isNull && !overflows) {
       // Fold negative literals so that -2147483648 stays an integer, as in PostgreSQL.
       auto folded = std::make_shared<BoundExpr>(*arg);
       folded->intValue = -arg->intValue;
