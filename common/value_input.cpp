@@ -136,6 +136,14 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
   }
   case TypeId::Date: {
     auto parsed = parseDate(text);
+    if (!parsed && text.find_first_of(" Tt:") != std::string_view::npos) {
+      // A date with a time, as date_in accepts: the time is dropped.
+      try {
+        parsed = timestampToDate(parseTimestamp(text, false));
+      } catch (const Error& error) {
+        if (error.state() == SqlState::DatetimeFieldOverflow) throw;
+      }
+    }
     if (!parsed) {
       if (parseDate(text, /*checkRanges=*/false))
         throw Error(SqlState::DatetimeFieldOverflow,

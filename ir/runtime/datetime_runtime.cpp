@@ -6,8 +6,10 @@
 #include "common/value_input.h"
 #include "ir/runtime/query_context.h"
 
+#include <algorithm>
 #include <cmath>
 #include <csetjmp>
+#include <cstdlib>
 #include <cstring>
 
 using flern::Interval;
@@ -58,13 +60,19 @@ __int128 flern_rt_f32_to_numeric(QueryContext* context, float value, int32_t sca
                "cannot convert infinity or NaN to numeric");
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.6g", static_cast<double>(value));
-  auto parsed = flern::parseDecimal(buffer, scale == flern::kDynamicScale ? 0 : scale);
+  if (char* plus = std::strstr(buffer, "e+")) // parseDecimal reads exponents without a '+'
+    std::memmove(plus + 1, plus + 2, std::strlen(plus + 2) + 1);
   if (scale == flern::kDynamicScale) {
-    int digits = flern::literalScale(buffer);
-    if (std::strchr(buffer, 'e')) digits = 0;
-    parsed = flern::parseDecimal(buffer, digits);
-    if (parsed) return flern::packNumeric(*parsed, digits);
+    // The digits written, as a plain decimal: "1.23457e+08" has scale 0, "1e-10" scale 10.
+    const char* exponent = std::strchr(buffer, 'e');
+    int digits =
+        std::max(0, flern::literalScale(buffer) - (exponent ? std::atoi(exponent + 1) : 0));
+    auto parsed = flern::parseDecimal(buffer, digits);
+    if (!parsed)
+      raiseState(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
+    return flern::packNumeric(*parsed, digits);
   }
+  auto parsed = flern::parseDecimal(buffer, scale);
   if (!parsed)
     raiseState(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
   return *parsed;
