@@ -103,11 +103,13 @@ SqlType aggregateResultType(AggregateKind kind, const SqlType& input) {
   case AggregateKind::Sum:
     if (input.id == TypeId::Int32 || input.id == TypeId::Int16) return SqlType::int64();
     if (input.id == TypeId::Float32) return SqlType::float32();
+    if (input.id == TypeId::Interval) return SqlType::interval();
     if (input.id == TypeId::Int64) return SqlType::numeric(0, 0);
     if (input.id == TypeId::Numeric) return SqlType::numeric(0, input.scale);
     return SqlType::float64();
   case AggregateKind::Avg:
     if (input.id == TypeId::Float64 || input.id == TypeId::Float32) return SqlType::float64();
+    if (input.id == TypeId::Interval) return SqlType::interval();
     return SqlType::numeric(0, kDynamicScale);
   case AggregateKind::Min:
   case AggregateKind::Max:

@@ -852,7 +852,7 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
         arg = coerceLiteral(arg, *kind == ir::AggregateKind::Count
                                      ? SqlType::text()
                                      : SqlType::numeric(0, kDynamicScale));
-      bool numeric = numericRank(arg->type.id) != 0;
+      bool numeric = numericRank(arg->type.id) != 0 || arg->type.id == TypeId::Interval;
       if ((*kind == ir::AggregateKind::Sum || *kind == ir::AggregateKind::Avg) && !numeric)
         throw Error(SqlState::UndefinedFunction,
                     "function " + name + "(" + arg->type.name() + ") does not exist",

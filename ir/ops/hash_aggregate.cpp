@@ -42,6 +42,7 @@ static SqlType accumulatorType(const AggregateSpec& aggregate) {
   case AggregateKind::Avg:
     if (aggregate.arg->type.id == TypeId::Float64 || aggregate.arg->type.id == TypeId::Float32)
       return SqlType::float64();
+    if (aggregate.arg->type.id == TypeId::Interval) return SqlType::interval();
     return SqlType::numeric(0, aggregate.arg->type.id == TypeId::Numeric ? aggregate.arg->type.scale
                                                                          : 0);
   default:
@@ -116,6 +117,9 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
                             b.constI32(kDynamicScale)});
         else if (accType.id == TypeId::Float64 || accType.id == TypeId::Float32)
           updated = b.add(current.value, addend.value);
+        else if (accType.id == TypeId::Interval) // months, days, microseconds apart
+          updated = b.call("flern_rt_interval_pl", Type::I128,
+                           {b.context(), current.value, addend.value, b.constI32(1)});
         else
           updated = b.emitWith(OpCode::AddChecked, addend.value.type, {current.value, addend.value},
                                [&](Op& op) {
@@ -165,6 +169,10 @@ Row HashAggregate::finalizeState(CodegenContext& ctx, Value state, const RowLayo
     if (aggregate.type.id == TypeId::Float64) {
       average = b.binary(OpCode::Div, accumulator.value,
                          b.cast(b.select(empty, b.constI64(1), count), Type::F64));
+    } else if (aggregate.type.id == TypeId::Interval) { // interval_avg: sum / count as float8
+      average = b.call("flern_rt_interval_mul", Type::I128,
+                       {b.context(), accumulator.value,
+                        b.cast(b.select(empty, b.constI64(1), count), Type::F64), b.constI32(1)});
     } else {
       average = b.call("flern_rt_numeric_div", Type::I128,
                        {b.context(), accumulator.value, b.constI32(accumulator.type.scale),
