@@ -111,6 +111,9 @@ std::optional<SqlType> bindExtendedTypeName(const ast::TypeName& type) {
 }
 
 std::optional<SqlType> branchCommonType(const SqlType& a, const SqlType& b) {
+  // Untyped branches (NULL, 'x') stay unknown until a typed one decides; the callers make an
+  // all-unknown result text, as select_common_type does.
+  if (a.id == TypeId::Unknown && b.id == TypeId::Unknown) return SqlType::unknown();
   bool realA = a.id == TypeId::Float32, realB = b.id == TypeId::Float32;
   if ((realA && numericRank(b.id) && b.id != TypeId::Float64) ||
       (realB && numericRank(a.id) && a.id != TypeId::Float64))

@@ -135,8 +135,13 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
       case AggregateKind::Min:
       case AggregateKind::Max: {
         Value order = ctx.compareValues(input, current);
-        Value better = b.compare(aggregate.kind == AggregateKind::Min ? OpCode::Lt : OpCode::Gt,
-                                 order, b.constI32(0));
+        // Intervals that compare equal can differ ('1 mon', '30 days'): PostgreSQL's
+        // interval_smaller/larger then keep the later input.
+        bool tiesReplace = input.type.id == TypeId::Interval;
+        OpCode code = aggregate.kind == AggregateKind::Min
+                          ? (tiesReplace ? OpCode::Le : OpCode::Lt)
+                          : (tiesReplace ? OpCode::Ge : OpCode::Gt);
+        Value better = b.compare(code, order, b.constI32(0));
         updated = b.select(b.logicalOr(current.isNull, better), input.value, current.value);
         break;
       }
