@@ -113,6 +113,12 @@ std::string formatWithTemplate(int64_t timestamp, std::string_view format, bool 
       out += number(dayOfWeek(days) + 1, 1, fill), i += 1;
     } else if (starts("WW")) {
       out += number((days - daysFromCivil(t.year, 1, 1)) / 7 + 1, 2, fill), i += 2;
+    } else if (starts("IYYY")) {
+      int isoYear, week;
+      isoWeek(days, isoYear, week);
+      out += number(isoYear > 0 ? isoYear : 1 - isoYear, 4, fill), i += 4;
+    } else if (starts("ID")) {
+      out += number(dayOfWeek(days) == 0 ? 7 : dayOfWeek(days), 1, fill), i += 2;
     } else if (starts("IW")) {
       int isoYear, week;
       isoWeek(days, isoYear, week);

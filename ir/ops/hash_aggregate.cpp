@@ -2,6 +2,8 @@
 
 #include "ir/runtime/query_context.h"
 
+#include <limits>
+
 namespace flern::ir {
 
 //===-- Construction ------------------------------------------------------------------------===//
@@ -70,6 +72,26 @@ size_t HashAggregate::accumulatorField(size_t aggregate) const {
 
 //===-- State: initialize, update, finalize -------------------------------------------------===//
 
+/// a + b for REAL and DOUBLE PRECISION sums: an infinite sum of finite values is an overflow
+/// (22003), as PostgreSQL's float4pl/float8pl check.
+static Value floatSum(CodegenContext& ctx, Value a, Value b) {
+  Builder& builder = ctx.b();
+  Value sum = builder.add(a, b);
+  auto isInf = [&](Value v) {
+    double inf = std::numeric_limits<double>::infinity();
+    Value pos =
+        v.type == Type::F32 ? builder.constF32(static_cast<float>(inf)) : builder.constF64(inf);
+    Value neg =
+        v.type == Type::F32 ? builder.constF32(static_cast<float>(-inf)) : builder.constF64(-inf);
+    return builder.logicalOr(builder.compare(OpCode::Eq, v, pos),
+                             builder.compare(OpCode::Eq, v, neg));
+  };
+  Value overflow =
+      builder.logicalAnd(isInf(sum), builder.logicalNot(builder.logicalOr(isInf(a), isInf(b))));
+  builder.ifThen(overflow, [&] { builder.raise("22003", "value out of range: overflow"); });
+  return sum;
+}
+
 void HashAggregate::initializeState(CodegenContext& ctx, Value state,
                                     const RowLayout& layout) const {
   Builder& b = ctx.b();
@@ -116,7 +138,7 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
                            {b.constI32('+'), current.value, b.constI32(kDynamicScale), addend.value,
                             b.constI32(kDynamicScale)});
         else if (accType.id == TypeId::Float64 || accType.id == TypeId::Float32)
-          updated = b.add(current.value, addend.value);
+          updated = floatSum(ctx, current.value, addend.value);
         else if (accType.id == TypeId::Interval) // months, days, microseconds apart
           updated = b.call("flern_rt_interval_pl", Type::I128,
                            {b.context(), current.value, addend.value, b.constI32(1)});
