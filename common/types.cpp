@@ -1,5 +1,7 @@
 #include "common/types.h"
 
+#include "common/datetime.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -30,6 +32,16 @@ std::string SqlType::name() const {
     return "date";
   case TypeId::Char:
     return "character";
+  case TypeId::Int16:
+    return "smallint";
+  case TypeId::Float32:
+    return "real";
+  case TypeId::Timestamp:
+    return "timestamp without time zone";
+  case TypeId::TimestampTz:
+    return "timestamp with time zone";
+  case TypeId::Interval:
+    return "interval";
   }
   return "unknown";
 }
@@ -56,6 +68,16 @@ uint32_t SqlType::oid() const {
     return 1082;
   case TypeId::Char:
     return 1042;
+  case TypeId::Int16:
+    return 21;
+  case TypeId::Float32:
+    return 700;
+  case TypeId::Timestamp:
+    return 1114;
+  case TypeId::TimestampTz:
+    return 1184;
+  case TypeId::Interval:
+    return 1186;
   }
   return 25;
 }
@@ -70,13 +92,19 @@ int SqlType::byteWidth() const {
   switch (id) {
   case TypeId::Bool:
     return 1;
+  case TypeId::Int16:
+    return 2;
   case TypeId::Int32:
+  case TypeId::Float32:
   case TypeId::Date:
     return 4;
   case TypeId::Int64:
   case TypeId::Float64:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     return 8;
   case TypeId::Numeric:
+  case TypeId::Interval:
   case TypeId::Text:
   case TypeId::Varchar:
   case TypeId::Char:
@@ -299,12 +327,14 @@ std::string formatNumeric(__int128 value, int scale) {
   return out;
 }
 
-std::string formatFloat64(double value) {
+namespace {
+
+/// Shortest round-trip digits laid out as PostgreSQL does: plain notation for decimal exponents
+/// in [-4, scientificFrom), scientific with a two-digit exponent otherwise.
+template <typename Float> std::string formatShortest(Float value, int scientificFrom) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
   if (value == 0) return std::signbit(value) ? "-0" : "0";
-  // Shortest round-trip digits, then PostgreSQL's layout: plain notation for decimal
-  // exponents in [-4, 15), scientific with a two-digit exponent otherwise.
   char buffer[64];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
   std::string sci(buffer, result.ptr);
@@ -317,7 +347,7 @@ std::string formatFloat64(double value) {
   for (char c : mantissa)
     if (c != '.') digits.push_back(c);
   std::string out = negative ? "-" : "";
-  if (exponent < -4 || exponent >= 15) {
+  if (exponent < -4 || exponent >= scientificFrom) {
     out += digits.substr(0, 1);
     if (digits.size() > 1) out += "." + digits.substr(1);
     char exp[16];
@@ -328,6 +358,16 @@ std::string formatFloat64(double value) {
   if (static_cast<int>(digits.size()) <= exponent + 1)
     return out + digits + std::string(exponent + 1 - digits.size(), '0');
   return out + digits.substr(0, exponent + 1) + "." + digits.substr(exponent + 1);
+}
+
+} // namespace
+
+std::string formatFloat64(double value) {
+  return formatShortest(value, 15);
+}
+
+std::string formatFloat32(float value) {
+  return formatShortest(value, 6);
 }
 
 int32_t daysFromCivil(int year, unsigned month, unsigned day) {
@@ -376,14 +416,41 @@ std::string formatDate(int32_t days) {
   const unsigned month = mp < 10 ? mp + 3 : mp - 9;
   year += month <= 2;
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u", static_cast<long long>(year), month,
-                day);
+  // Year 0 is 1 BC: PostgreSQL prints years before 1 AD with a " BC" suffix.
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u%s",
+                static_cast<long long>(year > 0 ? year : 1 - year), month, day,
+                year > 0 ? "" : " BC");
   return buffer;
 }
 
 void appendValueText(std::string& out, const SqlType& type, const uint8_t* data, int64_t row) {
   char buffer[32];
   switch (type.id) {
+  case TypeId::Int16: {
+    int16_t v;
+    std::memcpy(&v, data + row * 2, 2);
+    out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, v).ptr);
+    return;
+  }
+  case TypeId::Float32: {
+    float v;
+    std::memcpy(&v, data + row * 4, 4);
+    out += formatFloat32(v);
+    return;
+  }
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz: {
+    int64_t v;
+    std::memcpy(&v, data + row * 8, 8);
+    out += formatTimestamp(v, type.id == TypeId::TimestampTz);
+    return;
+  }
+  case TypeId::Interval: {
+    Interval v;
+    std::memcpy(&v, data + row * 16, 16);
+    out += formatInterval(v);
+    return;
+  }
   case TypeId::Bool:
     out.push_back(data[row] ? 't' : 'f');
     return;

@@ -10,8 +10,10 @@
 namespace flern {
 
 /// The logical SQL types. Physical representation (see docs/architecture.md):
-/// Bool u8, Int32 i32, Int64 i64, Float64 double, Numeric i128 scaled by 10^scale,
-/// Date i32 days since 2000-01-01, Text/Varchar/Char 16-byte StringRef (Char stored blank-padded).
+/// Bool u8, Int16 i16, Int32 i32, Int64 i64, Float32 float, Float64 double, Numeric i128 scaled
+/// by 10^scale, Date i32 days since 2000-01-01, Timestamp/TimestampTz i64 microseconds since
+/// 2000-01-01 00:00 (UTC for TimestampTz), Interval i128 (see Interval), Text/Varchar/Char 16-byte
+/// StringRef (Char stored blank-padded). New ids go last: checkpoints store the number.
 enum class TypeId : uint8_t {
   Unknown,
   Bool,
@@ -22,7 +24,12 @@ enum class TypeId : uint8_t {
   Text,
   Varchar,
   Date,
-  Char
+  Char,
+  Int16,
+  Float32,
+  Timestamp,
+  TimestampTz,
+  Interval
 };
 
 /// A SQL type with its modifiers.
@@ -30,22 +37,31 @@ struct SqlType {
   TypeId id = TypeId::Unknown;
   int precision = 0; ///< NUMERIC precision, 0 when unconstrained
   int scale = 0;     ///< NUMERIC scale
-  int length = 0;    ///< VARCHAR(n) limit / CHAR(n) width, 0 when unconstrained
+  int length = 0;    ///< VARCHAR(n) limit / CHAR(n) width, 0 when unconstrained; INTERVAL's
+                     ///< field mask (PostgreSQL's INTERVAL_MASK bits), 0 when none
 
   static SqlType boolean() { return {TypeId::Bool}; }
+  static SqlType int16() { return {TypeId::Int16}; }
   static SqlType int32() { return {TypeId::Int32}; }
   static SqlType int64() { return {TypeId::Int64}; }
+  static SqlType float32() { return {TypeId::Float32}; }
   static SqlType float64() { return {TypeId::Float64}; }
   static SqlType numeric(int precision, int scale) { return {TypeId::Numeric, precision, scale}; }
   static SqlType text() { return {TypeId::Text}; }
   static SqlType varchar(int length) { return {TypeId::Varchar, 0, 0, length}; }
   static SqlType date() { return {TypeId::Date}; }
+  static SqlType timestamp() { return {TypeId::Timestamp}; }
+  static SqlType timestamptz() { return {TypeId::TimestampTz}; }
+  static SqlType interval(int fields = 0) { return {TypeId::Interval, 0, 0, fields}; }
   static SqlType character(int length) { return {TypeId::Char, 0, 0, length}; }
   static SqlType unknown() { return {TypeId::Unknown}; }
 
   bool isNumericLike() const {
-    return id == TypeId::Int32 || id == TypeId::Int64 || id == TypeId::Float64 ||
-           id == TypeId::Numeric;
+    return id == TypeId::Int16 || id == TypeId::Int32 || id == TypeId::Int64 ||
+           id == TypeId::Float32 || id == TypeId::Float64 || id == TypeId::Numeric;
+  }
+  bool isDateTime() const {
+    return id == TypeId::Date || id == TypeId::Timestamp || id == TypeId::TimestampTz;
   }
   bool isString() const {
     return id == TypeId::Text || id == TypeId::Varchar || id == TypeId::Char;
@@ -131,6 +147,9 @@ std::string_view trimTrailingBlanks(std::string_view text);
 
 /// Formats a double the way PostgreSQL 15 prints float8 (shortest exact round trip).
 std::string formatFloat64(double value);
+/// Formats a float the way PostgreSQL 15 prints float4 (shortest exact round trip, scientific
+/// from 10^6 on).
+std::string formatFloat32(float value);
 
 /// Days since 2000-01-01 of a civil date; nullopt when the text is not a valid date. With
 /// checkRanges false, only the YYYY-MM-DD shape is checked (to tell bad syntax from a bad day).

@@ -1,10 +1,13 @@
 #include "common/value_input.h"
 
+#include "common/datetime.h"
 #include "common/error.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace flern {
@@ -72,12 +75,15 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     value.integer = b;
     return value;
   }
+  case TypeId::Int16:
   case TypeId::Int32:
   case TypeId::Int64: {
     auto parsed = parseDecimal(text, 0);
     if (!parsed || text.find_first_of(".eE") != std::string_view::npos)
-      invalid(type.id == TypeId::Int32 ? "integer" : "bigint", text);
-    __int128 limit = type.id == TypeId::Int32 ? INT32_MAX : INT64_MAX;
+      invalid(type.name().c_str(), text);
+    __int128 limit = type.id == TypeId::Int16   ? INT16_MAX
+                     : type.id == TypeId::Int32 ? INT32_MAX
+                                                : INT64_MAX;
     if (*parsed > limit || *parsed < -limit - 1)
       throw Error(SqlState::NumericValueOutOfRange,
                   "value \"" + std::string(text) + "\" is out of range for type " + type.name());
@@ -91,6 +97,28 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     if (copy.empty() || *end != '\0') invalid("double precision", text);
     return value;
   }
+  case TypeId::Float32: {
+    std::string copy(text);
+    char* end = nullptr;
+    errno = 0;
+    float parsed = std::strtof(copy.c_str(), &end);
+    while (end && *end == ' ')
+      ++end;
+    if (copy.empty() || *end != '\0') invalid("real", text);
+    // strtof reports overflow and underflow through errno, as float4in checks.
+    if (errno == ERANGE && (std::isinf(parsed) || parsed == 0))
+      throw Error(SqlState::NumericValueOutOfRange,
+                  "\"" + std::string(text) + "\" is out of range for type real");
+    value.floating = parsed;
+    return value;
+  }
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
+    value.integer = parseTimestamp(text, type.id == TypeId::TimestampTz);
+    return value;
+  case TypeId::Interval:
+    value.numeric = packInterval(parseInterval(text, type.length));
+    return value;
   case TypeId::Numeric: {
     bool dynamic = type.scale == kDynamicScale;
     int scale = dynamic ? literalScale(text) : type.scale;
@@ -116,6 +144,14 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
   }
   case TypeId::Date: {
     auto parsed = parseDate(text);
+    if (!parsed && text.find_first_of(" Tt:") != std::string_view::npos) {
+      // A date with a time, as date_in accepts: the time is dropped.
+      try {
+        parsed = timestampToDate(parseTimestamp(text, false));
+      } catch (const Error& error) {
+        if (error.state() == SqlState::DatetimeFieldOverflow) throw;
+      }
+    }
     if (!parsed) {
       if (parseDate(text, /*checkRanges=*/false))
         throw Error(SqlState::DatetimeFieldOverflow,

@@ -11,9 +11,9 @@ namespace flern {
 
 /// A parsed value; which member holds it follows from the type (see SqlType's physical layout).
 struct InputValue {
-  int64_t integer = 0;  ///< Bool, Int32, Int64, Date (days since 2000-01-01)
-  double floating = 0;  ///< Float64
-  __int128 numeric = 0; ///< Numeric, scaled (packed for kDynamicScale)
+  int64_t integer = 0;  ///< Bool, Int16, Int32, Int64, Date (days), Timestamp[Tz] (microseconds)
+  double floating = 0;  ///< Float64, Float32 (already rounded to float)
+  __int128 numeric = 0; ///< Numeric, scaled (packed for kDynamicScale); Interval (packInterval)
   std::string text;     ///< Text, Varchar, Char (padded), Unknown
 };
 

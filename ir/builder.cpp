@@ -42,6 +42,10 @@ Value Builder::constI128(__int128 v) {
   return emitWith(OpCode::Const, Type::I128, {}, [&](Op& op) { op.imm128 = v; });
 }
 
+Value Builder::constF32(float v) {
+  return emitWith(OpCode::Const, Type::F32, {}, [&](Op& op) { op.fimm = v; });
+}
+
 Value Builder::constF64(double v) {
   return emitWith(OpCode::Const, Type::F64, {}, [&](Op& op) { op.fimm = v; });
 }

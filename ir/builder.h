@@ -23,6 +23,7 @@ public:
   Value constI32(int32_t v) { return constant(Type::I32, v); }
   Value constI64(int64_t v) { return constant(Type::I64, v); }
   Value constI128(__int128 v);
+  Value constF32(float v);
   Value constF64(double v);
   Value nullPtr() { return constant(Type::Ptr, 0); }
   /// A string constant that lives as long as the compiled query.

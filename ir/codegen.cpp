@@ -14,14 +14,21 @@ Type irType(const SqlType& type) {
   switch (type.id) {
   case TypeId::Bool:
     return Type::I1;
+  case TypeId::Int16:
+    return Type::I16;
   case TypeId::Int32:
   case TypeId::Date:
     return Type::I32;
   case TypeId::Int64:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     return Type::I64;
+  case TypeId::Float32:
+    return Type::F32;
   case TypeId::Float64:
     return Type::F64;
   case TypeId::Numeric:
+  case TypeId::Interval:
     return Type::I128;
   case TypeId::Text:
   case TypeId::Varchar:
@@ -82,10 +89,14 @@ Value CodegenContext::zeroOf(const SqlType& type) {
   switch (irType(type)) {
   case Type::I1:
     return b().constI1(false);
+  case Type::I16:
+    return b().constant(Type::I16, 0);
   case Type::I32:
     return b().constI32(0);
   case Type::I64:
     return b().constI64(0);
+  case Type::F32:
+    return b().constF32(0);
   case Type::F64:
     return b().constF64(0);
   case Type::I128:
@@ -109,11 +120,18 @@ SqlValue CodegenContext::constant(const BoundExpr& expr) {
   case TypeId::Int32:
   case TypeId::Date:
     return {b().constI32(static_cast<int32_t>(expr.intValue)), notNull, type};
+  case TypeId::Int16:
+    return {b().constant(Type::I16, expr.intValue), notNull, type};
   case TypeId::Int64:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     return {b().constI64(expr.intValue), notNull, type};
+  case TypeId::Float32:
+    return {b().constF32(static_cast<float>(expr.floatValue)), notNull, type};
   case TypeId::Float64:
     return {b().constF64(expr.floatValue), notNull, type};
   case TypeId::Numeric:
+  case TypeId::Interval:
     return {b().constI128(expr.numericValue), notNull, type};
   default:
     return {b().constStr(expr.stringValue), notNull, type};
@@ -135,6 +153,7 @@ SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
 }
 
 SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explicitCast) {
+  if (auto extended = castExtended(in, to, explicitCast)) return *extended;
   Builder& b = this->b();
   const TypeId from = in.type.id;
   auto result = [&](Value v) { return SqlValue{v, in.isNull, to}; };
@@ -378,7 +397,7 @@ Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
     return b.call("flern_rt_bpchar_cmp", Type::I32, {a.value, c.value});
   if (a.type.isString() || a.type.id == TypeId::Unknown)
     return b.call("flern_rt_str_cmp", Type::I32, {a.value, c.value});
-  Value x = a.value, y = c.value;
+  Value x = orderKey(a), y = orderKey(c);
   if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale) {
     if (a.type.scale == kDynamicScale || c.type.scale == kDynamicScale)
       return b.call("flern_rt_numeric_cmp", Type::I32,
@@ -406,7 +425,7 @@ Value CodegenContext::equalValues(const SqlValue& a, const SqlValue& c) {
   if (a.type.id == TypeId::Numeric &&
       (a.type.scale != c.type.scale || a.type.scale == kDynamicScale))
     return b.compare(OpCode::Eq, compareValues(a, c), b.constI32(0));
-  return b.compare(OpCode::Eq, a.value, c.value);
+  return b.compare(OpCode::Eq, orderKey(a), orderKey(c));
 }
 
 SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
@@ -429,7 +448,7 @@ SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {
                   : op == "<=" ? OpCode::Le
                   : op == ">"  ? OpCode::Gt
                                : OpCode::Ge;
-    Value x = a.value, y = c.value;
+    Value x = orderKey(a), y = orderKey(c);
     if (a.type.id == TypeId::Numeric && a.type.scale != c.type.scale) {
       // Align static scales inline: the common `price > 100` costs one multiply, not a call.
       int scale = std::max(a.type.scale, c.type.scale);
@@ -559,7 +578,20 @@ Value CodegenContext::hashValues(const Row& values) {
       key = b.load(Type::I64, bits);
       break;
     }
+    case Type::F32: {
+      Value bits = b.var(Type::F32);
+      b.store(bits, b.add(v.value, b.constF32(0.0f)));
+      key = b.cast(b.load(Type::I32, bits), Type::I64);
+      break;
+    }
     case Type::I128:
+      if (v.type.id == TypeId::Interval) {
+        // Equal intervals ('1 mon', '30 days') share their span, so hash that.
+        Value span = orderKey(v);
+        key = b.binary(OpCode::Xor, b.cast(span, Type::I64),
+                       b.cast(b.binary(OpCode::ShrU, span, b.constI128(64)), Type::I64));
+        break;
+      }
       key = v.type.scale == kDynamicScale ? b.call("flern_rt_numeric_hash", Type::I64, {v.value})
                                           : b.cast(v.value, Type::I64);
       break;

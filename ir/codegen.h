@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace flern::ir {
 
@@ -69,6 +70,8 @@ public:
   Value isTrue(const SqlValue& predicate);
   /// Converts a value to the representation of a (wider) same-family type: scale, width.
   SqlValue coerce(const SqlValue& value, const SqlType& to);
+  /// The value that orders and equals like `value`: itself, or an interval's 30-day-month span.
+  Value orderKey(const SqlValue& value);
 
   void storeRow(Value base, const RowLayout& layout, const Row& row);
   Row loadRow(Value base, const RowLayout& layout);
@@ -94,6 +97,11 @@ private:
   Value regexCache(int flags);
   SqlValue predict(const BoundExpr& expr, const Row& row);
   Value rescale(Value value, int from, int to);
+  // SMALLINT, REAL, TIMESTAMP[TZ] and INTERVAL (codegen_datetime.cpp).
+  std::optional<SqlValue> castExtended(const SqlValue& in, const SqlType& to, bool explicitCast);
+  SqlValue datetimeArith(const BoundExpr& expr, const SqlValue& a, const SqlValue& c, Value isNull);
+  SqlValue float32Arith(char op, const SqlValue& a, const SqlValue& c, Value isNull);
+  std::optional<SqlValue> datetimeFunction(const BoundExpr& expr, const Row& row);
 
   Module& module_;
   std::vector<std::unique_ptr<Builder>> builders_;

@@ -11,7 +11,12 @@ namespace flern::ir {
 
 Value CodegenContext::negate(const SqlValue& a) {
   Builder& b = this->b();
-  if (a.type.id == TypeId::Float64) return b.unary(OpCode::Neg, a.value);
+  if (a.type.id == TypeId::Float64 || a.type.id == TypeId::Float32)
+    return b.unary(OpCode::Neg, a.value);
+  if (a.type.id == TypeId::Interval)
+    return guarded(*this, a.isNull, Type::I128, b.constI128(0), [&] {
+      return b.call("flern_rt_interval_neg", Type::I128, {b.context(), a.value});
+    });
   auto checkedSub = [&](Value x, Value y) {
     return b.emitWith(OpCode::SubChecked, a.value.type, {x, y},
                       [&](Op& op) { op.text = outOfRangeMessage(a.type.id); });
@@ -31,6 +36,10 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
   Value isNull = b.logicalOr(a.isNull, c.isNull);
   const SqlType& type = expr.type;
   const char op = expr.name[0];
+  if (a.type.id == TypeId::Timestamp || a.type.id == TypeId::TimestampTz ||
+      a.type.id == TypeId::Interval)
+    return datetimeArith(expr, a, c, isNull);
+  if (type.id == TypeId::Float32) return float32Arith(op, a, c, isNull);
   if (a.type.isString()) { // || concatenation
     Value v = guarded(*this, isNull, Type::Str, b.constStr(""), [&] {
       return b.call("flern_rt_str_concat", Type::Str, {b.context(), a.value, c.value});
@@ -43,6 +52,7 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
              [&] { b.raise("22012", "division by zero"); });
   };
   switch (type.id) {
+  case TypeId::Int16:
   case TypeId::Int32:
   case TypeId::Int64: {
     const char* overflow = outOfRangeMessage(type.id);
@@ -53,10 +63,13 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
     if (op == '-') return {checked(OpCode::SubChecked), isNull, type};
     if (op == '*') return {checked(OpCode::MulChecked), isNull, type};
     divisorZero(c.value);
-    Value one = type.id == TypeId::Int32 ? b.constI32(1) : b.constI64(1);
-    Value minusOne = type.id == TypeId::Int32 ? b.constI32(-1) : b.constI64(-1);
+    Type irT = irType(type);
+    Value one = b.constant(irT, 1);
+    Value minusOne = b.constant(irT, -1);
     Value safeDivisor = b.select(b.compare(OpCode::Eq, c.value, zeroOf(c.type)), one, c.value);
-    Value minValue = type.id == TypeId::Int32 ? b.constI32(INT32_MIN) : b.constI64(INT64_MIN);
+    Value minValue = b.constant(irT, type.id == TypeId::Int16   ? INT16_MIN
+                                     : type.id == TypeId::Int32 ? INT32_MIN
+                                                                : INT64_MIN);
     Value isMinByMinusOne = b.logicalAnd(b.compare(OpCode::Eq, a.value, minValue),
                                          b.compare(OpCode::Eq, safeDivisor, minusOne));
     if (op == '/') {

@@ -71,6 +71,7 @@ SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
   if (name == "collate") return eval(*expr.args[0], row); // a marker for upper/lower
   if (name == "greatest" || name == "least") return greatestLeast(expr, row);
   if (name == "concat" || name == "concat_ws") return concat(expr, row);
+  if (auto datetime = datetimeFunction(expr, row)) return *datetime;
   std::vector<SqlValue> args;
   for (const auto& arg : expr.args)
     args.push_back(eval(*arg, row));
@@ -80,6 +81,8 @@ SqlValue CodegenContext::function(const BoundExpr& expr, const Row& row) {
     Value equal = b.logicalAnd(b.logicalNot(b.logicalOr(a.isNull, c.isNull)), equalValues(a, c));
     return {b.select(equal, zeroOf(a.type), a.value), b.logicalOr(a.isNull, equal), expr.type};
   }
+  if (name == "abs" && a.type.id == TypeId::Float32)
+    return {b.call("llvm.fabs.f32", Type::F32, {a.value}), a.isNull, expr.type};
   if (a.type.isNumericLike()) return mathFunction(expr, args);
   if (name == "length" || name == "octet_length") {
     const char* symbol = name == "length" ? "flern_rt_str_length" : "flern_rt_str_octet_length";

@@ -18,6 +18,8 @@ Value guarded(CodegenContext& ctx, Value isNull, Type type, Value zero, Fn compu
 /// PostgreSQL's 22003 message for an overflow of a value of type `id`.
 inline const char* outOfRangeMessage(TypeId id) {
   switch (id) {
+  case TypeId::Int16:
+    return "smallint out of range";
   case TypeId::Int32:
     return "integer out of range";
   case TypeId::Int64:

@@ -1,5 +1,6 @@
 #include "ir/expr.h"
 
+#include "common/datetime.h"
 #include "common/stack_depth.h"
 
 namespace flern::ir {
@@ -34,6 +35,13 @@ std::string BoundExpr::toString() const {
       return intValue ? "true" : "false";
     case TypeId::Float64:
       return formatFloat64(floatValue);
+    case TypeId::Float32:
+      return formatFloat32(static_cast<float>(floatValue)) + "::real";
+    case TypeId::Timestamp:
+    case TypeId::TimestampTz:
+      return "'" + formatTimestamp(intValue, type.id == TypeId::TimestampTz) + "'::" + type.name();
+    case TypeId::Interval:
+      return "'" + formatInterval(unpackInterval(numericValue)) + "'::interval";
     case TypeId::Numeric:
       return formatNumeric(numericValue, type.scale);
     case TypeId::Date:
@@ -95,12 +103,15 @@ SqlType aggregateResultType(AggregateKind kind, const SqlType& input) {
   case AggregateKind::Count:
     return SqlType::int64();
   case AggregateKind::Sum:
-    if (input.id == TypeId::Int32) return SqlType::int64();
+    if (input.id == TypeId::Int32 || input.id == TypeId::Int16) return SqlType::int64();
+    if (input.id == TypeId::Float32) return SqlType::float32();
+    if (input.id == TypeId::Interval) return SqlType::interval();
     if (input.id == TypeId::Int64) return SqlType::numeric(0, 0);
     if (input.id == TypeId::Numeric) return SqlType::numeric(0, input.scale);
     return SqlType::float64();
   case AggregateKind::Avg:
-    if (input.id == TypeId::Float64) return SqlType::float64();
+    if (input.id == TypeId::Float64 || input.id == TypeId::Float32) return SqlType::float64();
+    if (input.id == TypeId::Interval) return SqlType::interval();
     return SqlType::numeric(0, kDynamicScale);
   case AggregateKind::Min:
   case AggregateKind::Max:

@@ -16,7 +16,11 @@
 namespace flern::ir {
 
 /// Machine-level types of IR values. Tensor values carry their shape in Op::shape.
-enum class Type : uint8_t { Void, I1, I8, I32, I64, I128, F64, Ptr, Str, Tensor };
+enum class Type : uint8_t { Void, I1, I8, I16, I32, I64, I128, F32, F64, Ptr, Str, Tensor };
+
+inline bool isFloat(Type type) {
+  return type == Type::F32 || type == Type::F64;
+}
 
 const char* typeName(Type type);
 

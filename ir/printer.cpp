@@ -15,12 +15,16 @@ const char* typeName(Type type) {
     return "i1";
   case Type::I8:
     return "i8";
+  case Type::I16:
+    return "i16";
   case Type::I32:
     return "i32";
   case Type::I64:
     return "i64";
   case Type::I128:
     return "i128";
+  case Type::F32:
+    return "f32";
   case Type::F64:
     return "f64";
   case Type::Ptr:
@@ -177,7 +181,7 @@ void printOp(std::ostringstream& out, const Op& op, int indent) {
   for (size_t i = 0; i < op.operands.size(); ++i)
     out << (i ? ", " : " ") << "%" << op.operands[i].id;
   if (op.code == OpCode::Const) {
-    if (op.type == Type::F64)
+    if (isFloat(op.type))
       out << " " << formatFloat64(op.fimm);
     else if (op.type == Type::I128)
       out << " " << formatNumeric(op.imm128, 0);

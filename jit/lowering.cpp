@@ -57,6 +57,8 @@ private:
       return builder_.getInt1Ty();
     case Type::I8:
       return builder_.getInt8Ty();
+    case Type::I16:
+      return builder_.getInt16Ty();
     case Type::I32:
       return builder_.getInt32Ty();
     case Type::I64:
@@ -64,6 +66,8 @@ private:
     case Type::I128:
     case Type::Str:
       return builder_.getInt128Ty();
+    case Type::F32:
+      return builder_.getFloatTy();
     case Type::F64:
       return builder_.getDoubleTy();
     case Type::Ptr:
@@ -91,7 +95,10 @@ private:
     case Type::I1:
     case Type::I8:
       return llvm::Align(1);
+    case Type::I16:
+      return llvm::Align(2);
     case Type::I32:
+    case Type::F32:
       return llvm::Align(4);
     default:
       return llvm::Align(8);
@@ -150,7 +157,7 @@ private:
 
   llvm::Value* compare(const Op& op, llvm::Value* a, llvm::Value* b) {
     Type type = op.operands[0].type;
-    if (type == Type::F64) {
+    if (ir::isFloat(type)) {
       switch (op.code) {
       case OpCode::Eq:
         return builder_.CreateFCmpOEQ(a, b);
@@ -185,8 +192,12 @@ private:
 
   llvm::Value* castValue(llvm::Value* value, Type from, Type to) {
     llvm::Type* target = llvmType(to);
-    bool fromFloat = from == Type::F64, toFloat = to == Type::F64;
-    if (fromFloat && toFloat) return value;
+    bool fromFloat = ir::isFloat(from), toFloat = ir::isFloat(to);
+    if (fromFloat && toFloat) {
+      if (from == to) return value;
+      return to == Type::F64 ? builder_.CreateFPExt(value, target)
+                             : builder_.CreateFPTrunc(value, target);
+    }
     if (fromFloat) return builder_.CreateFPToSI(value, target);
     if (toFloat) return builder_.CreateSIToFP(value, target);
     unsigned fromBits = value->getType()->getIntegerBitWidth();
@@ -371,8 +382,8 @@ private:
     auto* i64 = builder_.getInt64Ty();
     switch (op.code) {
     case OpCode::Const:
-      if (op.type == Type::F64)
-        define(op, llvm::ConstantFP::get(builder_.getDoubleTy(), op.fimm));
+      if (ir::isFloat(op.type))
+        define(op, llvm::ConstantFP::get(llvmType(op.type), op.fimm));
       else if (op.type == Type::Ptr)
         define(op, llvm::ConstantPointerNull::get(ptrType));
       else if (op.type == Type::I128)
@@ -393,32 +404,32 @@ private:
       return;
     }
     case OpCode::Add:
-      define(op, op.type == Type::F64
+      define(op, ir::isFloat(op.type)
                      ? builder_.CreateFAdd(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateAdd(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Sub:
-      define(op, op.type == Type::F64
+      define(op, ir::isFloat(op.type)
                      ? builder_.CreateFSub(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateSub(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Mul:
-      define(op, op.type == Type::F64
+      define(op, ir::isFloat(op.type)
                      ? builder_.CreateFMul(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateMul(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Div:
-      define(op, op.type == Type::F64
+      define(op, ir::isFloat(op.type)
                      ? builder_.CreateFDiv(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateSDiv(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Rem:
-      define(op, op.type == Type::F64
+      define(op, ir::isFloat(op.type)
                      ? builder_.CreateFRem(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateSRem(get(op.operands[0]), get(op.operands[1])));
       return;
     case OpCode::Neg:
-      define(op, op.type == Type::F64 ? builder_.CreateFNeg(get(op.operands[0]))
+      define(op, ir::isFloat(op.type) ? builder_.CreateFNeg(get(op.operands[0]))
                                       : builder_.CreateNeg(get(op.operands[0])));
       return;
     case OpCode::AddChecked:

@@ -289,6 +289,21 @@ ExprPtr convertExpr(const json& node) {
     expr->args.push_back(convertExpr(collate.at("arg")));
     return expr;
   }
+  if (node.contains("SQLValueFunction")) {
+    // CURRENT_DATE, CURRENT_TIMESTAMP, LOCALTIMESTAMP: functions without arguments.
+    const json& function = node["SQLValueFunction"];
+    std::string op = function.value("op", "");
+    auto expr = makeExpr(ExprKind::Function, locationOf(function));
+    if (op == "SVFOP_CURRENT_DATE")
+      expr->text = "current_date";
+    else if (op == "SVFOP_CURRENT_TIMESTAMP")
+      expr->text = "current_timestamp";
+    else if (op == "SVFOP_LOCALTIMESTAMP")
+      expr->text = "localtimestamp";
+    else
+      unsupported(op.empty() ? "this SQL value function" : op, expr->location);
+    return expr;
+  }
   if (node.contains("SubLink")) return convertSubLink(node["SubLink"]);
   std::string kind = node.is_object() && !node.empty() ? node.begin().key() : "expression";
   int location = node.is_object() && !node.empty() ? locationOf(node.begin().value()) : -1;

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/stack_depth.h"
 #include "common/value_input.h"
+#include "planner/datetime_binding.h"
 
 #include <charconv>
 #include <cmath>
@@ -114,6 +115,7 @@ SqlType Binder::bindTypeName(const ast::TypeName& type) {
   auto modifier = [&](size_t i, int fallback) {
     return i < type.modifiers.size() ? type.modifiers[i] : fallback;
   };
+  if (auto datetime = bindExtendedTypeName(type)) return *datetime;
   if (name == "int4" || name == "integer" || name == "int") return SqlType::int32();
   if (name == "int8" || name == "bigint") return SqlType::int64();
   if (name == "float8" || name == "double precision") return SqlType::float64();
@@ -148,7 +150,8 @@ BoundExprPtr Binder::assignmentCast(BoundExprPtr expr, const SqlType& target,
   if (auto folded = foldNumericCast(expr, target)) return folded;
   const SqlType& source = expr->type;
   bool compatible = source.id == target.id || (source.isString() && target.isString()) ||
-                    (numericRank(source.id) && numericRank(target.id));
+                    (numericRank(source.id) && numericRank(target.id)) ||
+                    (source.isDateTime() && target.isDateTime());
   if (!compatible)
     throw Error(SqlState::DatatypeMismatch,
                 "column \"" + column + "\" is of type " + target.name() +
@@ -279,13 +282,14 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     bool castable = source.id == target.id || source.isString() || target.isString() ||
                     (numericRank(source.id) && numericRank(target.id)) ||
                     (source.id == TypeId::Bool && target.id == TypeId::Int32) ||
-                    (source.id == TypeId::Int32 && target.id == TypeId::Bool);
+                    (source.id == TypeId::Int32 && target.id == TypeId::Bool) ||
+                    (source.isDateTime() && target.isDateTime());
     if (!castable)
       throw Error(SqlState::CannotCoerce,
                   "cannot cast type " + source.name() + " to " + target.name(), expr.location + 1);
     auto node = makeNode(BoundKind::Cast, target, expr.location);
     node->args.push_back(arg);
-    return node;
+    return foldDatetime(node);
   }
   case ExprKind::Operator:
     return bindOperator(expr, scope, aggregates);
@@ -425,12 +429,14 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
   if (expr.args.size() == 1) {
     BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
     if (op == "+") return arg;
+    if (op == "-" && arg->type.id == TypeId::Interval) return negateInterval(arg, expr.location);
     if (op != "-" || !numericRank(arg->type.id))
       throw Error(SqlState::UndefinedFunction,
                   "operator does not exist: " + op + " " + arg->type.name(), expr.location + 1);
     // Fold negated constants, except the most negative integers: their negation is the
     // run-time 22003 error.
-    bool minimum = (arg->type.id == TypeId::Int32 && arg->intValue == INT32_MIN) ||
+    bool minimum = (arg->type.id == TypeId::Int16 && arg->intValue == INT16_MIN) ||
+                   (arg->type.id == TypeId::Int32 && arg->intValue == INT32_MIN) ||
                    (arg->type.id == TypeId::Int64 && arg->intValue == INT64_MIN);
     if (arg->kind == BoundKind::Constant && !arg->isNull && !minimum) {
       auto folded = std::make_shared<BoundExpr>(*arg);
@@ -462,6 +468,7 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
     auto node = makeNode(BoundKind::Compare, SqlType::boolean(), expr.location);
     node->name = op;
     node->args = {implicitCast(a, *type), implicitCast(b, *type)};
+    if (auto asDates = compareDateWithMidnight(op, a, b, expr.location)) return asDates;
     return node;
   }
   if (op == "||") {
@@ -473,7 +480,14 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
   if (op == "~" || op == "~*" || op == "!~" || op == "!~*")
     return bindRegexMatch(op, a, b, expr.location);
   if (op != "+" && op != "-" && op != "*" && op != "/" && op != "%") throw fail();
-  if (op == "%" && (a->type.id == TypeId::Float64 || b->type.id == TypeId::Float64)) throw fail();
+  if (op == "%" && (a->type.id == TypeId::Float64 || b->type.id == TypeId::Float64 ||
+                    a->type.id == TypeId::Float32 || b->type.id == TypeId::Float32))
+    throw fail();
+  if (auto datetime = bindDatetimeArith(op, a, b, expr.location)) return datetime;
+  if (a->type.id == TypeId::Interval || b->type.id == TypeId::Interval ||
+      a->type.id == TypeId::Timestamp || b->type.id == TypeId::Timestamp ||
+      a->type.id == TypeId::TimestampTz || b->type.id == TypeId::TimestampTz)
+    throw fail();
   // Dates: date +/- integer -> date, date - date -> integer.
   if (a->type.id == TypeId::Date || b->type.id == TypeId::Date) {
     if (isUnknownLiteral(a)) a = coerceLiteral(a, SqlType::date());
@@ -560,7 +574,7 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
         arg = coerceLiteral(arg, *kind == ir::AggregateKind::Count
                                      ? SqlType::text()
                                      : SqlType::numeric(0, kDynamicScale));
-      bool numeric = numericRank(arg->type.id) != 0;
+      bool numeric = numericRank(arg->type.id) != 0 || arg->type.id == TypeId::Interval;
       if ((*kind == ir::AggregateKind::Sum || *kind == ir::AggregateKind::Avg) && !numeric)
         throw Error(SqlState::UndefinedFunction,
                     "function " + name + "(" + arg->type.name() + ") does not exist",
@@ -587,6 +601,8 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args)
     args.push_back(bind(*arg, scope, aggregates));
+  if (auto datetime = bindDatetimeFunction(name, args, expr.location, statementTime()))
+    return datetime;
   return bindScalarFunction(name, std::move(args), expr.location);
 }
 

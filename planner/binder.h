@@ -2,6 +2,8 @@
 // rules for literals, promotion and aggregate result types) and produces the logical plan.
 #pragma once
 
+#include <optional>
+
 #include "mlops/model_catalog.h"
 #include "parser/ast.h"
 #include "planner/logical/logical_operator.h"
@@ -122,9 +124,13 @@ private:
   ir::BoundExprPtr bindSubquery(const ast::Expr& expr, const Scope& scope,
                                 AggregateContext& aggregates);
 
+  /// now() for this statement: read once, so every use in the statement agrees.
+  int64_t statementTime();
+
   CatalogView catalog_;
   ColumnId nextColumnId_ = 0;
   std::vector<CteBinding> ctes_; ///< WITH entries in scope, innermost last
+  std::optional<int64_t> statementTime_;
 };
 
 /// PostgreSQL's name for an unnamed output column (FigureColname).

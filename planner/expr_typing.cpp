@@ -2,6 +2,8 @@
 // resolution, numeric promotion and common-type rules.
 #include "planner/expr_typing.h"
 
+#include "planner/datetime_binding.h"
+
 #include "common/error.h"
 #include "common/value_input.h"
 
@@ -48,15 +50,20 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target, b
   }
   switch (target.id) {
   case TypeId::Bool:
+  case TypeId::Int16:
   case TypeId::Int32:
   case TypeId::Int64:
   case TypeId::Date:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     node->intValue = value.integer;
     break;
+  case TypeId::Float32:
   case TypeId::Float64:
     node->floatValue = value.floating;
     break;
   case TypeId::Numeric:
+  case TypeId::Interval:
     node->numericValue = value.numeric;
     break;
   case TypeId::Unknown:
@@ -71,14 +78,18 @@ BoundExprPtr coerceLiteral(const BoundExprPtr& literal, const SqlType& target, b
 
 int numericRank(TypeId id) {
   switch (id) {
-  case TypeId::Int32:
+  case TypeId::Int16:
     return 1;
-  case TypeId::Int64:
+  case TypeId::Int32:
     return 2;
-  case TypeId::Numeric:
+  case TypeId::Int64:
     return 3;
-  case TypeId::Float64:
+  case TypeId::Numeric:
     return 4;
+  case TypeId::Float32:
+    return 5;
+  case TypeId::Float64:
+    return 6;
   default:
     return 0;
   }
@@ -131,7 +142,7 @@ BoundExprPtr implicitCast(const BoundExprPtr& expr, const SqlType& target) {
   if (isUnknownLiteral(expr)) return coerceLiteral(expr, target);
   if (expr->type == target) return expr;
   if (auto folded = foldNumericCast(expr, target)) return folded;
-  return ir::makeCast(expr, target);
+  return foldDatetime(ir::makeCast(expr, target));
 }
 
 std::string typeListText(const std::vector<BoundExprPtr>& args) {
@@ -169,14 +180,22 @@ std::optional<SqlType> commonType(const SqlType& a, const SqlType& b) {
   if (rankA && rankB) {
     const SqlType& wider = rankA >= rankB ? a : b;
     if (wider.id == TypeId::Numeric) return SqlType::numeric(0, wider.scale);
+    // real meets any other number as double precision (PostgreSQL picks float48 operators).
+    if (wider.id == TypeId::Float32) return SqlType::float64();
     return wider;
   }
-  return std::nullopt;
+  if (a.id == TypeId::Interval && b.id == TypeId::Interval) return SqlType::interval();
+  return datetimeCommonType(a, b);
 }
 
 std::optional<SqlType> unifyResultType(const SqlType& merged, const SqlType& next) {
   if (next.id == TypeId::Unknown) return merged;
   if (merged.id == TypeId::Unknown) return next.id == TypeId::Char ? SqlType::character(0) : next;
+  // real stays real next to integers and numeric (but not next to double precision).
+  bool realA = merged.id == TypeId::Float32, realB = next.id == TypeId::Float32;
+  if ((realA && numericRank(next.id) && next.id != TypeId::Float64) ||
+      (realB && numericRank(merged.id) && merged.id != TypeId::Float64))
+    return SqlType::float32();
   auto common = commonType(merged, next);
   if (common && common->id == TypeId::Numeric && !(merged == next))
     return SqlType::numeric(0, kDynamicScale);

@@ -25,7 +25,7 @@ const SqlType kInt4 = SqlType::int32();
 const SqlType kFloat8 = SqlType::float64();
 const SqlType kNumeric = SqlType::numeric(0, kDynamicScale);
 constexpr TypeId T = TypeId::Text, I = TypeId::Int32, I8 = TypeId::Int64, F = TypeId::Float64,
-                 N = TypeId::Numeric;
+                 N = TypeId::Numeric, S = TypeId::Int16, R = TypeId::Float32;
 
 /// The builtins chosen by signature (the rest are bound by name in bindScalarFunction).
 const std::map<std::string, std::vector<Candidate>>& catalog() {
@@ -54,7 +54,12 @@ const std::map<std::string, std::vector<Candidate>>& catalog() {
       {"repeat", {{{T, I}, kText}}},
       {"regexp_replace", {{{T, T, T}, kText}, {{T, T, T, T}, kText}}},
       {"abs",
-       {{{I}, kInt4}, {{I8}, SqlType::int64()}, {{F}, kFloat8}, {{N}, SqlType::numeric(0, 0)}}},
+       {{{S}, SqlType::int16()},
+        {{I}, kInt4},
+        {{I8}, SqlType::int64()},
+        {{R}, SqlType::float32()},
+        {{F}, kFloat8},
+        {{N}, SqlType::numeric(0, 0)}}},
       {"round", {{{F}, kFloat8}, {{N}, kNumeric}, {{N, I}, kNumeric}}},
       {"trunc", {{{F}, kFloat8}, {{N}, kNumeric}, {{N, I}, kNumeric}}},
       {"floor", {{{F}, kFloat8}, {{N}, SqlType::numeric(0, 0)}}},

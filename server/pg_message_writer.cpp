@@ -128,13 +128,22 @@ void PgMessageWriter::rowDescription(const std::vector<std::string>& names,
     case TypeId::Bool:
       width = 1;
       break;
+    case TypeId::Int16:
+      width = 2;
+      break;
     case TypeId::Int32:
+    case TypeId::Float32:
     case TypeId::Date:
       width = 4;
       break;
     case TypeId::Int64:
     case TypeId::Float64:
+    case TypeId::Timestamp:
+    case TypeId::TimestampTz:
       width = 8;
+      break;
+    case TypeId::Interval:
+      width = 16;
       break;
     default:
       width = -1;

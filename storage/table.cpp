@@ -71,13 +71,22 @@ void ColumnVector::store(int64_t row, const InputValue& value) {
   case TypeId::Date:
     reinterpret_cast<int32_t*>(bytes)[row] = static_cast<int32_t>(value.integer);
     break;
+  case TypeId::Int16:
+    reinterpret_cast<int16_t*>(bytes)[row] = static_cast<int16_t>(value.integer);
+    break;
   case TypeId::Int64:
+  case TypeId::Timestamp:
+  case TypeId::TimestampTz:
     reinterpret_cast<int64_t*>(bytes)[row] = value.integer;
+    break;
+  case TypeId::Float32:
+    reinterpret_cast<float*>(bytes)[row] = static_cast<float>(value.floating);
     break;
   case TypeId::Float64:
     reinterpret_cast<double*>(bytes)[row] = value.floating;
     break;
   case TypeId::Numeric:
+  case TypeId::Interval:
     reinterpret_cast<__int128*>(bytes)[row] = value.numeric;
     break;
   default:

@@ -2,6 +2,8 @@
 
 #include "ir/runtime/query_context.h"
 
+#include <limits>
+
 namespace flern::ir {
 
 //===-- Construction ------------------------------------------------------------------------===//
@@ -40,7 +42,9 @@ static SqlType accumulatorType(const AggregateSpec& aggregate) {
   case AggregateKind::Count:
     return SqlType::int64();
   case AggregateKind::Avg:
-    if (aggregate.arg->type.id == TypeId::Float64) return SqlType::float64();
+    if (aggregate.arg->type.id == TypeId::Float64 || aggregate.arg->type.id == TypeId::Float32)
+      return SqlType::float64();
+    if (aggregate.arg->type.id == TypeId::Interval) return SqlType::interval();
     return SqlType::numeric(0, aggregate.arg->type.id == TypeId::Numeric ? aggregate.arg->type.scale
                                                                          : 0);
   default:
@@ -67,6 +71,26 @@ size_t HashAggregate::accumulatorField(size_t aggregate) const {
 }
 
 //===-- State: initialize, update, finalize -------------------------------------------------===//
+
+/// a + b for REAL and DOUBLE PRECISION sums: an infinite sum of finite values is an overflow
+/// (22003), as PostgreSQL's float4pl/float8pl check.
+static Value floatSum(CodegenContext& ctx, Value a, Value b) {
+  Builder& builder = ctx.b();
+  Value sum = builder.add(a, b);
+  auto isInf = [&](Value v) {
+    double inf = std::numeric_limits<double>::infinity();
+    Value pos =
+        v.type == Type::F32 ? builder.constF32(static_cast<float>(inf)) : builder.constF64(inf);
+    Value neg =
+        v.type == Type::F32 ? builder.constF32(static_cast<float>(-inf)) : builder.constF64(-inf);
+    return builder.logicalOr(builder.compare(OpCode::Eq, v, pos),
+                             builder.compare(OpCode::Eq, v, neg));
+  };
+  Value overflow =
+      builder.logicalAnd(isInf(sum), builder.logicalNot(builder.logicalOr(isInf(a), isInf(b))));
+  builder.ifThen(overflow, [&] { builder.raise("22003", "value out of range: overflow"); });
+  return sum;
+}
 
 void HashAggregate::initializeState(CodegenContext& ctx, Value state,
                                     const RowLayout& layout) const {
@@ -119,8 +143,11 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
           updated = b.call("flern_rt_numeric_arith", Type::I128,
                            {b.context(), current.value, addend.value, b.constI32('+'),
                             b.constI32(kDynamicScale), b.constI32(kDynamicScale)});
-        else if (accType.id == TypeId::Float64)
-          updated = b.add(current.value, addend.value);
+        else if (accType.id == TypeId::Float64 || accType.id == TypeId::Float32)
+          updated = floatSum(ctx, current.value, addend.value);
+        else if (accType.id == TypeId::Interval) // months, days, microseconds apart
+          updated = b.call("flern_rt_interval_pl", Type::I128,
+                           {b.context(), current.value, addend.value, b.constI32(1)});
         else
           updated = b.emitWith(OpCode::AddChecked, addend.value.type, {current.value, addend.value},
                                [&](Op& op) {
@@ -136,8 +163,13 @@ void HashAggregate::updateState(CodegenContext& ctx, Value state, const RowLayou
       case AggregateKind::Min:
       case AggregateKind::Max: {
         Value order = ctx.compareValues(input, current);
-        Value better = b.compare(aggregate.kind == AggregateKind::Min ? OpCode::Lt : OpCode::Gt,
-                                 order, b.constI32(0));
+        // Intervals that compare equal can differ ('1 mon', '30 days'): PostgreSQL's
+        // interval_smaller/larger then keep the later input.
+        bool tiesReplace = input.type.id == TypeId::Interval;
+        OpCode code = aggregate.kind == AggregateKind::Min
+                          ? (tiesReplace ? OpCode::Le : OpCode::Lt)
+                          : (tiesReplace ? OpCode::Ge : OpCode::Gt);
+        Value better = b.compare(code, order, b.constI32(0));
         updated = b.select(b.logicalOr(current.isNull, better), input.value, current.value);
         break;
       }
@@ -170,6 +202,10 @@ Row HashAggregate::finalizeState(CodegenContext& ctx, Value state, const RowLayo
     if (aggregate.type.id == TypeId::Float64) {
       average = b.binary(OpCode::Div, accumulator.value,
                          b.cast(b.select(empty, b.constI64(1), count), Type::F64));
+    } else if (aggregate.type.id == TypeId::Interval) { // interval_avg: sum / count as float8
+      average = b.call("flern_rt_interval_mul", Type::I128,
+                       {b.context(), accumulator.value,
+                        b.cast(b.select(empty, b.constI64(1), count), Type::F64), b.constI32(1)});
     } else {
       average = b.call("flern_rt_numeric_div", Type::I128,
                        {b.context(), accumulator.value, b.constI32(accumulator.type.scale),

@@ -98,5 +98,7 @@ struct RuntimeSymbol {
   void* address;
 };
 const std::vector<RuntimeSymbol>& runtimeSymbols();
+/// The SMALLINT/REAL and date/time functions (datetime_runtime.cpp), part of runtimeSymbols().
+const std::vector<RuntimeSymbol>& datetimeRuntimeSymbols();
 
 } // namespace flern::ir

@@ -66,6 +66,31 @@ class Persistence(unittest.TestCase):
         self.assertEqual(after.stderr, "")
         self.assertEqual(after.stdout, before)
 
+    def test_smallint_real_timestamp_interval_survive_restart(self):
+        # 70,000 rows: two chunks, so values past the first chunk's end are read back too.
+        statements = [
+            "CREATE TABLE times (id INTEGER, s SMALLINT, r REAL, ts TIMESTAMP, tz TIMESTAMPTZ, "
+            "iv INTERVAL)",
+            "INSERT INTO times SELECT g, (g % 65536 - 32768)::smallint, g / 7.0, "
+            "TIMESTAMP '1999-12-31 23:59:59.5' + g * INTERVAL '1 hour 0.25 seconds', "
+            "TIMESTAMPTZ '2020-02-29 12:00:00+02' - g * INTERVAL '1 day', "
+            "g * INTERVAL '1 mon 1 day 00:00:01' FROM generate_series(1, 70000) g",
+            "INSERT INTO times VALUES (0, NULL, NULL, NULL, NULL, NULL)",
+        ]
+        for sql in statements:
+            self.assertEqual(self.server.psql(sql).stderr, "", sql)
+        dump = "SELECT * FROM times ORDER BY id"
+        before = self.server.psql(dump, extra=["-A", "-t"]).stdout
+        lines = before.splitlines()
+        self.assertEqual(len(lines), 70001)
+        self.assertEqual(lines[0], "0|||||")
+        self.assertEqual(lines[1], "1|-32767|0.14285715|2000-01-01 00:59:59.75|"
+                                   "2020-02-28 10:00:00+00|1 mon 1 day 00:00:01")
+        self.restart()
+        after = self.server.psql(dump, extra=["-A", "-t"])
+        self.assertEqual(after.stderr, "")
+        self.assertEqual(after.stdout, before)
+
     def test_checkpoint_then_crash(self):
         self.fill()
         self.assertEqual(self.server.psql("CHECKPOINT").stdout.strip(), "CHECKPOINT")
