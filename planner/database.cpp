@@ -162,6 +162,7 @@ StatementResult Database::explain(const ast::Statement& statement) {
                               formatMs(compile.codegenMs) + ", " +
                               std::to_string(compile.llvmInstructions) + " LLVM instructions)");
     result.textRows.push_back("Execution Time: " + formatMs(execution.executeMs));
+    result.textRows.push_back("Chunks Skipped: " + std::to_string(execution.chunksSkipped));
   }
   result.commandTag = "EXPLAIN";
   return result;
@@ -281,7 +282,7 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
     for (auto& column : chunk->columns)
       column.internAll(chunk->rows);
   int64_t count = rows.rowCount();
-  table->data().absorb(rows);
+  table->append(rows);
   StatementResult result;
   result.commandTag = "INSERT 0 " + std::to_string(count);
   return result;
@@ -444,12 +445,14 @@ std::unique_ptr<CopyInParser> Database::beginCopyIn(const ast::CopyStmt& copy) {
 StatementResult Database::finishCopyIn(const ast::CopyStmt& copy, CopyInParser& parser) {
   // Parsed without the lock; appended under it only if the table is still the same one.
   auto rows = parser.finish();
+  storage::summarizeChunks(*rows,
+                           static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   std::unique_lock guard(lock_);
   if (tables_.find(copy.table).get() != &parser.table())
     throw Error(SqlState::UndefinedTable,
                 "relation \"" + copy.table + "\" was dropped during COPY");
   int64_t count = rows->rowCount();
-  tables_.find(copy.table)->data().absorb(*rows);
+  tables_.find(copy.table)->append(*rows);
   StatementResult result;
   result.commandTag = "COPY " + std::to_string(count);
   return result;
