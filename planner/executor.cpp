@@ -88,6 +88,7 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
   execution.executeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!ok) throw *context->error;
+  execution.chunksSkipped = context->chunksSkipped;
   // Result strings may point into tables, the query's arena, or constants of the compiled code.
   execution.keepAlive = std::make_shared<
       std::tuple<decltype(context), decltype(usedTables), std::shared_ptr<jit::CompiledQuery>>>(

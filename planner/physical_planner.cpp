@@ -6,6 +6,7 @@
 #include "ir/ops/scans.h"
 #include "ir/ops/sort.h"
 #include "ir/ops/streaming.h"
+#include "planner/zone_filters.h"
 
 #include <atomic>
 #include <set>
@@ -231,14 +232,17 @@ ir::PhysicalOperatorPtr planQuery(const LogicalQuery& query, TableBindings& tabl
     for (size_t c = 0; c < relation.columnTypes.size(); ++c)
       component.positions[relation.firstColumn + static_cast<int>(c)] = static_cast<int>(c);
     component.rows = estimateRows(relation);
+    auto* scan = dynamic_cast<ir::TableScan*>(component.op.get());
+    std::vector<BoundExprPtr> pushed; // over the scan's row, for its zone filters
     for (auto& conjunct : conjuncts) {
       if (conjunct.relations == component.relations) {
-        component.op = std::make_unique<ir::Filter>(std::move(component.op),
-                                                    remap(conjunct.expr, component.positions));
+        pushed.push_back(remap(conjunct.expr, component.positions));
+        component.op = std::make_unique<ir::Filter>(std::move(component.op), pushed.back());
         conjunct.applied = true;
         component.rows *= 0.5;
       }
     }
+    if (scan) scan->setZoneFilters(zoneFilters(relation.columnTypes, pushed));
     pending.push_back(std::move(component));
   }
 
