@@ -92,6 +92,11 @@ StatementResult Database::execute(const ast::Statement& statement) {
     return copy(*statement.copy);
   case ast::StmtKind::Call:
     return call(*statement.call);
+  case ast::StmtKind::Analyze: {
+    // Exclusive: ANALYZE rewrites the chunks' zone maps, which running scans read.
+    std::unique_lock guard(lock_);
+    return analyze(*statement.analyze);
+  }
   case ast::StmtKind::Utility: {
     StatementResult result;
     result.commandTag = statement.utility.tag;
@@ -356,6 +361,30 @@ StatementResult Database::dropModel(const ast::DropStmt& drop) {
   for (const auto& name : drop.names)
     if (!models_.remove(name))
       result.notices.push_back("model \"" + name + "\" does not exist, skipping");
+  return result;
+}
+
+StatementResult Database::analyze(const ast::AnalyzeStmt& analyze) {
+  // Every name is checked before any table is analyzed, as one statement changes all or nothing.
+  std::vector<std::shared_ptr<storage::Table>> targets;
+  for (const auto& target : analyze.targets) {
+    auto table = tables_.find(target.table);
+    if (!table)
+      throw Error(SqlState::UndefinedTable, "relation \"" + target.table + "\" does not exist");
+    for (const auto& column : target.columns)
+      if (table->findColumn(column) < 0)
+        throw Error(SqlState::UndefinedColumn, "column \"" + column + "\" of relation \"" +
+                                                   target.table + "\" does not exist");
+    targets.push_back(table);
+  }
+  if (analyze.targets.empty())
+    for (const auto& [name, table] : tables_.tables())
+      targets.push_back(table);
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (const auto& table : targets)
+    table->analyze(threads);
+  StatementResult result;
+  result.commandTag = "ANALYZE";
   return result;
 }
 
