@@ -32,6 +32,8 @@ std::optional<int> columnUnderSafeCasts(const BoundExprPtr& expr,
   if (from.id == TypeId::Char && to.id == TypeId::Char &&
       (to.length == 0 || to.length >= from.length))
     safe = true;
+  bool text = from.id == TypeId::Text || from.id == TypeId::Varchar;
+  if (text && (to.id == TypeId::Text || (to.id == TypeId::Varchar && to.length == 0))) safe = true;
   if (!safe) return std::nullopt;
   return columnUnderSafeCasts(expr->args[0], types);
 }
