@@ -7,20 +7,25 @@
 namespace flern::storage {
 
 uint64_t hashBytes(const char* data, size_t length) {
-  uint64_t hash = 0x243f6a8885a308d3ULL ^ (length * 0x9e3779b97f4a7c15ULL);
+  // One multiply per 8 bytes, two words in flight; hashInteger at the end spreads the bits.
+  uint64_t a = 0x243f6a8885a308d3ULL ^ length, b = 0x13198a2e03707344ULL;
   size_t i = 0;
-  for (; i + 8 <= length; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, data + i, 8);
-    hash = (hash ^ hashInteger(word)) * 0xbf58476d1ce4e5b9ULL;
-    hash ^= hash >> 29;
+  for (; i + 16 <= length; i += 16) {
+    uint64_t x, y;
+    std::memcpy(&x, data + i, 8);
+    std::memcpy(&y, data + i + 8, 8);
+    a = (a ^ x) * 0x9e3779b97f4a7c15ULL;
+    b = (b ^ y) * 0xbf58476d1ce4e5b9ULL;
+    a ^= a >> 32;
+    b ^= b >> 29;
   }
   if (i < length) {
-    uint64_t word = 0;
-    std::memcpy(&word, data + i, length - i);
-    hash = (hash ^ hashInteger(word)) * 0xbf58476d1ce4e5b9ULL;
+    uint64_t tail[2] = {0, 0};
+    std::memcpy(tail, data + i, length - i);
+    a = (a ^ tail[0]) * 0x9e3779b97f4a7c15ULL;
+    b = (b ^ tail[1]) * 0xbf58476d1ce4e5b9ULL;
   }
-  return hashInteger(hash);
+  return hashInteger(a ^ (b >> 31) ^ (b << 33));
 }
 
 void HyperLogLog::merge(const HyperLogLog& other) {

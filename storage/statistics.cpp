@@ -47,11 +47,21 @@ void summarizeFixed(const ColumnVector& column, int64_t rows, ZoneMap& zone, Col
   T high = std::numeric_limits<T>::lowest();
   bool unordered = false; // a NaN
   int64_t nullCount = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    if (nulls[r]) {
-      ++nullCount;
-      continue;
+  for (int64_t r = 0; r < rows; ++r)
+    nullCount += nulls[r] != 0;
+  if (nullCount == 0) {
+    // The common case, without a branch per row: the range loop vectorizes.
+    for (int64_t r = 0; r < rows; ++r) {
+      T value = values[r];
+      if constexpr (std::is_floating_point_v<T>) unordered |= value != value;
+      low = value < low ? value : low;
+      high = value > high ? value : high;
     }
+    for (int64_t r = 0; r < rows; ++r)
+      sketch.distinct.add(hash(values[r]));
+  }
+  for (int64_t r = 0; r < rows && nullCount > 0; ++r) {
+    if (nulls[r]) continue;
     T value = values[r];
     if constexpr (std::is_floating_point_v<T>) unordered |= value != value;
     low = value < low ? value : low;
