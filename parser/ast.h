@@ -196,6 +196,16 @@ struct CopyStmt {
   std::vector<std::pair<std::string, std::string>> options;
 };
 
+/// ANALYZE [table [(columns)], ...]: no tables means all of them.
+struct AnalyzeStmt {
+  struct Target {
+    std::string table;
+    int location = -1;
+    std::vector<std::string> columns;
+  };
+  std::vector<Target> targets;
+};
+
 /// A statement accepted for compatibility that changes nothing (SET, BEGIN, COMMIT ...).
 struct UtilityStmt {
   std::string tag; ///< command tag to answer with
@@ -212,6 +222,7 @@ enum class StmtKind {
   Checkpoint,
   Copy,
   Call,
+  Analyze,
   Utility
 };
 
@@ -226,6 +237,7 @@ struct Statement {
   std::unique_ptr<InsertStmt> insert;
   std::unique_ptr<CreateModelStmt> createModel;
   std::unique_ptr<CopyStmt> copy;
+  std::unique_ptr<AnalyzeStmt> analyze;
   ExprPtr call;                         ///< CALL procedure(args): a Function expression
   std::unique_ptr<Statement> explained; ///< EXPLAIN's statement
   bool explainIr = false;               ///< EXPLAIN (IR): show the generated Flern IR

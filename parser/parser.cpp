@@ -620,6 +620,29 @@ Statement convertStatement(const json& node) {
     return stmt;
   }
   if (node.contains("CheckPointStmt")) return Statement{StmtKind::Checkpoint};
+  if (node.contains("VacuumStmt")) {
+    const json& vacuum = node["VacuumStmt"];
+    if (vacuum.value("is_vacuumcmd", false)) unsupported("VACUUM", -1);
+    if (vacuum.contains("options"))
+      for (const auto& option : vacuum["options"]) {
+        std::string name = option.at("DefElem").value("defname", "");
+        if (name != "verbose" && name != "skip_locked")
+          throw Error(SqlState::SyntaxError, "unrecognized ANALYZE option \"" + name + "\"",
+                      locationOf(option["DefElem"]) + 1);
+      }
+    Statement stmt{StmtKind::Analyze};
+    stmt.analyze = std::make_unique<AnalyzeStmt>();
+    if (vacuum.contains("rels"))
+      for (const auto& rel : vacuum["rels"]) {
+        const json& target = rel.at("VacuumRelation");
+        AnalyzeStmt::Target out;
+        out.table = target.at("relation").at("relname");
+        out.location = locationOf(target["relation"]);
+        if (target.contains("va_cols")) out.columns = nameList(target["va_cols"]);
+        stmt.analyze->targets.push_back(std::move(out));
+      }
+    return stmt;
+  }
   if (node.contains("VariableSetStmt")) {
     Statement stmt{StmtKind::Utility};
     stmt.utility.tag = node["VariableSetStmt"].value("kind", "") == "VAR_RESET" ? "RESET" : "SET";

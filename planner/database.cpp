@@ -114,6 +114,11 @@ StatementResult Database::execute(const ast::Statement& statement) {
     return copy(*statement.copy);
   case ast::StmtKind::Call:
     return call(*statement.call);
+  case ast::StmtKind::Analyze: {
+    // Exclusive: ANALYZE rewrites the chunks' zone maps, which running scans read.
+    std::unique_lock guard(lock_);
+    return analyze(*statement.analyze);
+  }
   case ast::StmtKind::Utility: {
     StatementResult result;
     result.commandTag = statement.utility.tag;
@@ -190,6 +195,7 @@ StatementResult Database::explain(const ast::Statement& statement) {
                               formatMs(compile.codegenMs) + ", " +
                               std::to_string(compile.llvmInstructions) + " LLVM instructions)");
     result.textRows.push_back("Execution Time: " + formatMs(execution.executeMs));
+    result.textRows.push_back("Chunks Skipped: " + std::to_string(execution.chunksSkipped));
   }
   result.commandTag = "EXPLAIN";
   return result;
@@ -326,7 +332,7 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
     for (auto& column : chunk->columns)
       column.internAll(chunk->rows);
   int64_t count = rows.rowCount();
-  table->data().absorb(rows);
+  table->append(rows);
   StatementResult result;
   result.commandTag = "INSERT 0 " + std::to_string(count);
   return result;
@@ -403,6 +409,30 @@ StatementResult Database::dropModel(const ast::DropStmt& drop) {
   for (const auto& name : drop.names)
     if (!models_.remove(name))
       result.notices.push_back("model \"" + name + "\" does not exist, skipping");
+  return result;
+}
+
+StatementResult Database::analyze(const ast::AnalyzeStmt& analyze) {
+  // Every name is checked before any table is analyzed, as one statement changes all or nothing.
+  std::vector<std::shared_ptr<storage::Table>> targets;
+  for (const auto& target : analyze.targets) {
+    auto table = tables_.find(target.table);
+    if (!table)
+      throw Error(SqlState::UndefinedTable, "relation \"" + target.table + "\" does not exist");
+    for (const auto& column : target.columns)
+      if (table->findColumn(column) < 0)
+        throw Error(SqlState::UndefinedColumn, "column \"" + column + "\" of relation \"" +
+                                                   target.table + "\" does not exist");
+    targets.push_back(table);
+  }
+  if (analyze.targets.empty())
+    for (const auto& [name, table] : tables_.tables())
+      targets.push_back(table);
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (const auto& table : targets)
+    table->analyze(threads);
+  StatementResult result;
+  result.commandTag = "ANALYZE";
   return result;
 }
 
@@ -492,12 +522,14 @@ std::unique_ptr<CopyInParser> Database::beginCopyIn(const ast::CopyStmt& copy) {
 StatementResult Database::finishCopyIn(const ast::CopyStmt& copy, CopyInParser& parser) {
   // Parsed without the lock; appended under it only if the table is still the same one.
   auto rows = parser.finish();
+  storage::summarizeChunks(*rows,
+                           static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   std::unique_lock guard(lock_);
   if (tables_.find(copy.table).get() != &parser.table())
     throw Error(SqlState::UndefinedTable,
                 "relation \"" + copy.table + "\" was dropped during COPY");
   int64_t count = rows->rowCount();
-  tables_.find(copy.table)->data().absorb(*rows);
+  tables_.find(copy.table)->append(*rows);
   StatementResult result;
   result.commandTag = "COPY " + std::to_string(count);
   return result;

@@ -61,6 +61,8 @@ private:
   StatementResult copy(const ast::CopyStmt& copy);
   /// CALL procedure(...): tpch_load(scale_factor) creates and fills the TPC-H tables.
   StatementResult call(const ast::Expr& call);
+  /// ANALYZE: recomputes the statistics and zone maps of the named tables (all without names).
+  StatementResult analyze(const ast::AnalyzeStmt& analyze);
   /// The table and target columns of COPY FROM (raises 42P01/42703).
   std::pair<std::shared_ptr<storage::Table>, std::vector<int>>
   copyTarget(const ast::CopyStmt& copy);

@@ -92,6 +92,7 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
   for (size_t i = 0; i < module->slotNames.size(); ++i)
     if (module->slotNames[i].rfind(ir::RowCounter::kSlotPrefix, 0) == 0)
       execution.rowCounts[module->slotNames[i]] = *static_cast<int64_t*>(slots[i]);
+  execution.chunksSkipped = context->chunksSkipped;
   // Result strings may point into tables, the query's arena, or constants of the compiled code.
   execution.keepAlive = std::make_shared<
       std::tuple<decltype(context), decltype(usedTables), std::shared_ptr<jit::CompiledQuery>>>(

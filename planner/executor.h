@@ -19,6 +19,7 @@ struct Execution {
   std::vector<double> trainState;                ///< SinkKind::Train
   jit::CompileStats compile;
   double executeMs = 0;
+  int64_t chunksSkipped = 0;       ///< by the scans' zone filters
   std::shared_ptr<void> keepAlive; ///< what the rows' strings point into: tables, arena, code
   ir::RowCounts rowCounts;         ///< rows each counted operator produced (EXPLAIN ANALYZE)
 };

@@ -9,6 +9,7 @@
 #include "ir/ops/set_operations.h"
 #include "ir/ops/sort.h"
 #include "ir/ops/streaming.h"
+#include "planner/zone_filters.h"
 
 #include <algorithm>
 #include <atomic>
@@ -56,6 +57,15 @@ BoundExprPtr conjunction(const std::vector<BoundExprPtr>& parts) {
   node->type = SqlType::boolean();
   node->args = parts;
   return node;
+}
+
+/// A projection whose every expression is a reference to one of its input's columns.
+bool passesColumnsOn(const LogicalOperator& project) {
+  for (size_t i = 0; i < project.expressions.size(); ++i)
+    if (project.expressions[i]->kind != BoundKind::Column ||
+        project.expressions[i]->index != project.columns[i].id)
+      return false;
+  return true;
 }
 
 bool refersOnlyTo(const BoundExprPtr& expr, const std::map<ColumnId, int>& positions) {
@@ -167,7 +177,14 @@ private:
       return {std::move(series), positionsOf(op)};
     }
     case LogicalKind::Filter: {
+      // Conditions right above a scan (through projections that only pass columns on) also
+      // let the scan skip chunks whose zone maps rule them out.
+      const LogicalOperator* below = op.children[0].get();
+      while (below->kind == LogicalKind::Project && passesColumnsOn(*below))
+        below = below->children[0].get();
+      if (below->kind == LogicalKind::Get) zonePredicates_ = &op.predicates;
       Planned child = plan(*op.children[0]);
+      zonePredicates_ = nullptr;
       for (const auto& predicate : op.predicates)
         child.op =
             std::make_unique<ir::Filter>(std::move(child.op), remap(predicate, child.positions));
@@ -214,9 +231,19 @@ private:
       types.push_back(column.type);
       notNull.push_back(column.notNull);
     }
-    Planned planned{std::make_unique<ir::TableScan>(table->name(), types, notNull), {}};
+    auto scan = std::make_unique<ir::TableScan>(table->name(), types, notNull);
+    Planned planned;
     for (size_t i = 0; i < op.columns.size(); ++i)
       planned.positions[op.columns[i].id] = op.tableColumns[i];
+    if (zonePredicates_) {
+      std::vector<BoundExprPtr> overScan;
+      for (const auto& predicate : *zonePredicates_)
+        if (refersOnlyTo(predicate, planned.positions))
+          overScan.push_back(remap(predicate, planned.positions));
+      scan->setZoneFilters(zoneFilters(types, overScan));
+      zonePredicates_ = nullptr;
+    }
+    planned.op = std::move(scan);
     return planned;
   }
 
@@ -237,6 +264,8 @@ private:
   Planned planSetOperation(const LogicalOperator& op);
 
   TableBindings& tables_;
+  /// Conditions of a filter directly above the Get being planned, for its zone filters.
+  const std::vector<BoundExprPtr>* zonePredicates_ = nullptr;
   bool countRows_;
   int counters_ = 0;
 };

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <zstd.h>
 
 namespace flern::storage {
@@ -178,6 +179,8 @@ void Catalog::load(const fs::path& dataDir) {
   if (!fs::exists(current)) return;
   for (const auto& entry : fs::directory_iterator(current)) {
     auto table = readTable(entry.path());
+    // Statistics and zone maps are not in the checkpoint: computed again from the rows.
+    table->analyze(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     tables_[table->name()] = std::move(table);
   }
 }

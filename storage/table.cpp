@@ -152,7 +152,45 @@ void ColumnarBuffer::absorb(ColumnarBuffer& other) {
 }
 
 Table::Table(std::string name, std::vector<ColumnDef> columns)
-    : name_(std::move(name)), columns_(std::move(columns)), data_(columnTypes()) {}
+    : name_(std::move(name)), columns_(std::move(columns)), data_(columnTypes()),
+      sketches_(columns_.size()) {}
+
+void Table::append(ColumnarBuffer& rows) {
+  summarizeChunks(rows, 1);
+  {
+    std::lock_guard guard(statisticsMutex_);
+    for (auto& chunk : rows.chunks()) {
+      if (chunk->rows == 0) continue;
+      for (size_t c = 0; c < sketches_.size(); ++c)
+        sketches_[c].merge((*chunk->sketches)[c]);
+      chunk->sketches.reset();
+    }
+  }
+  data_.absorb(rows);
+}
+
+void Table::analyze(int threads) {
+  for (auto& chunk : data_.chunks())
+    chunk->zoneRows = -1;
+  summarizeChunks(data_, threads);
+  std::vector<ColumnSketch> fresh(columns_.size());
+  for (auto& chunk : data_.chunks()) {
+    for (size_t c = 0; c < fresh.size(); ++c)
+      fresh[c].merge((*chunk->sketches)[c]);
+    chunk->sketches.reset();
+  }
+  std::lock_guard guard(statisticsMutex_);
+  sketches_ = std::move(fresh);
+}
+
+TableStatistics Table::statistics() const {
+  TableStatistics result;
+  result.rows = data_.rowCount();
+  std::lock_guard guard(statisticsMutex_);
+  for (const auto& sketch : sketches_)
+    result.columns.push_back(sketch.statistics());
+  return result;
+}
 
 std::vector<SqlType> Table::columnTypes() const {
   std::vector<SqlType> types;

@@ -9,9 +9,11 @@
 #include "common/large_buffer.h"
 #include "common/types.h"
 #include "common/value_input.h"
+#include "storage/statistics.h"
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -75,8 +77,18 @@ struct Chunk {
   /// Column base pointers then null-mask pointers, in the layout generated code reads.
   std::vector<void*> pointers;
 
+  /// Per column: the rows' range and nulls (see statistics.h); describes the first zoneRows rows.
+  std::vector<ZoneMap> zones;
+  int64_t zoneRows = -1;
+  /// Owns the zone maps' string bounds (which must not point into data that can move).
+  std::vector<std::string> zoneStrings;
+  /// Per column sketches of a summarized chunk not yet merged into a table's statistics.
+  std::unique_ptr<std::vector<ColumnSketch>> sketches;
+
   explicit Chunk(const std::vector<SqlType>& types, ChunkMemory memory = ChunkMemory::Heap,
                  int64_t capacity = kChunkRows);
+  /// The zone maps describe exactly the chunk's rows (chunks may grow after summarizing).
+  bool zonesCurrent() const { return zoneRows == rows; }
 
 private:
   // Every column's values and null mask, in one block.
@@ -121,10 +133,21 @@ public:
   ColumnarBuffer& data() { return data_; }
   const ColumnarBuffer& data() const { return data_; }
 
+  /// Appends all chunks of `rows` (same types), leaving it empty. Their zone maps and sketches
+  /// are computed unless summarizeChunks already did (callers do that before taking locks or on
+  /// their worker threads), and the sketches merge into the table's statistics.
+  void append(ColumnarBuffer& rows);
+  /// ANALYZE: recomputes zone maps and statistics from all rows, on up to `threads` threads.
+  void analyze(int threads);
+  /// Statistics as of the last load or ANALYZE; rows is always exact.
+  TableStatistics statistics() const;
+
 private:
   std::string name_;
   std::vector<ColumnDef> columns_;
   ColumnarBuffer data_;
+  mutable std::mutex statisticsMutex_; // statistics() may run beside other readers
+  std::vector<ColumnSketch> sketches_; ///< one per column
 };
 
 } // namespace flern::storage

@@ -165,6 +165,9 @@ std::vector<std::shared_ptr<storage::Table>> generateTables(Table master, double
         generateWithDetail(config, master, first, count, sinks[0].get(), sinks[1].get());
       else
         generateRows(config, master, first, count, *sinks[0]);
+      // Zone maps and sketches on this worker, while the slice is hot in the cache.
+      for (auto& buffer : own)
+        storage::summarizeChunks(*buffer, 1);
       buffers[slice] = std::move(own);
     }
   };
@@ -175,7 +178,7 @@ std::vector<std::shared_ptr<storage::Table>> generateTables(Table master, double
     w.join();
   for (auto& slice : buffers)
     for (size_t t = 0; t < results.size(); ++t)
-      results[t]->data().absorb(*slice[t]);
+      results[t]->append(*slice[t]);
   return results;
 }
 

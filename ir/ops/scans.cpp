@@ -1,19 +1,92 @@
 #include "ir/ops/scans.h"
 
+#include "storage/statistics.h"
+
 namespace flern::ir {
 
 //===-- TableScan ---------------------------------------------------------------------------===//
 
-TableScan::TableScan(std::string table, std::vector<SqlType> types, std::vector<bool> notNull)
-    : PhysicalOperator(std::move(types)), table_(std::move(table)), notNull_(std::move(notNull)) {}
+TableScan::TableScan(std::string table, std::vector<SqlType> types, std::vector<bool> notNull,
+                     std::vector<ZoneFilter> zoneFilters)
+    : PhysicalOperator(std::move(types)), table_(std::move(table)), notNull_(std::move(notNull)),
+      zoneFilters_(std::move(zoneFilters)) {}
+
+std::string TableScan::explain() const {
+  std::string text = "Seq Scan on " + table_;
+  for (size_t i = 0; i < zoneFilters_.size(); ++i)
+    text += (i == 0 ? " (zone filter: " : " AND ") +
+            ("#" + std::to_string(zoneFilters_[i].column)) + " " + zoneFilters_[i].op + " " +
+            zoneFilters_[i].constant->toString();
+  return zoneFilters_.empty() ? text : text + ")";
+}
+
+Value TableScan::chunkMayMatch(CodegenContext& ctx, Value buffer, Value chunk) const {
+  using storage::ZoneMap;
+  Builder& b = ctx.b();
+  Value mayMatch = b.var(Type::I1);
+  b.store(mayMatch, b.constI1(true));
+  // Zone maps that do not describe the chunk's current rows (it grew) prove nothing.
+  Value zones = b.call("flern_rt_buffer_chunk_zones", Type::Ptr, {buffer, chunk});
+  b.ifThen(b.compare(OpCode::Ne, zones, b.nullPtr()), [&] {
+    Value all = b.constI1(true);
+    for (const auto& filter : zoneFilters_) {
+      const SqlType& type = outputTypes()[filter.column];
+      Value zone = b.offset(zones, filter.column * static_cast<int64_t>(sizeof(ZoneMap)));
+      Value allNull = b.compare(
+          OpCode::Ne, b.load(Type::I8, b.offset(zone, ZoneMap::kAllNullOffset)), b.constI8(0));
+      Value ordered = b.compare(
+          OpCode::Ne, b.load(Type::I8, b.offset(zone, ZoneMap::kOrderedOffset)), b.constI8(0));
+      SqlValue low{b.load(irType(type), b.offset(zone, ZoneMap::kMinOffset)), b.constI1(false),
+                   type};
+      SqlValue high{b.load(irType(type), b.offset(zone, ZoneMap::kMaxOffset)), b.constI1(false),
+                    type};
+      SqlValue constant = ctx.constant(*filter.constant);
+      // Some value in [low, high] can satisfy `value op constant` exactly when:
+      Value zero = b.constI32(0);
+      Value inRange;
+      if (filter.op == "=")
+        inRange = b.logicalAnd(b.compare(OpCode::Le, ctx.compareValues(low, constant), zero),
+                               b.compare(OpCode::Ge, ctx.compareValues(high, constant), zero));
+      else if (filter.op == "<")
+        inRange = b.compare(OpCode::Lt, ctx.compareValues(low, constant), zero);
+      else if (filter.op == "<=")
+        inRange = b.compare(OpCode::Le, ctx.compareValues(low, constant), zero);
+      else if (filter.op == ">")
+        inRange = b.compare(OpCode::Gt, ctx.compareValues(high, constant), zero);
+      else
+        inRange = b.compare(OpCode::Ge, ctx.compareValues(high, constant), zero);
+      // Unordered zone maps (NaN, ...) cannot rule a chunk out; all-null ones always do.
+      Value passes =
+          b.logicalAnd(b.logicalNot(allNull), b.logicalOr(b.logicalNot(ordered), inRange));
+      all = b.logicalAnd(all, passes);
+    }
+    b.store(mayMatch, all);
+  });
+  return b.load(Type::I1, mayMatch);
+}
 
 void TableScan::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
   Builder& b = ctx.b();
-  const auto& types = outputTypes();
-  const int64_t columnCount = static_cast<int64_t>(types.size());
   Value buffer = ctx.externalState(slotName(table_));
   Value chunkCount = b.call("flern_rt_buffer_chunk_count", Type::I64, {buffer});
   b.forRange(b.constI64(0), chunkCount, [&](Value chunk) {
+    if (!zoneFilters_.empty()) {
+      b.ifThen(
+          b.logicalNot(chunkMayMatch(ctx, buffer, chunk)),
+          [&] { b.call("flern_rt_note_chunk_skipped", Type::Void, {b.context()}); },
+          [&] { scanChunk(ctx, buffer, chunk, consume); });
+      return;
+    }
+    scanChunk(ctx, buffer, chunk, consume);
+  });
+}
+
+void TableScan::scanChunk(CodegenContext& ctx, Value buffer, Value chunk,
+                          const ConsumeFn& consume) const {
+  Builder& b = ctx.b();
+  const auto& types = outputTypes();
+  const int64_t columnCount = static_cast<int64_t>(types.size());
+  {
     Value rows = b.call("flern_rt_buffer_chunk_rows", Type::I64, {buffer, chunk});
     Value pointers = b.call("flern_rt_buffer_chunk_columns", Type::Ptr, {buffer, chunk});
     std::vector<Value> data, nulls;
@@ -39,7 +112,7 @@ void TableScan::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
       }
       consume(values);
     });
-  });
+  }
 }
 
 //===-- GenerateSeries ----------------------------------------------------------------------===//

@@ -5,18 +5,38 @@
 
 namespace flern::ir {
 
-/// Scans every chunk of a stored table (state slot "table.<name>"), one loop per chunk.
+/// `column op constant` (op one of = < <= > >=; constant a non-null, non-NaN Constant of the
+/// column's type): a condition a chunk's zone map can prove false for all of its rows.
+struct ZoneFilter {
+  int column;
+  std::string op;
+  BoundExprPtr constant;
+};
+
+/// Scans every chunk of a stored table (state slot "table.<name>"), one loop per chunk. With
+/// zone filters, each chunk is first tested against its zone maps and skipped when some filter
+/// can hold for none of its rows. The filters still run per row above the scan: skipping is
+/// only an optimization.
 class TableScan final : public PhysicalOperator {
 public:
-  TableScan(std::string table, std::vector<SqlType> types, std::vector<bool> notNull);
-  std::string explain() const override { return "Seq Scan on " + table_; }
+  TableScan(std::string table, std::vector<SqlType> types, std::vector<bool> notNull,
+            std::vector<ZoneFilter> zoneFilters = {});
+  std::string explain() const override;
   void produce(CodegenContext& ctx, const ConsumeFn& consume) const override;
   /// The slot name the executor binds the table's data to.
   static std::string slotName(const std::string& table) { return "table." + table; }
+  void setZoneFilters(std::vector<ZoneFilter> filters) { zoneFilters_ = std::move(filters); }
+  const std::vector<ZoneFilter>& zoneFilters() const { return zoneFilters_; }
 
 private:
+  /// Emits the per-chunk test: an i1 that is false when the chunk can be skipped.
+  Value chunkMayMatch(CodegenContext& ctx, Value buffer, Value chunk) const;
+  /// Emits the loop over one chunk's rows.
+  void scanChunk(CodegenContext& ctx, Value buffer, Value chunk, const ConsumeFn& consume) const;
+
   std::string table_;
   std::vector<bool> notNull_;
+  std::vector<ZoneFilter> zoneFilters_;
 };
 
 /// generate_series(start, stop): one integer column counting from start to stop inclusive.

@@ -34,6 +34,7 @@ struct QueryContext {
   std::optional<Error> error;
   Arena arena;
   int64_t memoryCharged = 0; ///< bytes charged by chargeQueryMemory, released on destruction
+  int64_t chunksSkipped = 0; ///< table chunks that zone maps ruled out (EXPLAIN ANALYZE)
 
   QueryContext() = default;
   QueryContext(const QueryContext&) = delete;

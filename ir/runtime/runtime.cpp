@@ -181,6 +181,14 @@ int64_t flern_rt_buffer_chunk_rows(st::ColumnarBuffer* buffer, int64_t chunk) {
 void** flern_rt_buffer_chunk_columns(st::ColumnarBuffer* buffer, int64_t chunk) {
   return buffer->chunks()[chunk]->pointers.data();
 }
+/// The chunk's zone maps, or null when they do not describe its current rows.
+const st::ZoneMap* flern_rt_buffer_chunk_zones(st::ColumnarBuffer* buffer, int64_t chunk) {
+  const st::Chunk& data = *buffer->chunks()[chunk];
+  return data.zonesCurrent() ? data.zones.data() : nullptr;
+}
+void flern_rt_note_chunk_skipped(QueryContext* context) {
+  ++context->chunksSkipped;
+}
 void** flern_rt_buffer_append_row(st::ColumnarBuffer* buffer, int64_t* rowInChunk) {
   size_t chunks = buffer->chunks().size();
   st::Chunk& chunk = buffer->reserveRow(*rowInChunk);
@@ -484,6 +492,8 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
         FLERN_RT(flern_rt_numeric_math),
         FLERN_RT(flern_rt_numeric_round),
         FLERN_RT(flern_rt_numeric_floor),
+        FLERN_RT(flern_rt_buffer_chunk_zones),
+        FLERN_RT(flern_rt_note_chunk_skipped),
         FLERN_RT(__divti3),
         FLERN_RT(__modti3),
         RuntimeSymbol{"__muloti4", reinterpret_cast<void*>(&flern_rt_muloti4)},

@@ -1,4 +1,5 @@
-// Cardinality estimation: rows per operator from table sizes and column statistics, with the
+// Cardinality estimation: rows per operator from table statistics (exact row counts; distinct
+// counts, null fractions, min and max per column from loads and ANALYZE), with the
 // textbook independence assumptions (selectivities of conjuncts multiply; an equi-join keeps
 // 1 / max(distinct values of the two keys) of the cross product).
 #include "planner/optimizer/cardinality.h"
@@ -18,11 +19,21 @@ using ir::BoundKind;
 void CardinalityModel::registerColumns(const LogicalOperator& op) {
   checkStackDepth();
   if (op.kind == LogicalKind::Get) {
-    double rows = static_cast<double>(op.table->data().rowCount());
+    storage::TableStatistics statistics = op.table->statistics();
     for (size_t i = 0; i < op.columns.size(); ++i) {
       ColumnFacts facts;
-      facts.rows = rows;
-      facts.distinct = rows;
+      facts.rows = static_cast<double>(statistics.rows);
+      size_t column = static_cast<size_t>(op.tableColumns[i]);
+      if (column < statistics.columns.size()) {
+        const auto& stats = statistics.columns[column];
+        // No distinct count yet (a table never analyzed): assume a key.
+        facts.distinct = stats.distinct > 0 ? stats.distinct : facts.rows;
+        facts.nullFraction = stats.nullFraction;
+        facts.min = stats.min;
+        facts.max = stats.max;
+      } else {
+        facts.distinct = facts.rows;
+      }
       columns_[op.columns[i].id] = facts;
     }
   }

@@ -84,6 +84,20 @@ class Explain(unittest.TestCase):
         self.assertTrue(any("Inner Join ON" in l for l in lines))
 
 
+    def test_analyze_reports_chunks_skipped(self):
+        # INSERT fills chunks of 1,024, 4,096, 16,384 rows, then the remaining 8,496: three end
+        # below 25,000.
+        self.assertFalse(self.server.psql("CREATE TABLE c (k INTEGER)").sqlstates)
+        self.assertFalse(self.server.psql(
+            "INSERT INTO c SELECT g FROM generate_series(1, 30000) g").sqlstates)
+        text = "\n".join(self.explain("EXPLAIN ANALYZE SELECT count(*) FROM c WHERE k > 25000"))
+        self.assertIn("Seq Scan on c (zone filter: #0 > 25000)", text)
+        self.assertIn("Chunks Skipped: 3", text)
+        text = "\n".join(self.explain("EXPLAIN ANALYZE SELECT count(*) FROM c WHERE k <> 25000"))
+        self.assertIn("Chunks Skipped: 0", text)
+        self.assertEqual(self.server.psql("SELECT count(*) FROM c WHERE k > 25000",
+                                          extra=["-A", "-t"]).stdout.strip(), "5000")
+
 QUERIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tpch", "queries")
 
 

@@ -113,6 +113,17 @@ class Persistence(unittest.TestCase):
         self.assertIn("in use by another Flern server", process.stderr)
         self.assertTrue(self.server.alive())
 
+    def test_zone_maps_are_recomputed_at_start_up(self):
+        # Not checkpointed: after the restart, chunk skipping must still work from the rows.
+        self.fill()
+        self.restart()
+        result = self.server.psql("EXPLAIN ANALYZE SELECT count(*) FROM items WHERE id > 190000",
+                                  extra=["-A", "-t"])
+        self.assertEqual(result.stderr, "")
+        self.assertRegex(result.stdout, r"Chunks Skipped: [1-9]")
+        count = self.server.psql("SELECT count(*) FROM items WHERE id > 190000", extra=["-A", "-t"])
+        self.assertEqual(rows(count), [["10000"]])
+
     def test_drop_survives_restart(self):
         self.fill()
         self.server.psql("DROP TABLE items")
