@@ -1,5 +1,6 @@
 #include "ir/ops/hash_join.h"
 
+#include "common/error.h"
 #include "ir/runtime/query_context.h"
 
 namespace flern::ir {
@@ -167,17 +168,7 @@ void HashJoin::emitProbe(CodegenContext& ctx, const BuildState& state,
             Value equal =
                 b.compare(OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
             b.ifThen(equal, [&] {
-              Value same = b.constI1(true);
-              for (size_t k = 0; k < keys.size(); ++k) {
-                SqlValue stored = ctx.loadField(entry, state.layout, state.buildWidth + k);
-                Value values = b.logicalAnd(
-                    b.logicalNot(keys[k].isNull),
-                    b.logicalAnd(b.logicalNot(stored.isNull), ctx.equalValues(keys[k], stored)));
-                if (spec_.nullSafe[k])
-                  values = b.logicalOr(values, b.logicalAnd(keys[k].isNull, stored.isNull));
-                same = b.logicalAnd(same, values);
-              }
-              b.ifThen(same, [&] {
+              b.ifThen(keysEqual(ctx, state, entry, keys), [&] {
                 Row combined = row;
                 for (size_t c = 0; c < state.buildWidth; ++c)
                   combined.push_back(ctx.loadField(entry, state.layout, c));
@@ -202,25 +193,10 @@ void HashJoin::onMatch(CodegenContext& ctx, const BuildState& state, Value entry
   case HashJoinKind::Inner:
     consume(combined);
     return;
-  case HashJoinKind::Full:
-    b.store(b.offset(entry, state.layout.valueOffsets.back()), b.constI8(1));
-    b.store(matched, b.constI1(true));
-    consume(combined);
-    return;
   case HashJoinKind::Left:
-    b.store(matched, b.constI1(true));
-    consume(combined);
-    return;
-  case HashJoinKind::Single: {
-    b.ifThen(b.load(Type::I1, matched), [&] {
-      b.raise("21000", "more than one row returned by a subquery used as an expression");
-    });
-    b.store(matched, b.constI1(true));
-    Row out = combined;
-    out.push_back({b.constI1(true), b.constI1(false), SqlType::boolean()});
-    consume(out);
-    return;
-  }
+  case HashJoinKind::Full:
+  case HashJoinKind::Single:
+    internalError("outer joins are probed by emitOuterProbe");
   case HashJoinKind::Semi:
   case HashJoinKind::Anti:
     b.store(matched, b.constI1(true));
@@ -251,18 +227,6 @@ void HashJoin::afterProbe(CodegenContext& ctx, const BuildState& state, const Ro
   Builder& b = ctx.b();
   Value wasMatched = b.load(Type::I1, matched);
   switch (spec_.kind) {
-  case HashJoinKind::Left:
-  case HashJoinKind::Full:
-  case HashJoinKind::Single:
-    b.ifThen(b.logicalNot(wasMatched), [&] {
-      Row out = row;
-      Row nulls = nullRow(ctx, build_->outputTypes());
-      out.insert(out.end(), nulls.begin(), nulls.end());
-      if (spec_.kind == HashJoinKind::Single)
-        out.push_back({b.constI1(false), b.constI1(false), SqlType::boolean()});
-      consume(out);
-    });
-    return;
   case HashJoinKind::Semi:
     b.ifThen(wasMatched, [&] { consume(row); });
     return;
@@ -290,6 +254,109 @@ void HashJoin::afterProbe(CodegenContext& ctx, const BuildState& state, const Ro
   }
 }
 
+//===-- Outer and single joins: one consumer for matched and padded rows ----------------===//
+
+// A left, full or single join emits a probe row with each match, or once with nulls when
+// nothing matched. Both cases go through one call of `consume`: calling it twice would
+// generate the consumer's code twice per join, doubling the program with every outer join of a
+// query.
+void HashJoin::emitOuterProbe(CodegenContext& ctx, const BuildState& state,
+                              const ConsumeFn& consume) const {
+  Builder& b = ctx.b();
+  const HashJoinKind kind = spec_.kind;
+  Value zeroRow = ctx.state(ctx.uniqueName("join_null_row"), [size = state.layout.size] {
+    return std::shared_ptr<void>(new char[size](), [](void* p) { delete[] static_cast<char*>(p); });
+  });
+  probe_->produce(ctx, [&](const Row& row) {
+    Value matched = b.var(Type::I1);
+    b.store(matched, b.constI1(false));
+    Row keys;
+    Value anyNull = b.constI1(false);
+    for (size_t k = 0; k < spec_.probeKeys.size(); ++k) {
+      keys.push_back(ctx.eval(*spec_.probeKeys[k], row));
+      if (!spec_.nullSafe[k]) anyNull = b.logicalOr(anyNull, keys.back().isNull);
+    }
+    Value hash = ctx.hashValues(keys);
+    Value cursor = b.var(Type::Ptr);
+    b.store(cursor, b.nullPtr());
+    b.ifThen(b.logicalNot(anyNull), [&] {
+      b.store(cursor, b.emit(OpCode::HashTableFind, Type::Ptr, {state.table, hash}));
+    });
+    Value searching = b.var(Type::I1);
+    b.store(searching, b.constI1(true));
+    b.whileLoop(
+        [&] { return b.load(Type::I1, searching); },
+        [&] {
+          // The next entry that matches the keys and the residual condition, or null.
+          Value found = b.var(Type::Ptr);
+          b.store(found, b.nullPtr());
+          b.whileLoop(
+              [&] {
+                return b.logicalAnd(b.compare(OpCode::Ne, b.load(Type::Ptr, cursor), b.nullPtr()),
+                                    b.compare(OpCode::Eq, b.load(Type::Ptr, found), b.nullPtr()));
+              },
+              [&] {
+                Value entry = b.load(Type::Ptr, cursor);
+                b.store(cursor, b.emit(OpCode::HashTableNext, Type::Ptr, {entry}));
+                Value same = b.compare(OpCode::Eq,
+                                       b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
+                b.ifThen(same, [&] {
+                  Value equal = keysEqual(ctx, state, entry, keys);
+                  b.ifThen(equal, [&] {
+                    Row combined = row;
+                    for (size_t c = 0; c < state.buildWidth; ++c)
+                      combined.push_back(ctx.loadField(entry, state.layout, c));
+                    Value pass = spec_.residual ? ctx.isTrue(ctx.eval(*spec_.residual, combined))
+                                                : b.constI1(true);
+                    b.ifThen(pass, [&] { b.store(found, entry); });
+                  });
+                });
+              });
+          Value entry = b.load(Type::Ptr, found);
+          Value hit = b.compare(OpCode::Ne, entry, b.nullPtr());
+          Value padded = b.logicalAnd(b.logicalNot(hit), b.logicalNot(b.load(Type::I1, matched)));
+          b.store(searching, hit);
+          b.ifThen(b.logicalOr(hit, padded), [&] {
+            if (kind == HashJoinKind::Single)
+              b.ifThen(b.logicalAnd(hit, b.load(Type::I1, matched)), [&] {
+                b.raise("21000", "more than one row returned by a subquery used as an expression");
+              });
+            if (kind == HashJoinKind::Full)
+              b.ifThen(hit, [&] {
+                b.store(b.offset(entry, state.layout.valueOffsets.back()), b.constI8(1));
+              });
+            b.store(matched, b.constI1(true));
+            Value source = b.select(hit, entry, zeroRow);
+            Row out = row;
+            for (size_t c = 0; c < state.buildWidth; ++c) {
+              SqlValue field = ctx.loadField(source, state.layout, c);
+              field.isNull = b.logicalOr(field.isNull, padded);
+              out.push_back(field);
+            }
+            if (kind == HashJoinKind::Single)
+              out.push_back({hit, b.constI1(false), SqlType::boolean()});
+            consume(out);
+          });
+        });
+  });
+}
+
+Value HashJoin::keysEqual(CodegenContext& ctx, const BuildState& state, Value entry,
+                          const Row& keys) const {
+  Builder& b = ctx.b();
+  Value same = b.constI1(true);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    SqlValue stored = ctx.loadField(entry, state.layout, state.buildWidth + k);
+    Value values =
+        b.logicalAnd(b.logicalNot(keys[k].isNull),
+                     b.logicalAnd(b.logicalNot(stored.isNull), ctx.equalValues(keys[k], stored)));
+    if (spec_.nullSafe[k])
+      values = b.logicalOr(values, b.logicalAnd(keys[k].isNull, stored.isNull));
+    same = b.logicalAnd(same, values);
+  }
+  return same;
+}
+
 //===-- Full joins: build rows no probe row matched -----------------------------------------===//
 
 void HashJoin::emitUnmatchedBuildRows(CodegenContext& ctx, const BuildState& state,
@@ -312,7 +379,11 @@ void HashJoin::emitUnmatchedBuildRows(CodegenContext& ctx, const BuildState& sta
 void HashJoin::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
   BuildState state;
   emitBuild(ctx, state);
-  emitProbe(ctx, state, consume);
+  if (spec_.kind == HashJoinKind::Left || spec_.kind == HashJoinKind::Full ||
+      spec_.kind == HashJoinKind::Single)
+    emitOuterProbe(ctx, state, consume);
+  else
+    emitProbe(ctx, state, consume);
   if (spec_.kind == HashJoinKind::Full) emitUnmatchedBuildRows(ctx, state, consume);
 }
 

@@ -44,7 +44,12 @@ public:
 private:
   struct BuildState;
   void emitBuild(CodegenContext& ctx, BuildState& state) const;
+  /// Inner, semi, anti and mark joins.
   void emitProbe(CodegenContext& ctx, const BuildState& state, const ConsumeFn& consume) const;
+  /// Left, full and single joins.
+  void emitOuterProbe(CodegenContext& ctx, const BuildState& state, const ConsumeFn& consume) const;
+  /// Whether the stored keys of `entry` equal `keys` (null-safe where the spec says so).
+  Value keysEqual(CodegenContext& ctx, const BuildState& state, Value entry, const Row& keys) const;
   void onMatch(CodegenContext& ctx, const BuildState& state, Value entry, const Row& combined,
                Value matched, Value markUnknown, Value cursor, const ConsumeFn& consume) const;
   void afterProbe(CodegenContext& ctx, const BuildState& state, const Row& row, const Row& keys,

@@ -23,6 +23,13 @@ using ir::BoundKind;
 
 namespace {
 
+bool containsSubquery(const BoundExprPtr& expr) {
+  if (expr->kind == BoundKind::Subquery) return true;
+  for (const auto& arg : expr->args)
+    if (containsSubquery(arg)) return true;
+  return false;
+}
+
 bool hasSideEffectsOrCost(const BoundExprPtr& expr) {
   // A model evaluation is left where the query wrote it: pushing it below a projection that
   // computes it would evaluate it twice.
@@ -130,7 +137,8 @@ private:
   LogicalPtr pushProject(const LogicalPtr& op, const std::vector<BoundExprPtr>& pending) {
     std::vector<BoundExprPtr> down, stay;
     for (const auto& predicate : pending) {
-      bool movable = boundBy(predicate, *op);
+      // A subquery's correlated references can only be renamed, not replaced by expressions.
+      bool movable = boundBy(predicate, *op) && !containsSubquery(predicate);
       for (ColumnId id : columnsOf(predicate)) {
         int position = op->positionOf(id);
         if (position >= 0 && hasSideEffectsOrCost(op->expressions[position])) movable = false;
@@ -153,7 +161,7 @@ private:
     std::vector<BoundExprPtr> down, stay;
     const size_t keys = op->groupKeys.size();
     for (const auto& predicate : pending) {
-      bool onKeys = !columnsOf(predicate).empty();
+      bool onKeys = !columnsOf(predicate).empty() && !containsSubquery(predicate);
       for (ColumnId id : columnsOf(predicate)) {
         int position = op->positionOf(id);
         onKeys = onKeys && position >= 0 && static_cast<size_t>(position) < keys;

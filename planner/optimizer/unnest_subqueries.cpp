@@ -494,7 +494,11 @@ private:
       if (subquery->kind == BoundKind::Subquery &&
           (subquery->subquery->kind == ast::SubLinkKind::Exists ||
            (subquery->subquery->kind == ast::SubLinkKind::Any && !negated))) {
-        input = filterJoin(input, *subquery, negated);
+        // A subquery in the left operand of IN / ANY becomes a column first.
+        auto operands = std::make_shared<BoundExpr>(*subquery);
+        for (auto& arg : operands->args)
+          arg = replaceSubqueries(arg, input);
+        input = filterJoin(input, *operands, negated);
         continue;
       }
       kept.push_back(replaceSubqueries(predicate, input));
@@ -645,8 +649,10 @@ private:
       return copy;
     }
     const ir::SubqueryInfo& info = *expr->subquery;
-    for (const auto& arg : expr->args)
-      if (containsSubquery(arg)) notSupported("a subquery inside ANY/ALL's left operand");
+    // A subquery in the left operand of ANY / ALL becomes a column first.
+    auto operands = std::make_shared<BoundExpr>(*expr);
+    for (auto& arg : operands->args)
+      arg = replaceSubqueries(arg, input);
     std::vector<BoundExprPtr> predicates;
     LogicalPtr plan = prepare(info, input, predicates);
     if (info.kind == ast::SubLinkKind::Scalar) return scalarJoin(info, plan, predicates, input);
@@ -660,7 +666,7 @@ private:
     bool all = info.kind == ast::SubLinkKind::All;
     if (info.kind != ast::SubLinkKind::Exists)
       join->mark.comparison = makeComparison(all ? negatedComparison(info.op) : info.op.c_str(),
-                                             expr->args[0], columnRef(plan->columns[0]));
+                                             operands->args[0], columnRef(plan->columns[0]));
     join->columns = input->columns;
     join->columns.push_back(mark);
     input = join;
