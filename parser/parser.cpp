@@ -168,6 +168,13 @@ ExprPtr convertAExpr(const json& node) {
     expr->args.push_back(convertExpr(node["rexpr"]));
     return expr;
   }
+  if (kind == "AEXPR_DISTINCT" || kind == "AEXPR_NOT_DISTINCT") {
+    auto expr = makeExpr(ExprKind::Operator, location);
+    expr->text = kind == "AEXPR_DISTINCT" ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM";
+    expr->args.push_back(convertExpr(node["lexpr"]));
+    expr->args.push_back(convertExpr(node["rexpr"]));
+    return expr;
+  }
   if (kind == "AEXPR_LIKE") {
     auto expr = makeExpr(ExprKind::Like, location);
     expr->text = op;

@@ -11,17 +11,17 @@ here names the finding it belongs to.
 """
 
 FEATURES = {
-    # Engine gaps: each is a clean 0A000 error today.
-    "outer_joins": False,          # LEFT / RIGHT / FULL JOIN
-    "scalar_subqueries": False,    # (SELECT agg FROM t WHERE ...) in expressions
-    "exists_subqueries": False,    # [NOT] EXISTS (SELECT ...), possibly correlated
-    "in_subqueries": False,        # x [NOT] IN (SELECT ...)
-    "correlated_subqueries": False,  # subqueries that reference the outer query's columns
-    "set_operations": False,       # UNION [ALL] / INTERSECT / EXCEPT
+    # Features the engine gained in issue 8 (on), and gaps that are a clean 0A000 (off).
+    "outer_joins": True,          # LEFT / RIGHT / FULL JOIN
+    "scalar_subqueries": True,    # (SELECT agg FROM t WHERE ...) in expressions
+    "exists_subqueries": True,    # [NOT] EXISTS (SELECT ...), possibly correlated
+    "in_subqueries": True,        # x [NOT] IN (SELECT ...)
+    "correlated_subqueries": True,  # subqueries that reference the outer query's columns
+    "set_operations": True,       # UNION [ALL] / INTERSECT / EXCEPT
     "window_functions": False,     # row_number / rank / sum(...) OVER (...)
-    "ctes": False,                 # WITH name AS (...) SELECT ...
-    "is_distinct_from": False,     # a IS [NOT] DISTINCT FROM b
-    "nullif": False,               # NULLIF(a, b)
+    "ctes": True,                 # WITH name AS (...) SELECT ...
+    "is_distinct_from": True,     # a IS [NOT] DISTINCT FROM b
+    "nullif": True,               # NULLIF(a, b)
     # Supported forms that can be switched off while chasing something else.
     "joins": True,                 # more than one table in FROM (comma or JOIN ON)
     "aggregates": True,            # GROUP BY / HAVING / count sum avg min max
@@ -46,16 +46,16 @@ FEATURES = {
 
 # name -> the finding in fuzz-findings.md; ON means "avoid the form that triggers it".
 DEFECTS = {
-    "F1_numeric_negation_crash": True,        # no unary minus on numeric expressions
+    "F1_numeric_negation_crash": False,  # fixed by the functions merge (d2513f7)
     "F2_untyped_literal_in_aggregate": True,  # min/max('lit') get CAST('lit' AS text)
-    "F3_abs_numeric_missing": True,           # no abs() on numeric expressions
+    "F3_abs_numeric_missing": False,  # fixed by the functions merge (d2513f7)
     "F4_case_varchar_result_type": True,      # varchar and text result columns count as equal
-    "F5_bc_date_output": True,                # no dates before 0010-01-01, bounded date +/- int
+    "F5_bc_date_output": False,  # fixed by the types merge (87bd13c)
     "F6_date_arith_range": True,              # date +/- (int % 1000): no out-of-range dates
     "F7_varchar_literal_coercion": True,      # text literals at most one character long
-    "F8_upper_lower_ascii_only": True,        # no non-ASCII text in the data
-    "F9_unknown_literal_in_subquery": True,   # literal columns of subqueries get a CAST
-    "F10_case_numeric_scale": True,           # numeric CASE / COALESCE values cast to one scale
+    "F8_upper_lower_ascii_only": False,  # fixed by the functions merge (d2513f7)
+    "F9_unknown_literal_in_subquery": False,  # fixed in 41de9da
+    "F10_case_numeric_scale": False,  # fixed by the functions merge (d2513f7)
     "F11_date_input_sqlstate": True,          # no CAST(text AS date)
     "F12_float_overflow_unchecked": True,     # no +-1e308 in data or literals
     "F13_float_to_numeric_cast": True,        # no CAST(float8 AS numeric)
@@ -69,7 +69,7 @@ DEFECTS = {
     "F20_float_input_whitespace": True,       # no CAST(text AS double precision)
     "F21_numeric_rescale_wrap": True,         # no sum(bigint) (sums beyond 1e19 meet scales)
     "F23_case_null_bool_cast": True,          # no CAST(integer AS boolean)
-    "F24_subquery_left_of_in_subquery": True, # no (SELECT ...) IN (SELECT ...)
+    "F24_subquery_left_of_in_subquery": False,  # fixed in b26493e
 }
 
 
