@@ -51,12 +51,15 @@ class Generation(unittest.TestCase):
                         self.assertFalse(expr_gen.avoided_form(node, flags), q.sql())
 
     def test_features_off_stay_out(self):
-        _, queries = generate(3, 200, features.Flags())
-        text = " ".join(q.sql() for q in queries)
-        for word in (" LEFT JOIN ", " UNION ", " OVER (", "WITH ", "EXISTS (", "NULLIF("):
+        # Each feature's telltale text appears exactly when the feature is switched on.
+        words = {"outer_joins": " LEFT JOIN ", "set_operations": " UNION", "window_functions":
+                 " OVER (", "ctes": "WITH ", "exists_subqueries": "EXISTS (", "nullif": "NULLIF("}
+        off = features.Flags(disable=list(words))
+        text = " ".join(q.sql() for q in generate(3, 200, off)[1])
+        for word in words.values():
             self.assertNotIn(word, text)
-        _, queries = generate(3, 200, features.Flags(enable=["set_operations", "outer_joins"]))
-        text = " ".join(q.sql() for q in queries)
+        on = features.Flags(enable=["set_operations", "outer_joins"])
+        text = " ".join(q.sql() for q in generate(3, 200, on)[1])
         self.assertIn(" UNION", text)
         self.assertIn(" JOIN ", text)
 
