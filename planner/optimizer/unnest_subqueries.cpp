@@ -78,28 +78,17 @@ public:
   }
 
 private:
-  /// Free columns referenced anywhere in `op`'s subtree.
-  std::set<ColumnId> referencedFree(const LogicalOperator& op) {
+  /// Free columns referenced in `op`'s subtree (by `op`'s own expressions unless `recurse`).
+  std::set<ColumnId> freeIn(const LogicalOperator& op, bool recurse) const {
     std::set<ColumnId> found;
-    forEachExpression(op, true, [&](const BoundExprPtr& expr) {
-      std::vector<ColumnId> ids;
-      collectColumnIds(expr, ids);
-      for (ColumnId id : ids)
+    forEachExpression(op, recurse, [&](const BoundExprPtr& expr) {
+      for (ColumnId id : columnsOf(expr))
         if (free_.count(id)) found.insert(id);
     });
     return found;
   }
-  /// Free columns referenced by `op`'s own expressions.
-  std::set<ColumnId> expressionsFree(const LogicalOperator& op) {
-    std::set<ColumnId> found;
-    forEachExpression(op, false, [&](const BoundExprPtr& expr) {
-      std::vector<ColumnId> ids;
-      collectColumnIds(expr, ids);
-      for (ColumnId id : ids)
-        if (free_.count(id)) found.insert(id);
-    });
-    return found;
-  }
+  std::set<ColumnId> referencedFree(const LogicalOperator& op) const { return freeIn(op, true); }
+  std::set<ColumnId> expressionsFree(const LogicalOperator& op) const { return freeIn(op, false); }
 
   BoundExprPtr rewrite(const BoundExprPtr& expr, const MappingTable& mapping) {
     return substituteColumns(expr, [&](const BoundExpr& column) -> BoundExprPtr {
