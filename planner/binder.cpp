@@ -461,8 +461,8 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
                          .withHint("No operator matches the given name and argument types. You "
                                    "might need to add explicit type casts."));
   };
-  bool comparison = op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" ||
-                    op == ">=" || op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM";
+  bool comparison = op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=" ||
+                    op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM";
   if (comparison) {
     auto type = commonType(a->type, b->type);
     if (!type || (type->id == TypeId::Bool && op != "=" && op != "<>" && false)) throw fail();
