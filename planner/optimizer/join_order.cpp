@@ -145,12 +145,36 @@ private:
     double rows = 1;
     for (size_t i = 0; i < inputs_.size(); ++i)
       if (set & bit(i)) rows *= inputRows_[i];
+    // Several predicates between the same two inputs (a composite key such as partsupp's
+    // (partkey, suppkey)) are not independent: together they keep at least one row per row of
+    // the larger input, not the product of their selectivities.
+    std::unordered_map<Set, double> pairSelectivity;
     for (const auto& edge : edges_)
-      if (edge.relations && (edge.relations & ~set) == 0 && std::popcount(edge.relations) >= 2)
-        rows *= edge.selectivity;
+      if (edge.relations && (edge.relations & ~set) == 0 && std::popcount(edge.relations) >= 2) {
+        auto [it, fresh] = pairSelectivity.emplace(edge.relations, edge.selectivity);
+        if (!fresh) it->second *= edge.selectivity;
+      }
+    for (const auto& [relations, selectivity] : pairSelectivity) {
+      double floor = 0;
+      if (std::popcount(relations) == 2) {
+        double larger = 1;
+        for (size_t i = 0; i < inputs_.size(); ++i)
+          if (relations & bit(i)) larger = std::max(larger, inputRows_[i]);
+        floor = 1.0 / larger;
+      }
+      rows *= std::max(selectivity, std::min(floor, minimumSelectivity(relations)));
+    }
     rows = std::max(rows, 1.0);
     rowsCache_[set] = rows;
     return rows;
+  }
+
+  /// The smallest selectivity of a single predicate between exactly `relations`.
+  double minimumSelectivity(Set relations) const {
+    double minimum = 1;
+    for (const auto& edge : edges_)
+      if (edge.relations == relations) minimum = std::min(minimum, edge.selectivity);
+    return minimum;
   }
 
   /// The join of two disjoint candidates with the predicates that become applicable.
