@@ -3,11 +3,28 @@
 // PostgreSQL's SQLSTATEs (22007 bad syntax, 22008 out of range, 22023 bad unit).
 #pragma once
 
+#include "common/types.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace flern {
+
+/// The code extract/date_part take for a value's type: 'd' date, 't' timestamp, 'z' timestamptz,
+/// 'i' interval (shared by bind-time folding and the run-time functions).
+inline char datetimeKindCode(TypeId id) {
+  switch (id) {
+  case TypeId::Date:
+    return 'd';
+  case TypeId::TimestampTz:
+    return 'z';
+  case TypeId::Interval:
+    return 'i';
+  default:
+    return 't';
+  }
+}
 
 inline constexpr int64_t kUsecPerSecond = 1000000;
 inline constexpr int64_t kUsecPerMinute = 60 * kUsecPerSecond;

@@ -20,20 +20,6 @@ bool isTimestamp(TypeId id) {
   return id == TypeId::Timestamp || id == TypeId::TimestampTz;
 }
 
-/// The kind code the extract/date_part run-time functions take.
-int32_t kindCode(TypeId id) {
-  switch (id) {
-  case TypeId::Date:
-    return 'd';
-  case TypeId::TimestampTz:
-    return 'z';
-  case TypeId::Interval:
-    return 'i';
-  default:
-    return 't';
-  }
-}
-
 // First day PostgreSQL's timestamps cannot reach (294277-01-01), in days since 2000-01-01.
 constexpr int32_t kEndTimestampDays = 106741034;
 
@@ -290,7 +276,7 @@ std::optional<SqlValue> CodegenContext::datetimeFunction(const BoundExpr& expr, 
     return call(Type::I64, "flern_rt_date_trunc", {ctx, field, source.value});
   }
   Value wide = source.type.id == TypeId::Interval ? source.value : b.cast(source.value, Type::I128);
-  Value kind = b.constI32(kindCode(source.type.id));
+  Value kind = b.constI32(datetimeKindCode(source.type.id));
   if (name == "extract") return call(Type::I128, "flern_rt_extract", {ctx, field, kind, wide});
   return call(Type::F64, "flern_rt_date_part", {ctx, field, kind, wide});
 }

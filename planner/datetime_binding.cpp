@@ -43,19 +43,6 @@ BoundExprPtr fieldConstant(int field) {
   return node;
 }
 
-char kindOf(TypeId id) {
-  switch (id) {
-  case TypeId::Date:
-    return 'd';
-  case TypeId::TimestampTz:
-    return 'z';
-  case TypeId::Interval:
-    return 'i';
-  default:
-    return 't';
-  }
-}
-
 __int128 wideValue(const BoundExpr& constant) {
   return constant.type.id == TypeId::Interval ? constant.numericValue
                                               : static_cast<__int128>(constant.intValue);
@@ -244,7 +231,7 @@ BoundExprPtr bindDatetimeFunction(const std::string& name, std::vector<BoundExpr
     return make(value->type, {fieldConstant(field), value});
   }
   if (name == "date_part" && id == TypeId::Date) value = implicitCast(value, SqlType::timestamp());
-  char kind = kindOf(value->type.id);
+  char kind = datetimeKindCode(value->type.id);
   checkExtractField(field, kind, unit, value->type.name());
   if (name == "date_part") return make(SqlType::float64(), {fieldConstant(field), value});
   return make(SqlType::numeric(0, extractScale(field, kind)), {fieldConstant(field), value});
@@ -321,7 +308,7 @@ BoundExprPtr evaluate(const BoundExpr& node) {
       return out;
     }
     int scale;
-    __int128 scaled = extractField(field, kindOf(value.type.id), wideValue(value), scale);
+    __int128 scaled = extractField(field, datetimeKindCode(value.type.id), wideValue(value), scale);
     if (name == "extract")
       out->numericValue = scaled;
     else

@@ -216,8 +216,6 @@ private:
     }
     case LogicalKind::SetOperation:
       return planSetOperation(op);
-    case LogicalKind::Materialize:
-      break;
     }
     internalError("logical operator without a physical plan");
   }

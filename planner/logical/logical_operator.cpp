@@ -275,8 +275,6 @@ std::string describe(const LogicalOperator& op) {
                                                                    : "Except";
     return std::string(name) + (op.setAll ? " All" : "");
   }
-  case LogicalKind::Materialize:
-    return "CTE Scan " + op.alias;
   }
   return "?";
 }

@@ -46,7 +46,6 @@ enum class LogicalKind {
   Sort,         ///< orders by `sortKeys` (expressions over the child's columns)
   Limit,        ///< OFFSET then LIMIT
   SetOperation, ///< UNION / INTERSECT / EXCEPT [ALL] of two children, by position
-  Materialize,  ///< a common table expression's result, computed once and shared
 };
 
 /// Join kinds. Semi, Anti, Mark and Single come from unnesting subqueries: their right input is
@@ -106,8 +105,6 @@ struct LogicalOperator {
   // SetOperation
   SetOperationKind setKind = SetOperationKind::Union;
   bool setAll = false;
-  // Materialize: which shared result (a common table expression) this reads
-  int cteIndex = -1;
 
   /// Estimated output rows, filled in by cardinality estimation (negative: not estimated).
   mutable double estimatedRows = -1;
@@ -122,8 +119,6 @@ struct LogicalOperator {
 struct BoundQuery {
   LogicalPtr plan;                      ///< the root's columns are the result columns in order
   std::vector<std::string> columnNames; ///< one per result column
-  /// Plans of common table expressions referenced by Materialize nodes, by cteIndex.
-  std::vector<LogicalPtr> ctes;
   std::vector<SqlType> types() const;
 };
 

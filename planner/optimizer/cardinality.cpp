@@ -219,9 +219,6 @@ double CardinalityModel::estimate(const LogicalOperator& op) {
   case LogicalKind::SetOperation:
     rows = op.setKind == SetOperationKind::Union ? children[0] + children[1] : children[0];
     break;
-  case LogicalKind::Materialize:
-    rows = 1000;
-    break;
   }
   op.estimatedRows = std::max(rows, op.kind == LogicalKind::Limit ? 0.0 : 1.0);
   return op.estimatedRows;

@@ -43,7 +43,6 @@ LogicalPtr prune(const LogicalPtr& op, const Required& required) {
     return keepOnly(op, required);
   case LogicalKind::Values:
   case LogicalKind::Series:
-  case LogicalKind::Materialize:
     return op;
   case LogicalKind::Filter: {
     Required below = required;
