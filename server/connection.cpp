@@ -1,8 +1,8 @@
 #include "server/connection.h"
 
 #include "parser/parser.h"
-#include "planner/copy.h"
 #include "server/result_writer.h"
+#include "storage/copy_format.h"
 
 #include <iostream>
 #include <optional>
@@ -24,7 +24,7 @@ constexpr size_t kFlushThreshold = 1 << 16;
 
 } // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Strand strand, planner::Database& database,
+Connection::Connection(asio::ip::tcp::socket socket, Strand strand, Database& database,
                        int32_t processId)
     : socket_(std::move(socket)), strand_(std::move(strand)), database_(database),
       processId_(processId) {}
@@ -184,7 +184,7 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
   }
   if (statements.empty()) writer_.emptyQueryResponse();
   for (auto& statement : statements) {
-    planner::StatementResult result;
+    StatementResult result;
     bool failed = false;
     bool copyFromClient = statement.kind == ast::StmtKind::Copy && statement.copy->isFrom &&
                           statement.copy->filename.empty();
@@ -226,7 +226,7 @@ awaitable<void> Connection::simpleQuery(const std::string& sql) {
   co_await flush();
 }
 
-awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy) {
+awaitable<StatementResult> Connection::copyIn(const ast::CopyStmt& copy) {
   auto parser = database_.beginCopyIn(copy);
   writer_.copyResponse('G', static_cast<int>(parser->columnCount()));
   co_await flush();
@@ -268,7 +268,7 @@ awaitable<planner::StatementResult> Connection::copyIn(const ast::CopyStmt& copy
   co_return database_.finishCopyIn(copy, *parser);
 }
 
-awaitable<void> Connection::sendResult(planner::StatementResult& result) {
+awaitable<void> Connection::sendResult(StatementResult& result) {
   for (const auto& notice : result.notices)
     writer_.notice(notice);
   for (const auto& warning : result.warnings)
@@ -276,7 +276,7 @@ awaitable<void> Connection::sendResult(planner::StatementResult& result) {
   if (result.copyOut) {
     writer_.copyResponse('H', static_cast<int>(result.columnTypes.size()));
     std::string line;
-    planner::appendCopyHeader(line, result.columnNames, result.copyOptions);
+    storage::appendCopyHeader(line, result.columnNames, result.copyOptions);
     if (!line.empty()) {
       writer_.begin('d');
       writer_.bytes(line);
@@ -285,7 +285,7 @@ awaitable<void> Connection::sendResult(planner::StatementResult& result) {
     for (const auto& chunk : result.rows->chunks()) {
       for (int64_t row = 0; row < chunk->rows; ++row) {
         line.clear();
-        planner::appendCopyRow(line, *chunk, row, result.copyOptions);
+        storage::appendCopyRow(line, *chunk, row, result.copyOptions);
         writer_.begin('d');
         writer_.bytes(line);
         writer_.finish();

@@ -3,7 +3,7 @@
 // never the session or the server.
 #pragma once
 
-#include "planner/database.h"
+#include "server/database.h"
 #include "server/pg_message_decoder.h"
 #include "server/pg_message_writer.h"
 
@@ -17,7 +17,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
-  Connection(boost::asio::ip::tcp::socket socket, Strand strand, planner::Database& database,
+  Connection(boost::asio::ip::tcp::socket socket, Strand strand, Database& database,
              int32_t processId);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -33,15 +33,15 @@ private:
   /// Handles the startup phase; returns false when the connection should close.
   boost::asio::awaitable<bool> startup();
   boost::asio::awaitable<void> simpleQuery(const std::string& sql);
-  boost::asio::awaitable<void> sendResult(planner::StatementResult& result);
+  boost::asio::awaitable<void> sendResult(StatementResult& result);
   /// COPY ... FROM STDIN: CopyInResponse, then CopyData until CopyDone or CopyFail.
-  boost::asio::awaitable<planner::StatementResult> copyIn(const ast::CopyStmt& copy);
+  boost::asio::awaitable<StatementResult> copyIn(const ast::CopyStmt& copy);
 
   void close();
 
   boost::asio::ip::tcp::socket socket_;
   Strand strand_;
-  planner::Database& database_;
+  Database& database_;
   int32_t processId_;
   PgMessageDecoder decoder_;
   PgMessageWriter writer_;

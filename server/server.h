@@ -3,7 +3,7 @@
 // and writes a checkpoint before run() returns.
 #pragma once
 
-#include "planner/database.h"
+#include "server/database.h"
 
 #include <utility> // Boost 1.74 asio/awaitable.hpp uses std::exchange without it
 
@@ -37,7 +37,7 @@ private:
   void shutdown();
 
   ServerOptions options_;
-  planner::Database database_;
+  Database database_;
   boost::asio::io_context io_;
   /// The accept loop and the shutdown signal run here, never at once: closing the acceptor
   /// while an accept is being started on another thread is a data race.

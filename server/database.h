@@ -9,8 +9,8 @@
 #include "jit/jit.h"
 #include "mlops/model_catalog.h"
 #include "parser/ast.h"
-#include "planner/copy.h"
 #include "storage/catalog.h"
+#include "storage/copy_format.h"
 
 #include <filesystem>
 #include <memory>
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace flern::planner {
+namespace flern::server {
 
 /// The outcome of one statement, in the shape the wire protocol sends it.
 struct StatementResult {
@@ -30,9 +30,9 @@ struct StatementResult {
   std::string commandTag;
   std::vector<std::string> notices;
   std::vector<std::string> warnings;
-  bool copyOut = false;            ///< COPY ... TO STDOUT: send `rows` in the COPY sub-protocol
-  CopyOptions copyOptions;         ///< their format
-  std::shared_ptr<void> keepAlive; ///< what `rows` points into
+  bool copyOut = false;             ///< COPY ... TO STDOUT: send `rows` in the COPY sub-protocol
+  storage::CopyOptions copyOptions; ///< their format
+  std::shared_ptr<void> keepAlive;  ///< what `rows` points into
 };
 
 class Database {
@@ -44,9 +44,9 @@ public:
 
   StatementResult execute(const ast::Statement& statement);
   /// Starts COPY ... FROM: checks the target and returns the parser to feed the input to.
-  std::unique_ptr<CopyInParser> beginCopyIn(const ast::CopyStmt& copy);
+  std::unique_ptr<storage::CopyInParser> beginCopyIn(const ast::CopyStmt& copy);
   /// Appends the parsed input to its table, all or nothing.
-  StatementResult finishCopyIn(const ast::CopyStmt& copy, CopyInParser& parser);
+  StatementResult finishCopyIn(const ast::CopyStmt& copy, storage::CopyInParser& parser);
   /// Writes tables and models to the data directory.
   void checkpoint();
 
@@ -75,4 +75,4 @@ private:
   std::unique_ptr<jit::JitEngine> jit_;
 };
 
-} // namespace flern::planner
+} // namespace flern::server

@@ -1,4 +1,4 @@
-#include "planner/copy.h"
+#include "storage/copy_format.h"
 
 #include "common/error.h"
 #include "common/value_input.h"
@@ -15,7 +15,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace flern::planner {
+namespace flern::storage {
 
 CopyOptions CopyOptions::from(const std::vector<std::pair<std::string, std::string>>& options) {
   CopyOptions result;
@@ -729,4 +729,4 @@ void appendCopyRow(std::string& out, const storage::Chunk& chunk, int64_t row,
   out.push_back('\n');
 }
 
-} // namespace flern::planner
+} // namespace flern::storage

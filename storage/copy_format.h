@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace flern::planner {
+namespace flern::storage {
 
 struct CopyOptions {
   bool csv = false;
@@ -78,4 +78,4 @@ void appendCopyHeader(std::string& out, const std::vector<std::string>& names,
 void appendCopyRow(std::string& out, const storage::Chunk& chunk, int64_t row,
                    const CopyOptions& options);
 
-} // namespace flern::planner
+} // namespace flern::storage
