@@ -4,8 +4,10 @@ namespace flern::planner {
 
 LogicalPtr optimize(const LogicalPtr& plan, OptimizerContext& context) {
   // Pushdown first too: subqueries are unnested against inputs already filtered and joined.
-  LogicalPtr result = pushDownPredicates(plan, context);
+  LogicalPtr result = foldConstants(plan, context);
+  result = pushDownPredicates(result, context);
   result = unnestSubqueries(result, context);
+  result = foldConstants(result, context);
   result = pushDownPredicates(result, context);
   result = simplifyOuterJoins(result, context);
   result = pushDownPredicates(result, context);

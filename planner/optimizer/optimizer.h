@@ -1,10 +1,11 @@
 // The logical optimizer: a sequence of rewrite rules, one per file in this folder, each a
 // function from plan to plan. Rules build new operators and never change shared ones.
 //
-// Order (optimizer.cpp): predicate pushdown, subquery unnesting (physical planning cannot run
-// a Subquery expression), then pushdown again, outer-join simplification and pushdown, join
-// ordering (which needs the filters already at their scans to estimate well), projection
-// pruning, and the cardinality estimates EXPLAIN shows.
+// Order (optimizer.cpp): constant folding, predicate pushdown, subquery unnesting (physical
+// planning cannot run a Subquery expression), folding again (unnesting exposes the subqueries'
+// expressions), pushdown again, outer-join simplification and pushdown, join ordering (which
+// needs the filters already at their scans to estimate well), projection pruning, and the
+// cardinality estimates EXPLAIN shows.
 #pragma once
 
 #include "planner/logical/logical_operator.h"
@@ -40,6 +41,12 @@ LogicalPtr orderJoins(const LogicalPtr& plan, OptimizerContext& context);
 /// Leaves in each operator's output only the columns operators above use (narrow hash-table
 /// entries and sort rows).
 LogicalPtr pruneProjections(const LogicalPtr& plan, OptimizerContext& context);
+/// Folds constant expressions as PostgreSQL's planner does (raising the errors it raises at plan
+/// time), simplifies AND / OR / NOT / CASE, and replaces operators that provably produce no rows
+/// by an empty Values.
+LogicalPtr foldConstants(const LogicalPtr& plan, OptimizerContext& context);
+/// The expression alone.
+ir::BoundExprPtr foldConstants(const ir::BoundExprPtr& expr);
 /// Fills in estimatedRows on every operator.
 void estimateCardinalities(const LogicalOperator& plan);
 

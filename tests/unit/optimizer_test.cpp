@@ -90,6 +90,95 @@ LogicalPtr filterAbove(const LogicalPtr& plan, const std::string& table) {
 
 } // namespace
 
+//===-- Constant folding --------------------------------------------------------------------===//
+
+namespace {
+
+/// The single Filter of a plan, or null.
+LogicalPtr onlyFilter(const LogicalPtr& plan) {
+  LogicalPtr found;
+  for (const auto& op : all(plan))
+    if (op->kind == LogicalKind::Filter) found = op;
+  return found;
+}
+
+bool hasGet(const LogicalPtr& plan) {
+  for (const auto& op : all(plan))
+    if (op->kind == LogicalKind::Get) return true;
+  return false;
+}
+
+} // namespace
+
+TEST(FoldConstants, TrueConjunctsVanishAndArithmeticIsComputed) {
+  Fixture f;
+  auto plan = f.bind("SELECT c_name FROM customer WHERE 1 + 1 = 2 AND c_custkey > 2 * 3");
+  auto folded = foldConstants(plan, f.context);
+  auto filter = onlyFilter(folded);
+  ASSERT_TRUE(filter);
+  ASSERT_EQ(filter->predicates.size(), 1u);
+  const auto& bound = filter->predicates[0]->args[1];
+  EXPECT_EQ(bound->kind, ir::BoundKind::Constant);
+  EXPECT_EQ(bound->intValue, 6);
+  // Before the rule the filter had both conditions.
+  EXPECT_EQ(onlyFilter(plan)->predicates.size(), 2u);
+}
+
+TEST(FoldConstants, FalseConditionEmptiesTheJoinAboveIt) {
+  Fixture f;
+  auto plan = f.bind("SELECT c_name FROM customer, orders WHERE c_custkey = o_custkey AND "
+                     "(2 < 1 OR NULL::boolean)");
+  auto folded = foldConstants(plan, f.context);
+  EXPECT_FALSE(hasGet(folded)) << explainLogical(*folded)[0];
+  EXPECT_EQ(folded->columns.size(), plan->columns.size());
+  EXPECT_TRUE(hasGet(plan));
+}
+
+TEST(FoldConstants, UngroupedAggregateOfNothingStays) {
+  Fixture f;
+  auto plan = f.bind("SELECT count(*) FROM customer WHERE false");
+  auto folded = foldConstants(plan, f.context);
+  bool aggregate = false;
+  for (const auto& op : all(folded))
+    aggregate = aggregate || op->kind == LogicalKind::Aggregate;
+  EXPECT_TRUE(aggregate); // count(*) of no rows is one row with 0
+  EXPECT_FALSE(hasGet(folded));
+}
+
+TEST(FoldConstants, ShortCircuitsAsPostgresDoes) {
+  Fixture f;
+  // FALSE decides the AND before the overflowing operand is reached; a CASE arm whose
+  // condition is FALSE is dropped unfolded. Both are accepted by PostgreSQL.
+  EXPECT_NO_THROW(foldConstants(f.bind("SELECT 1 FROM customer WHERE false AND "
+                                       "2147483647 + 1 > 0"),
+                                f.context));
+  EXPECT_NO_THROW(foldConstants(
+      f.bind("SELECT CASE WHEN 1 > 2 THEN 1 / 0 ELSE c_custkey END FROM customer"), f.context));
+  // Everything else that folds raises the error at plan time, on any data.
+  try {
+    foldConstants(f.bind("SELECT c_custkey FROM customer WHERE c_custkey > 2147483647 + 1"),
+                  f.context);
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.state(), SqlState::NumericValueOutOfRange);
+  }
+  try {
+    foldConstants(f.bind("SELECT CASE WHEN c_custkey > 0 THEN 7 % 0 END FROM customer"), f.context);
+    FAIL() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.state(), SqlState::DivisionByZero);
+  }
+}
+
+TEST(FoldConstants, CaseWithATrueArmBecomesThatArm) {
+  Fixture f;
+  auto plan = f.bind("SELECT CASE WHEN NULL THEN 1 WHEN 2 > 1 THEN c_custkey ELSE 0 END "
+                     "FROM customer");
+  auto folded = foldConstants(plan, f.context);
+  ASSERT_EQ(folded->kind, LogicalKind::Project);
+  EXPECT_EQ(folded->expressions[0]->kind, ir::BoundKind::Column);
+}
+
 //===-- Predicate pushdown ------------------------------------------------------------------===//
 
 TEST(PredicatePushdown, OneSidedConjunctsReachTheirScans) {
