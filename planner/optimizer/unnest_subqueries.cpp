@@ -16,6 +16,7 @@
 #include "planner/optimizer/rule_utilities.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace flern::planner {
@@ -446,7 +447,7 @@ public:
         join->predicates.clear();
         return rewriteFilter(makeFilterNode(join, copy->predicates));
       }
-      notSupported("a subquery in the ON condition of an outer join");
+      return rewriteOuterJoinCondition(copy);
     default:
       notSupported("a subquery in this clause");
     }
@@ -461,6 +462,52 @@ private:
     filter->columns = input->columns;
     filter->predicates = preds;
     return filter;
+  }
+
+  /// Columns `expr` reads, the correlated references of the subqueries inside it included.
+  static std::set<ColumnId> readsOf(const BoundExprPtr& expr) {
+    std::set<ColumnId> ids = columnsOf(expr);
+    std::function<void(const BoundExprPtr&)> walk = [&](const BoundExprPtr& e) {
+      if (e->kind == BoundKind::Subquery)
+        ids.insert(e->subquery->correlated.begin(), e->subquery->correlated.end());
+      for (const auto& arg : e->args)
+        walk(arg);
+    };
+    walk(expr);
+    return ids;
+  }
+
+  /// An outer join's ON condition holds per pair of rows; a subquery in it whose operands and
+  /// correlated references are columns of one side has the same value for every pair with that
+  /// side's row, so it becomes a mark or single join on that input, which keeps its rows one
+  /// for one. The output is projected back to the join's own columns.
+  LogicalPtr rewriteOuterJoinCondition(const std::shared_ptr<LogicalOperator>& join) {
+    LogicalPtr left = join->children[0];
+    LogicalPtr right = join->children[1];
+    auto within = [](const std::set<ColumnId>& ids, const LogicalOperator& side) {
+      for (ColumnId id : ids)
+        if (side.positionOf(id) < 0) return false;
+      return true;
+    };
+    std::function<BoundExprPtr(const BoundExprPtr&)> place = [&](const BoundExprPtr& expr) {
+      if (!containsSubquery(expr)) return expr;
+      if (expr->kind != BoundKind::Subquery) {
+        auto copy = std::make_shared<BoundExpr>(*expr);
+        for (auto& arg : copy->args)
+          arg = place(arg);
+        return BoundExprPtr(copy);
+      }
+      std::set<ColumnId> reads = readsOf(expr);
+      if (within(reads, *left)) return replaceSubqueries(expr, left);
+      if (within(reads, *right)) return replaceSubqueries(expr, right);
+      notSupported("a subquery in an outer join's ON condition that refers to both sides");
+    };
+    for (auto& predicate : join->predicates)
+      predicate = place(predicate);
+    auto rewritten = std::make_shared<LogicalOperator>(*join);
+    rewritten->children = {left, right};
+    rewritten->columns = outputColumnsOfJoin(*rewritten);
+    return makeProjection(rewritten, columnRefs(join->columns), context_, join->columns);
   }
 
   LogicalPtr rewriteFilter(const std::shared_ptr<LogicalOperator>& filter) {
