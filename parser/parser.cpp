@@ -150,11 +150,102 @@ ExprPtr convertConst(const json& node) {
   unsupported("this constant", location);
 }
 
+//===-- Row values ------------------------------------------------------------------------===//
+// Flern has no row type: a comparison of row values, an IN list of rows and ROW(...) IS [NOT]
+// NULL are spelled out member by member with PostgreSQL's semantics. Each use of a member is
+// converted again from the tree, as the AST has no shared nodes.
+
+bool isRow(const json& node) {
+  return node.contains("RowExpr");
+}
+
+ExprPtr makeBinary(ExprKind kind, const std::string& op, int location, ExprPtr a, ExprPtr b) {
+  auto expr = makeExpr(kind, location);
+  expr->text = op;
+  expr->args.push_back(std::move(a));
+  expr->args.push_back(std::move(b));
+  return expr;
+}
+
+ExprPtr combine(ExprKind kind, std::vector<ExprPtr> parts, int location) {
+  if (parts.size() == 1) return std::move(parts[0]);
+  auto expr = makeExpr(kind, location);
+  expr->args = std::move(parts);
+  return expr;
+}
+
+ExprPtr compareValues(const std::string& op, const json& left, const json& right, int location);
+
+/// `left op right` for two row values: = and IS NOT DISTINCT FROM hold when every member pair
+/// does, <> and IS DISTINCT FROM when any does, and < <= > >= decide at the first pair that is
+/// unequal or null (x1 < y1 OR (x1 = y1 AND (x2, ...) < (y2, ...))).
+ExprPtr compareRows(const std::string& op, const json& left, const json& right, int location) {
+  if (!isRow(left) || !isRow(right))
+    unsupported("a comparison of a row value with a value that is not a row", location);
+  const json& xs = left["RowExpr"].at("args");
+  const json& ys = right["RowExpr"].at("args");
+  if (xs.size() != ys.size())
+    throw Error(SqlState::SyntaxError, "unequal number of entries in row expressions",
+                location + 1);
+  std::vector<ExprPtr> pairs;
+  if (op == "=" || op == "<>" || op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") {
+    for (size_t i = 0; i < xs.size(); ++i)
+      pairs.push_back(compareValues(op, xs[i], ys[i], location));
+    bool all = op == "=" || op == "IS NOT DISTINCT FROM";
+    return combine(all ? ExprKind::And : ExprKind::Or, std::move(pairs), location);
+  }
+  if (op != "<" && op != "<=" && op != ">" && op != ">=")
+    unsupported("row comparison with operator " + op, location);
+  const std::string strict = op.substr(0, 1);
+  ExprPtr result = compareValues(op, xs[xs.size() - 1], ys[ys.size() - 1], location);
+  for (size_t i = xs.size() - 1; i-- > 0;) {
+    std::vector<ExprPtr> equalThenRest;
+    equalThenRest.push_back(compareValues("=", xs[i], ys[i], location));
+    equalThenRest.push_back(std::move(result));
+    std::vector<ExprPtr> either;
+    either.push_back(compareValues(strict, xs[i], ys[i], location));
+    either.push_back(combine(ExprKind::And, std::move(equalThenRest), location));
+    result = combine(ExprKind::Or, std::move(either), location);
+  }
+  return result;
+}
+
+ExprPtr compareValues(const std::string& op, const json& left, const json& right, int location) {
+  if (isRow(left) || isRow(right)) unsupported("a row value inside a row value", location);
+  return makeBinary(ExprKind::Operator, op, location, convertExpr(left), convertExpr(right));
+}
+
+/// ROW(...) IS NULL: every member is null; IS NOT NULL: no member is.
+ExprPtr rowNullTest(const json& row, bool isNull, int location) {
+  std::vector<ExprPtr> tests;
+  for (const auto& member : row["RowExpr"].at("args")) {
+    if (isRow(member)) unsupported("a row value inside a row value", location);
+    auto test = makeExpr(isNull ? ExprKind::IsNull : ExprKind::IsNotNull, location);
+    test->args.push_back(convertExpr(member));
+    tests.push_back(std::move(test));
+  }
+  return combine(ExprKind::And, std::move(tests), location);
+}
+
+/// (a, b) [NOT] IN ((1, 2), (3, 4)): the rows' equalities ORed.
+ExprPtr rowInList(const json& node, bool negated, int location) {
+  std::vector<ExprPtr> alternatives;
+  for (const auto& item : node["rexpr"].at("List").at("items"))
+    alternatives.push_back(compareRows("=", node["lexpr"], item, location));
+  ExprPtr any = combine(ExprKind::Or, std::move(alternatives), location);
+  if (!negated) return any;
+  auto negation = makeExpr(ExprKind::Not, location);
+  negation->args.push_back(std::move(any));
+  return negation;
+}
+
 ExprPtr convertAExpr(const json& node) {
   std::string kind = node.value("kind", "");
   int location = locationOf(node);
   std::string op = node.contains("name") ? stringValue(node["name"].back()) : "";
   if (kind == "AEXPR_OP") {
+    if (node.contains("lexpr") && (isRow(node["lexpr"]) || isRow(node["rexpr"])))
+      return compareRows(op, node["lexpr"], node["rexpr"], location);
     auto expr = makeExpr(ExprKind::Operator, location);
     expr->text = op;
     if (node.contains("lexpr")) expr->args.push_back(convertExpr(node["lexpr"]));
@@ -169,6 +260,9 @@ ExprPtr convertAExpr(const json& node) {
     return expr;
   }
   if (kind == "AEXPR_DISTINCT" || kind == "AEXPR_NOT_DISTINCT") {
+    if (isRow(node["lexpr"]) || isRow(node["rexpr"]))
+      return compareRows(kind == "AEXPR_DISTINCT" ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM",
+                         node["lexpr"], node["rexpr"], location);
     auto expr = makeExpr(ExprKind::Operator, location);
     expr->text = kind == "AEXPR_DISTINCT" ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM";
     expr->args.push_back(convertExpr(node["lexpr"]));
@@ -191,6 +285,7 @@ ExprPtr convertAExpr(const json& node) {
     return expr;
   }
   if (kind == "AEXPR_IN") {
+    if (isRow(node["lexpr"])) return rowInList(node, op == "<>", location);
     auto expr = makeExpr(ExprKind::InList, location);
     expr->negated = op == "<>";
     expr->args.push_back(convertExpr(node["lexpr"]));
@@ -239,6 +334,7 @@ ExprPtr convertExpr(const json& node) {
   if (node.contains("NullTest")) {
     const json& test = node["NullTest"];
     bool isNull = test.value("nulltesttype", "") == "IS_NULL";
+    if (isRow(test.at("arg"))) return rowNullTest(test["arg"], isNull, locationOf(test));
     auto expr = makeExpr(isNull ? ExprKind::IsNull : ExprKind::IsNotNull, locationOf(test));
     expr->args.push_back(convertExpr(test.at("arg")));
     return expr;
