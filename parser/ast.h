@@ -90,6 +90,7 @@ struct FromItem {
   std::vector<std::string> usingColumns; ///< JOIN ... USING (columns)
   bool natural = false;                  ///< NATURAL JOIN
   std::unique_ptr<SelectStmt> subquery;
+  bool lateral = false; ///< LATERAL (subquery): sees the FROM items to its left
   int location = -1;
 };
 

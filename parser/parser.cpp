@@ -488,6 +488,7 @@ FromItem convertFromItem(const json& node) {
     const json& range = node["RangeSubselect"];
     item.kind = FromItem::Kind::Subquery;
     item.subquery = convertSelect(range.at("subquery"));
+    item.lateral = range.value("lateral", false);
     if (range.contains("alias")) {
       item.alias = range["alias"].value("aliasname", "");
       if (range["alias"].contains("colnames"))

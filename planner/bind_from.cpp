@@ -71,11 +71,11 @@ LogicalPtr Binder::bindTableRef(const ast::FromItem& item, Scope& scope) {
   return get;
 }
 
-LogicalPtr Binder::bindFromItem(const ast::FromItem& item, Scope& scope) {
+LogicalPtr Binder::bindFromItem(const ast::FromItem& item, Scope& scope, const Scope* lateral) {
   using Kind = ast::FromItem::Kind;
   switch (item.kind) {
   case Kind::Join:
-    return bindJoin(item, scope);
+    return bindJoin(item, scope, lateral);
   case Kind::Table:
     return bindTableRef(item, scope);
   case Kind::Function: {
@@ -106,24 +106,37 @@ LogicalPtr Binder::bindFromItem(const ast::FromItem& item, Scope& scope) {
     addToScope(alias, *series, {name}, scope, item.location);
     return series;
   }
-  case Kind::Subquery: {
-    // A derived table sees the enclosing query's names (not its FROM siblings': no LATERAL).
-    BlockResult block = bindBlock(*item.subquery, scope.parent);
-    if (item.columnAliases.size() > block.names.size())
-      throw Error(SqlState::InvalidColumnReference,
-                  "table \"" + item.alias + "\" has " + std::to_string(block.names.size()) +
-                      " columns available but " + std::to_string(item.columnAliases.size()) +
-                      " columns specified",
-                  item.location + 1);
-    for (size_t i = 0; i < item.columnAliases.size(); ++i)
-      block.names[i] = item.columnAliases[i];
-    mergeReferences(*scope.outerReferences, block.outerReferences);
-    block = resolveUnknownColumns(block);
-    addToScope(item.alias, *block.plan, block.names, scope, item.location);
-    return block.plan;
-  }
+  case Kind::Subquery:
+    return bindDerivedTable(item, scope, lateral);
   }
   internalError("unknown FROM item kind");
+}
+
+LogicalPtr Binder::bindDerivedTable(const ast::FromItem& item, Scope& scope, const Scope* lateral) {
+  // A derived table sees the enclosing query's names; a LATERAL one also the items to its left
+  // (a scope whose parent is the enclosing query's), whose columns are then local references.
+  if (!item.lateral) lateral = nullptr;
+  BlockResult block = bindBlock(*item.subquery, lateral ? lateral : scope.parent);
+  if (item.columnAliases.size() > block.names.size())
+    throw Error(SqlState::InvalidColumnReference,
+                "table \"" + item.alias + "\" has " + std::to_string(block.names.size()) +
+                    " columns available but " + std::to_string(item.columnAliases.size()) +
+                    " columns specified",
+                item.location + 1);
+  for (size_t i = 0; i < item.columnAliases.size(); ++i)
+    block.names[i] = item.columnAliases[i];
+  std::vector<ColumnId> outer;
+  for (ColumnId id : block.outerReferences) {
+    bool local = false;
+    if (lateral)
+      for (const auto& column : lateral->columns)
+        local = local || column.column.id == id;
+    if (!local) outer.push_back(id);
+  }
+  mergeReferences(*scope.outerReferences, outer);
+  block = resolveUnknownColumns(block);
+  addToScope(item.alias, *block.plan, block.names, scope, item.location);
+  return block.plan;
 }
 
 namespace {
@@ -137,11 +150,16 @@ JoinKind joinKindOf(const std::string& type) {
 
 } // namespace
 
-LogicalPtr Binder::bindJoin(const ast::FromItem& item, Scope& scope) {
+LogicalPtr Binder::bindJoin(const ast::FromItem& item, Scope& scope, const Scope* lateral) {
   Scope leftScope{{}, {}, scope.parent, scope.outerReferences};
   Scope rightScope{{}, {}, scope.parent, scope.outerReferences};
-  LogicalPtr left = bindFromItem(*item.left, leftScope);
-  LogicalPtr right = bindFromItem(*item.right, rightScope);
+  LogicalPtr left = bindFromItem(*item.left, leftScope, lateral);
+  // LATERAL on the right sees the join's left side and what the enclosing FROM list has so far.
+  Scope rightLateral{leftScope.columns, {}, scope.parent, scope.outerReferences};
+  if (lateral)
+    rightLateral.columns.insert(rightLateral.columns.end(), lateral->columns.begin(),
+                                lateral->columns.end());
+  LogicalPtr right = bindFromItem(*item.right, rightScope, &rightLateral);
   auto join = std::make_shared<LogicalOperator>();
   join->kind = LogicalKind::Join;
   join->joinKind = joinKindOf(item.joinType);

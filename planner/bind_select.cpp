@@ -321,7 +321,7 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
   // FROM: items side by side are an inner join without a condition; the optimizer orders them.
   LogicalPtr plan;
   for (const auto& item : select.from) {
-    LogicalPtr next = bindFromItem(item, scope);
+    LogicalPtr next = bindFromItem(item, scope, &scope);
     if (!plan) {
       plan = next;
       continue;

@@ -104,8 +104,11 @@ private:
                                    const std::vector<ColumnId>& localColumns);
 
   // FROM (bind_from.cpp)
-  LogicalPtr bindFromItem(const ast::FromItem& item, Scope& scope);
-  LogicalPtr bindJoin(const ast::FromItem& item, Scope& scope);
+  /// Binds one FROM item into `scope`; a LATERAL derived table also sees the names of
+  /// `lateral` (the items to its left), and refers to them as a dependent join's right input.
+  LogicalPtr bindFromItem(const ast::FromItem& item, Scope& scope, const Scope* lateral = nullptr);
+  LogicalPtr bindJoin(const ast::FromItem& item, Scope& scope, const Scope* lateral);
+  LogicalPtr bindDerivedTable(const ast::FromItem& item, Scope& scope, const Scope* lateral);
   LogicalPtr bindTableRef(const ast::FromItem& item, Scope& scope);
   void addToScope(const std::string& alias, const LogicalOperator& plan,
                   const std::vector<std::string>& names, Scope& scope, int location);

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 namespace flern::planner {
@@ -336,6 +337,19 @@ private:
     std::vector<ColumnId> order(all.begin(), all.end());
     for (size_t side = 0; side < 2; ++side) {
       Result input = pushWithNeeds(op->children[side], all);
+      // The set operation's key columns are compared null-safe above; a branch that took its
+      // key from an equality (never true for NULL) must not bring rows with a NULL key.
+      std::vector<BoundExprPtr> keyNotNull;
+      for (ColumnId id : order) {
+        const Mapping& mapped = input.mapping.at(id);
+        if (mapped.nullSafe) continue;
+        auto test = std::make_shared<BoundExpr>();
+        test->kind = BoundKind::IsNotNull;
+        test->type = SqlType::boolean();
+        test->args = {columnRef(input.plan->columns[input.plan->positionOf(mapped.column)])};
+        keyNotNull.push_back(test);
+      }
+      if (!keyNotNull.empty()) input.plan = makeFilter(input.plan, keyNotNull);
       std::vector<BoundExprPtr> columns;
       for (const auto& column : op->children[side]->columns)
         columns.push_back(columnRef(column));
@@ -426,6 +440,10 @@ public:
     auto copy = std::make_shared<LogicalOperator>(*op);
     for (auto& child : copy->children)
       child = rewrite(child);
+    if (copy->kind == LogicalKind::Join) {
+      std::set<ColumnId> local = lateralReferences(*copy);
+      if (!local.empty()) return rewrite(decorrelateJoin(copy, local));
+    }
     bool any = false;
     forEachExpression(*copy, false,
                       [&](const BoundExprPtr& expr) { any = any || containsSubquery(expr); });
@@ -462,6 +480,91 @@ private:
     filter->columns = input->columns;
     filter->predicates = preds;
     return filter;
+  }
+
+  /// The left input's columns that the right input of a join refers to (LATERAL): non-empty
+  /// makes it a dependent join.
+  static std::set<ColumnId> lateralReferences(const LogicalOperator& join) {
+    std::set<ColumnId> found;
+    const LogicalOperator& left = *join.children[0];
+    forEachExpression(*join.children[1], true, [&](const BoundExprPtr& expr) {
+      for (ColumnId id : columnsOf(expr))
+        if (left.positionOf(id) >= 0) found.insert(id);
+    });
+    return found;
+  }
+
+  /// A dependent join (its right input refers to its left input's columns `local`) becomes a
+  /// join of the left input with the right input decorrelated against it, joined on the
+  /// correlated values. A right input that yields a row even for no input (an aggregate without
+  /// GROUP BY) yields it for every left row: a left join whose missing rows get those values.
+  LogicalPtr decorrelateJoin(const std::shared_ptr<LogicalOperator>& join,
+                             const std::set<ColumnId>& local) {
+    if (join->joinKind != JoinKind::Inner && join->joinKind != JoinKind::Left)
+      throw Error(SqlState::InvalidColumnReference,
+                  "invalid reference to FROM-clause entry in a LATERAL subquery")
+          .withDetail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
+    LogicalPtr left = join->children[0];
+    LogicalPtr right = join->children[1];
+    auto empty = emptyResult(*right);
+    Decorrelator decorrelator(left, local, context_);
+    auto result = decorrelator.push(right);
+    std::vector<BoundExprPtr> correlation;
+    for (ColumnId id : local) {
+      const Mapping& mapped = result.mapping.at(id);
+      const LogicalColumn& outer = left->columns[left->positionOf(id)];
+      const LogicalColumn& inner = result.plan->columns[result.plan->positionOf(mapped.column)];
+      correlation.push_back(makeComparison(mapped.nullSafe ? "IS NOT DISTINCT FROM" : "=",
+                                           columnRef(outer), columnRef(inner)));
+    }
+    if (!empty) {
+      auto rewritten = std::make_shared<LogicalOperator>(*join);
+      rewritten->children = {left, result.plan};
+      rewritten->predicates.insert(rewritten->predicates.end(), correlation.begin(),
+                                   correlation.end());
+      rewritten->columns = outputColumnsOfJoin(*rewritten);
+      return makeProjection(rewritten, columnRefs(join->columns), context_, join->columns);
+    }
+    if (join->joinKind == JoinKind::Left && !join->predicates.empty())
+      notSupported("LEFT JOIN LATERAL with an ON condition over an aggregate without GROUP BY");
+    // Fresh ids below, a "matched" marker, and above it the original ids: the value where a
+    // row matched, else what the right input yields for no rows.
+    std::vector<LogicalColumn> renamed;
+    for (LogicalColumn column : result.plan->columns) {
+      column.id = context_.newColumnId();
+      renamed.push_back(column);
+    }
+    LogicalColumn marker{context_.newColumnId(), SqlType::boolean(), "matched", true};
+    std::vector<BoundExprPtr> below = columnRefs(result.plan->columns);
+    below.push_back(makeBoolConstant(true));
+    renamed.push_back(marker);
+    LogicalPtr withMarker = makeProjection(result.plan, below, context_, renamed);
+    std::map<ColumnId, ColumnId> renames;
+    for (size_t i = 0; i < result.plan->columns.size(); ++i)
+      renames[result.plan->columns[i].id] = renamed[i].id;
+    for (auto& condition : correlation)
+      condition = substituteColumns(condition, [&](const BoundExpr& column) -> BoundExprPtr {
+        auto it = renames.find(column.index);
+        if (it == renames.end()) return nullptr;
+        auto copy = std::make_shared<BoundExpr>(column);
+        copy->index = it->second;
+        return copy;
+      });
+    LogicalPtr outerJoin = makeJoin(JoinKind::Left, left, withMarker, correlation);
+    auto matched = std::make_shared<BoundExpr>();
+    matched->kind = BoundKind::IsNotNull;
+    matched->type = SqlType::boolean();
+    matched->args = {columnRef(marker)};
+    std::vector<BoundExprPtr> values = columnRefs(left->columns);
+    for (size_t i = 0; i < right->columns.size(); ++i) {
+      const LogicalColumn& value = renamed[result.plan->positionOf(right->columns[i].id)];
+      values.push_back(makeCase(matched, columnRef(value), (*empty)[i]));
+    }
+    std::vector<LogicalColumn> columns = left->columns;
+    columns.insert(columns.end(), right->columns.begin(), right->columns.end());
+    LogicalPtr plan = makeProjection(outerJoin, values, context_, columns);
+    if (!join->predicates.empty()) plan = makeFilter(plan, join->predicates);
+    return plan;
   }
 
   /// Columns `expr` reads, the correlated references of the subqueries inside it included.
