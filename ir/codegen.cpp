@@ -386,6 +386,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
   case BoundKind::Predict:
     return predict(expr, row);
   case BoundKind::AggregateRef:
+  case BoundKind::WindowRef:
     break;
   }
   internalError("unknown expression kind");
