@@ -62,11 +62,19 @@ int64_t integerAt(int location) {
   return negative ? -value : value;
 }
 
+/// The SQLSTATE of a grammar error: 42601, except the grammar's checks of window frames,
+/// which PostgreSQL reports as windowing errors.
+SqlState parseErrorState(const std::string& message) {
+  bool frame = message.rfind("frame start", 0) == 0 || message.rfind("frame end", 0) == 0;
+  return frame ? SqlState::WindowingError : SqlState::SyntaxError;
+}
+
 /// Runs libpg_query over `text` and returns the parse tree, or raises 42601.
 json runPgQuery(const std::string& text) {
   PgQueryParseResult result = pg_query_parse(text.c_str());
   if (result.error) {
-    Error error(SqlState::SyntaxError, result.error->message, result.error->cursorpos);
+    Error error(parseErrorState(result.error->message), result.error->message,
+                result.error->cursorpos);
     pg_query_free_parse_result(result);
     throw error;
   }
@@ -753,7 +761,8 @@ std::vector<Statement> parse(const std::string& sql) {
     }
     return statements;
   }
-  Error wholeError(SqlState::SyntaxError, whole.error->message, whole.error->cursorpos);
+  Error wholeError(parseErrorState(whole.error->message), whole.error->message,
+                   whole.error->cursorpos);
   pg_query_free_parse_result(whole);
 
   // The text may hold model statements, which the PostgreSQL grammar lacks: split it with the

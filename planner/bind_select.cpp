@@ -353,12 +353,7 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
   std::vector<ir::AggregateSpec> aggregateSpecs;
   WindowContext windows;
   windows.named = &select.windows;
-  for (size_t i = 0; i < select.windows.size(); ++i)
-    for (size_t k = 0; k < i; ++k)
-      if (select.windows[k]->name == select.windows[i]->name)
-        throw Error(SqlState::WindowingError,
-                    "window \"" + select.windows[i]->name + "\" is already defined",
-                    select.windows[i]->location + 1);
+  checkWindowClause(select);
   AggregateContext aggregates{&aggregateSpecs, nullptr, &windows};
   std::vector<BoundExprPtr> targets;
   std::vector<std::string> names;

@@ -5,6 +5,8 @@
 #include "planner/binder.h"
 #include "planner/type_rules.h"
 
+#include <cmath>
+
 namespace flern::planner {
 
 using ir::BoundExpr;
@@ -65,10 +67,38 @@ ResolvedWindow resolveWindow(const ast::WindowSpec& spec,
   if (base->frameOptions & kNonDefault)
     throw Error(SqlState::WindowingError,
                 "cannot copy window " + quoted + " because it has a frame clause",
-                spec.location + 1);
+                spec.location + 1)
+        .withHint("Omit the parentheses in this OVER clause.");
   if (!spec.orderBy.empty()) resolved.orderBy = &spec.orderBy;
   resolved.frame = &spec;
   return resolved;
+}
+
+bool containsColumnRef(const ast::Expr& expr) {
+  if (expr.kind == ast::ExprKind::ColumnRef) return true;
+  for (const auto& arg : expr.args)
+    if (containsColumnRef(*arg)) return true;
+  return false;
+}
+
+/// A NUMERIC or DOUBLE PRECISION constant frame offset converted to bigint as PostgreSQL's
+/// coercion does: rounded half away from zero (1.5 PRECEDING is 2 PRECEDING).
+BoundExprPtr roundedToBigint(const BoundExprPtr& constant) {
+  if (constant->type.id != TypeId::Numeric && constant->type.id != TypeId::Float64) return constant;
+  double value = constant->floatValue;
+  if (constant->type.id == TypeId::Numeric) {
+    bool dynamic = constant->type.scale == kDynamicScale;
+    __int128 digits = dynamic ? packedDigits(constant->numericValue) : constant->numericValue;
+    int scale = dynamic ? packedScale(constant->numericValue) : constant->type.scale;
+    value = static_cast<double>(digits);
+    for (int i = 0; i < scale; ++i)
+      value /= 10;
+  }
+  if (!(std::fabs(value) < 9.2e18))
+    throw Error(SqlState::NumericValueOutOfRange, "bigint out of range", constant->location + 1);
+  auto node = makeNode(BoundKind::Constant, SqlType::int64(), constant->location);
+  node->intValue = std::llround(value);
+  return node;
 }
 
 [[noreturn]] void noSuchFunction(const std::string& name, const std::vector<BoundExprPtr>& args,
@@ -123,14 +153,16 @@ BoundExprPtr Binder::bindWindowCall(const ast::Expr& expr, const Scope& scope,
   ir::WindowExpr call;
   AggregateContext inner{aggregates.aggregates, aggregates.forbiddenIn, nullptr, kInsideWindow};
   bindWindowArgs(expr, scope, inner, call);
+  AggregateContext definition{aggregates.aggregates, aggregates.forbiddenIn, nullptr,
+                              "window definitions"};
   for (const auto& key : *window.partitionBy) {
-    BoundExprPtr bound = bind(*key, scope, inner);
+    BoundExprPtr bound = bind(*key, scope, definition);
     if (bound->type.id == TypeId::Unknown) bound = implicitCast(bound, SqlType::text());
     call.partitionKeys.push_back(bound);
   }
   for (const auto& item : *window.orderBy) {
     ir::SortKey key;
-    key.expr = bind(*item.expr, scope, inner);
+    key.expr = bind(*item.expr, scope, definition);
     if (key.expr->type.id == TypeId::Unknown) key.expr = implicitCast(key.expr, SqlType::text());
     key.descending = item.descending;
     key.nullsFirst = item.nullsFirst.value_or(item.descending);
@@ -187,15 +219,20 @@ void Binder::bindWindowArgs(const ast::Expr& expr, const Scope& scope, Aggregate
   };
   switch (*kind) {
   case WindowFunctionKind::RowNumber:
-  case WindowFunctionKind::Rank:
-  case WindowFunctionKind::DenseRank:
     arity(0, 0);
     call.type = SqlType::int64();
     return;
+  case WindowFunctionKind::Rank:
+  case WindowFunctionKind::DenseRank:
   case WindowFunctionKind::PercentRank:
   case WindowFunctionKind::CumeDist:
-    arity(0, 0);
-    call.type = SqlType::float64();
+    // With arguments these names are the hypothetical-set aggregates.
+    if (!args.empty())
+      throw Error(SqlState::WrongObjectType,
+                  "WITHIN GROUP is required for ordered-set aggregate " + name, expr.location + 1);
+    call.type = *kind == WindowFunctionKind::Rank || *kind == WindowFunctionKind::DenseRank
+                    ? SqlType::int64()
+                    : SqlType::float64();
     return;
   case WindowFunctionKind::Ntile:
     arity(1, 1);
@@ -225,7 +262,10 @@ void Binder::bindWindowArgs(const ast::Expr& expr, const Scope& scope, Aggregate
     arity(*kind == WindowFunctionKind::NthValue ? 2 : 1,
           *kind == WindowFunctionKind::NthValue ? 2 : 1);
     BoundExprPtr value = args[0];
-    if (value->type.id == TypeId::Unknown) value = implicitCast(value, SqlType::text());
+    if (value->type.id == TypeId::Unknown)
+      throw Error(SqlState::DatatypeMismatch,
+                  "could not determine polymorphic type because input has type unknown",
+                  expr.location + 1);
     call.args = {value};
     if (args.size() > 1) call.args.push_back(integerArg(args[1], name, args, expr.location));
     call.type = value->type;
@@ -266,8 +306,12 @@ ir::WindowFrame Binder::bindFrame(const ast::WindowSpec& spec, int options,
     throw Error(SqlState::FeatureNotSupported,
                 "RANGE with offset PRECEDING/FOLLOWING is not supported", spec.location + 1);
   auto offsetOf = [&](const ast::Expr* expr) -> std::optional<int64_t> {
+    if (containsColumnRef(*expr))
+      throw Error(SqlState::InvalidColumnReference, "argument of ROWS must not contain variables",
+                  expr->location + 1);
     BoundExprPtr bound = bindConstantExpr(*expr);
     if (isUnknownLiteral(bound)) bound = coerceLiteral(bound, SqlType::int64());
+    if (bound->kind == BoundKind::Constant && !bound->isNull) bound = roundedToBigint(bound);
     if (bound->kind == BoundKind::Constant && bound->isNull) return std::nullopt;
     return constantInteger(bound, "ROWS");
   };
@@ -310,6 +354,17 @@ BoundExprPtr replaceWindowRefs(const BoundExprPtr& expr,
 }
 
 } // namespace
+
+void Binder::checkWindowClause(const ast::SelectStmt& select) {
+  const auto& named = select.windows;
+  for (size_t i = 0; i < named.size(); ++i) {
+    for (size_t k = 0; k < i; ++k)
+      if (named[k]->name == named[i]->name)
+        throw Error(SqlState::WindowingError,
+                    "window \"" + named[i]->name + "\" is already defined", named[i]->location + 1);
+    resolveWindow(*named[i], &named, i);
+  }
+}
 
 LogicalPtr Binder::applyWindows(LogicalPtr plan, WindowContext& windows,
                                 const LogicalOperator* aggregate,

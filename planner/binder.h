@@ -129,6 +129,8 @@ private:
                                   AggregateContext& aggregates);
   void bindWindowArgs(const ast::Expr& expr, const Scope& scope, AggregateContext& inner,
                       ir::WindowExpr& call);
+  /// Raises the errors of the WINDOW clause: duplicate names, bad references.
+  void checkWindowClause(const ast::SelectStmt& select);
   ir::WindowFrame bindFrame(const ast::WindowSpec& spec, int frameOptions,
                             const ast::Expr* startOffset, const ast::Expr* endOffset);
   /// A Window operator over `plan` computing `windows` (resolved like the targets when

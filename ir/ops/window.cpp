@@ -281,6 +281,9 @@ void WindowCodegen::computeOffset(size_t function, Value ps, Value pe, Value j) 
 void WindowCodegen::computeAll(Value buffer, Value count) {
   Builder& b = ctx_.b();
   buffer_ = buffer;
+  // PostgreSQL checks the frame offsets before it reads a row, so even without rows.
+  for (size_t f = 0; f < functions_.size(); ++f)
+    checkFrameOffsets(f);
   Value next = b.var(Type::I64);
   b.store(next, b.constI64(0));
   const size_t partitionKeys = functions_.front().partitionKeys.size();
@@ -288,10 +291,8 @@ void WindowCodegen::computeAll(Value buffer, Value count) {
               [&] {
                 Value ps = b.load(Type::I64, next);
                 Value pe = runEnd(ps, count, partitionField_, partitionKeys);
-                for (size_t f = 0; f < functions_.size(); ++f) {
-                  checkFrameOffsets(f);
+                for (size_t f = 0; f < functions_.size(); ++f)
                   computeFunction(f, ps, pe);
-                }
                 b.store(next, pe);
               });
 }

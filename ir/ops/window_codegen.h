@@ -43,7 +43,7 @@ private:
   void computeNtile(size_t function, Value ps, Value pe);
   void computeOffset(size_t function, Value ps, Value pe, Value j);
   // Frames (window_frames.cpp)
-  /// Raises the offset errors of the function's frame (a partition with rows exists).
+  /// Raises the errors of a NULL or negative frame offset.
   void checkFrameOffsets(size_t function);
   Value frameStart(size_t function, Value j, Value ps, Value pe, Value gs, Value ge);
   Value frameEnd(size_t function, Value j, Value ps, Value pe, Value gs, Value ge);
