@@ -330,7 +330,8 @@ ir::HashJoinKind physicalKind(JoinKind kind) {
 Planned PhysicalPlanner::planWindow(const LogicalOperator& op) {
   // One Window operator (one sort) per distinct window, chained; each appends its columns.
   Planned planned = plan(*op.children[0]);
-  const size_t width = op.children[0]->columns.size();
+  // The window values are the last columns (rules may have widened the input since).
+  const size_t width = op.columns.size() - op.windows.size();
   std::vector<bool> done(op.windows.size(), false);
   for (size_t i = 0; i < op.windows.size(); ++i) {
     if (done[i]) continue;

@@ -96,7 +96,8 @@ LogicalPtr prune(const LogicalPtr& op, const Required& required) {
   case LogicalKind::Window: {
     // Window values nobody uses are not computed; without any, the Window goes away.
     Required below = required;
-    const size_t width = op->children[0]->columns.size();
+    // The window values are the last columns (rules may have widened the input since).
+    const size_t width = op->columns.size() - op->windows.size();
     copy->windows.clear();
     std::vector<LogicalColumn> windowColumns;
     for (size_t i = 0; i < op->windows.size(); ++i) {
