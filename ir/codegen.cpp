@@ -386,6 +386,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
   case BoundKind::Predict:
     return predict(expr, row);
   case BoundKind::AggregateRef:
+  case BoundKind::WindowRef:
     break;
   }
   internalError("unknown expression kind");
@@ -411,6 +412,12 @@ Value CodegenContext::compareValues(const SqlValue& a, const SqlValue& c) {
   }
   Value less = b.compare(OpCode::Lt, x, y);
   Value greater = b.compare(OpCode::Gt, x, y);
+  if (isFloat(x.type)) {
+    // NaN equals NaN and sorts above every number, as PostgreSQL's float8_cmp.
+    Value xNaN = b.compare(OpCode::Ne, x, x), yNaN = b.compare(OpCode::Ne, y, y);
+    greater = b.logicalOr(greater, b.logicalAnd(xNaN, b.logicalNot(yNaN)));
+    less = b.logicalOr(less, b.logicalAnd(yNaN, b.logicalNot(xNaN)));
+  }
   return b.sub(b.cast(greater, Type::I32), b.cast(less, Type::I32));
 }
 
@@ -425,7 +432,11 @@ Value CodegenContext::equalValues(const SqlValue& a, const SqlValue& c) {
   if (a.type.id == TypeId::Numeric &&
       (a.type.scale != c.type.scale || a.type.scale == kDynamicScale))
     return b.compare(OpCode::Eq, compareValues(a, c), b.constI32(0));
-  return b.compare(OpCode::Eq, orderKey(a), orderKey(c));
+  Value x = orderKey(a), y = orderKey(c);
+  if (isFloat(x.type)) // NaN equals NaN (float8_eq), so NaNs group and join together
+    return b.logicalOr(b.compare(OpCode::Eq, x, y),
+                       b.logicalAnd(b.compare(OpCode::Ne, x, x), b.compare(OpCode::Ne, y, y)));
+  return b.compare(OpCode::Eq, x, y);
 }
 
 SqlValue CodegenContext::compare(const BoundExpr& expr, const Row& row) {

@@ -84,6 +84,8 @@ std::string BoundExpr::toString() const {
     return "(" + argText(0) + (negated ? " !~~ " : " ~~ ") + argText(1) + ")";
   case BoundKind::AggregateRef:
     return "agg#" + std::to_string(index);
+  case BoundKind::WindowRef:
+    return "window#" + std::to_string(index);
   case BoundKind::Subquery:
     return "(SubPlan " + std::to_string(index) + ")";
   case BoundKind::Function:

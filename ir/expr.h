@@ -29,6 +29,7 @@ enum class BoundKind {
   Function,     ///< scalar builtin `name`
   Predict,      ///< model `name` applied to args (features); weights in modelWeights
   AggregateRef, ///< binder-internal: aggregate `index`, replaced before code generation
+  WindowRef,    ///< binder-internal: window function call `index`, replaced by a Window column
   Subquery,     ///< planner-internal: see `subquery`; replaced by joins before code generation
 };
 

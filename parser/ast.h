@@ -106,8 +106,10 @@ struct OrderItem {
   std::optional<bool> nullsFirst;
 };
 
-/// A window specification (OVER clause) as written.
+/// A window specification (OVER clause or WINDOW clause entry) as written.
 struct WindowSpec {
+  std::string name;    ///< WINDOW name AS (...), or OVER name (then nothing else is set)
+  std::string refName; ///< OVER (name ...): the named window this one extends
   std::vector<ExprPtr> partitionBy;
   std::vector<OrderItem> orderBy;
   int frameOptions = 0; ///< PostgreSQL's FRAMEOPTION_* bits
@@ -139,6 +141,7 @@ struct SelectStmt {
   std::vector<ExprPtr> groupBy;
   ExprPtr having;
   std::vector<OrderItem> orderBy;
+  std::vector<std::shared_ptr<WindowSpec>> windows; ///< WINDOW clause
   ExprPtr limit;
   ExprPtr offset;
   bool distinct = false;

@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <pg_query.h>
 
+#include <cctype>
+#include <strings.h>
+
 namespace flern::parser {
 
 using nlohmann::json;
@@ -59,11 +62,19 @@ int64_t integerAt(int location) {
   return negative ? -value : value;
 }
 
+/// The SQLSTATE of a grammar error: 42601, except the grammar's checks of window frames,
+/// which PostgreSQL reports as windowing errors.
+SqlState parseErrorState(const std::string& message) {
+  bool frame = message.rfind("frame start", 0) == 0 || message.rfind("frame end", 0) == 0;
+  return frame ? SqlState::WindowingError : SqlState::SyntaxError;
+}
+
 /// Runs libpg_query over `text` and returns the parse tree, or raises 42601.
 json runPgQuery(const std::string& text) {
   PgQueryParseResult result = pg_query_parse(text.c_str());
   if (result.error) {
-    Error error(SqlState::SyntaxError, result.error->message, result.error->cursorpos);
+    Error error(parseErrorState(result.error->message), result.error->message,
+                result.error->cursorpos);
     pg_query_free_parse_result(result);
     throw error;
   }
@@ -94,6 +105,7 @@ std::vector<std::string> nameList(const json& list) {
 
 ExprPtr convertExpr(const json& node);
 ExprPtr convertSubLink(const json& link);
+void convertSortClause(const json& clause, std::vector<OrderItem>& out);
 std::unique_ptr<SelectStmt> convertSelect(const json& node);
 
 ExprPtr makeExpr(ExprKind kind, int location) {
@@ -296,6 +308,49 @@ ExprPtr convertAExpr(const json& node) {
   unsupported("operator kind " + kind, location);
 }
 
+/// The offset of the EXCLUDE keyword inside the window specification whose '(' is at `open`.
+int excludeLocation(int open) {
+  if (!sourceText || open < 0) return open;
+  const std::string& text = *sourceText;
+  int depth = 0, found = open;
+  for (size_t i = static_cast<size_t>(open); i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'' || c == '"') { // skip a quoted literal or identifier
+      size_t close = text.find(c, i + 1);
+      if (close == std::string::npos) break;
+      i = close;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth <= 0) break;
+    } else if (depth == 1 && strncasecmp(text.c_str() + i, "exclude", 7) == 0 &&
+               (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) {
+      found = static_cast<int>(i);
+    }
+  }
+  return found;
+}
+
+/// A WindowDef (OVER clause or WINDOW clause entry).
+std::shared_ptr<WindowSpec> convertWindowDef(const json& def) {
+  // PostgreSQL's FRAMEOPTION_EXCLUDE_CURRENT_ROW | _GROUP | _TIES.
+  constexpr int kExcludeOptions = 0x08000 | 0x10000 | 0x20000;
+  auto spec = std::make_shared<WindowSpec>();
+  spec->location = locationOf(def);
+  spec->name = def.value("name", "");
+  spec->refName = def.value("refname", "");
+  spec->frameOptions = def.value("frameOptions", 0);
+  if (spec->frameOptions & kExcludeOptions)
+    unsupported("EXCLUDE in a window frame", excludeLocation(spec->location));
+  if (def.contains("partitionClause"))
+    for (const auto& key : def["partitionClause"])
+      spec->partitionBy.push_back(convertExpr(key));
+  if (def.contains("orderClause")) convertSortClause(def["orderClause"], spec->orderBy);
+  if (def.contains("startOffset")) spec->frameStart = convertExpr(def["startOffset"]);
+  if (def.contains("endOffset")) spec->frameEnd = convertExpr(def["endOffset"]);
+  return spec;
+}
+
 ExprPtr convertExpr(const json& node) {
   checkStackDepth();
   if (node.contains("ColumnRef")) {
@@ -362,7 +417,7 @@ ExprPtr convertExpr(const json& node) {
     expr->text = nameList(call.at("funcname")).back();
     expr->star = call.value("agg_star", false);
     expr->distinct = call.value("agg_distinct", false);
-    if (call.contains("over")) unsupported("window function", expr->location);
+    if (call.contains("over")) expr->over = convertWindowDef(call["over"]);
     if (call.contains("agg_filter")) expr->filter = convertExpr(call["agg_filter"]);
     if (call.contains("args"))
       for (const auto& arg : call["args"])
@@ -581,7 +636,9 @@ std::unique_ptr<SelectStmt> convertSelectNode(const json& node) {
   if (node.contains("limitCount")) select->limit = convertExpr(node["limitCount"]);
   if (node.contains("limitOffset")) select->offset = convertExpr(node["limitOffset"]);
   if (node.contains("lockingClause")) unsupported("FOR UPDATE/SHARE", -1);
-  if (node.contains("windowClause")) unsupported("WINDOW clause", -1);
+  if (node.contains("windowClause"))
+    for (const auto& window : node["windowClause"])
+      select->windows.push_back(convertWindowDef(window.at("WindowDef")));
   if (node.contains("groupClause"))
     for (const auto& group : node["groupClause"])
       if (group.contains("GroupingSet"))
@@ -801,7 +858,8 @@ std::vector<Statement> parse(const std::string& sql) {
     }
     return statements;
   }
-  Error wholeError(SqlState::SyntaxError, whole.error->message, whole.error->cursorpos);
+  Error wholeError(parseErrorState(whole.error->message), whole.error->message,
+                   whole.error->cursorpos);
   pg_query_free_parse_result(whole);
 
   // The text may hold model statements, which the PostgreSQL grammar lacks: split it with the

@@ -351,13 +351,19 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
   }
 
   std::vector<ir::AggregateSpec> aggregateSpecs;
-  AggregateContext aggregates{&aggregateSpecs, nullptr};
+  WindowContext windows;
+  windows.named = &select.windows;
+  checkWindowClause(select);
+  AggregateContext aggregates{&aggregateSpecs, nullptr, &windows};
   std::vector<BoundExprPtr> targets;
   std::vector<std::string> names;
   bindTargets(select, scope, aggregates, targets, names);
   std::vector<BoundExprPtr> groupKeys = bindGroupBy(select, scope, targets, names);
   BoundExprPtr having;
-  if (select.having) having = bindCondition(*select.having, scope, aggregates, "HAVING");
+  if (select.having) {
+    AggregateContext noWindows{&aggregateSpecs, nullptr, nullptr, "HAVING"};
+    having = bindCondition(*select.having, scope, noWindows, "HAVING");
+  }
 
   // ORDER BY: output positions, output names, or expressions (added as hidden columns).
   std::vector<int> orderTargets;
@@ -388,8 +394,9 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
   }
 
   bool aggregated = !groupKeys.empty() || !aggregateSpecs.empty() || having;
+  std::shared_ptr<LogicalOperator> aggregate;
   if (aggregated) {
-    auto aggregate = makeOperator(LogicalKind::Aggregate, plan);
+    aggregate = makeOperator(LogicalKind::Aggregate, plan);
     aggregate->groupKeys = groupKeys;
     aggregate->aggregates = aggregateSpecs;
     for (const auto& key : groupKeys)
@@ -410,6 +417,14 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
       plan = filter;
     }
   }
+
+  // Window functions: after grouping, before DISTINCT, ORDER BY and LIMIT.
+  std::vector<BoundExprPtr*> windowUsers;
+  for (auto& target : targets)
+    windowUsers.push_back(&target);
+  for (auto& expr : orderExprs)
+    windowUsers.push_back(&expr);
+  plan = applyWindows(plan, windows, aggregate.get(), localColumns, windowUsers);
 
   // The projection: visible columns, then ORDER BY expressions not among them.
   size_t visible = targets.size();

@@ -543,6 +543,7 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
 BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
                                   AggregateContext& aggregates) {
   std::string name = expr.text;
+  if (expr.over) return bindWindowCall(expr, scope, aggregates);
   if (name == "predict") return bindPredict(expr, scope, aggregates);
   if (auto kind = aggregateKind(name)) {
     if (!aggregates.aggregates)

@@ -62,10 +62,17 @@ private:
     /// Columns of enclosing blocks that this block refers to (shared by the block's scopes).
     std::shared_ptr<std::vector<ColumnId>> outerReferences;
   };
+  /// The window function calls of a SELECT list and ORDER BY, and its WINDOW clause.
+  struct WindowContext {
+    std::vector<ir::WindowExpr> calls;
+    const std::vector<std::shared_ptr<ast::WindowSpec>>* named = nullptr;
+  };
   struct AggregateContext {
     std::vector<ir::AggregateSpec>* aggregates = nullptr;
     const char* forbiddenIn =
         nullptr; ///< clause where aggregates are not allowed; null inside an aggregate
+    WindowContext* windows = nullptr;         ///< where window calls may appear (null: not here)
+    const char* windowsForbiddenIn = nullptr; ///< clause for the 42P20 error (else forbiddenIn)
   };
   /// A query block's result before the client sees it: plan and column names.
   struct BlockResult {
@@ -120,6 +127,20 @@ private:
                                 AggregateContext& aggregates);
   ir::BoundExprPtr bindFunction(const ast::Expr& expr, const Scope& scope,
                                 AggregateContext& aggregates);
+  // Window functions (bind_window.cpp)
+  ir::BoundExprPtr bindWindowCall(const ast::Expr& expr, const Scope& scope,
+                                  AggregateContext& aggregates);
+  void bindWindowArgs(const ast::Expr& expr, const Scope& scope, AggregateContext& inner,
+                      ir::WindowExpr& call);
+  /// Raises the errors of the WINDOW clause: duplicate names, bad references.
+  void checkWindowClause(const ast::SelectStmt& select);
+  ir::WindowFrame bindFrame(const ast::WindowSpec& spec, int frameOptions,
+                            const ast::Expr* startOffset, const ast::Expr* endOffset);
+  /// A Window operator over `plan` computing `windows` (resolved like the targets when
+  /// `aggregate` is given), with WindowRefs in `exprs` replaced by its columns.
+  LogicalPtr applyWindows(LogicalPtr plan, WindowContext& windows, const LogicalOperator* aggregate,
+                          const std::vector<ColumnId>& localColumns,
+                          std::vector<ir::BoundExprPtr*> exprs);
   ir::BoundExprPtr bindPredict(const ast::Expr& expr, const Scope& scope,
                                AggregateContext& aggregates);
   ir::BoundExprPtr bindCondition(const ast::Expr& expr, const Scope& scope,

@@ -9,6 +9,7 @@
 #include "ir/ops/set_operations.h"
 #include "ir/ops/sort.h"
 #include "ir/ops/streaming.h"
+#include "ir/ops/window.h"
 #include "planner/zone_filters.h"
 
 #include <algorithm>
@@ -216,6 +217,8 @@ private:
     }
     case LogicalKind::SetOperation:
       return planSetOperation(op);
+    case LogicalKind::Window:
+      return planWindow(op);
     }
     internalError("logical operator without a physical plan");
   }
@@ -260,6 +263,7 @@ private:
   /// DISTINCT over one argument): group keys first, then those aggregates.
   Planned planAggregateFamily(const LogicalOperator& op, const std::vector<size_t>& members);
   Planned planSetOperation(const LogicalOperator& op);
+  Planned planWindow(const LogicalOperator& op);
 
   TableBindings& tables_;
   /// Conditions of a filter directly above the Get being planned, for its zone filters.
@@ -322,6 +326,38 @@ ir::HashJoinKind physicalKind(JoinKind kind) {
 }
 
 } // namespace
+
+Planned PhysicalPlanner::planWindow(const LogicalOperator& op) {
+  // One Window operator (one sort) per distinct window, chained; each appends its columns.
+  Planned planned = plan(*op.children[0]);
+  // The window values are the last columns (rules may have widened the input since).
+  const size_t width = op.columns.size() - op.windows.size();
+  std::vector<bool> done(op.windows.size(), false);
+  for (size_t i = 0; i < op.windows.size(); ++i) {
+    if (done[i]) continue;
+    std::string window = op.windows[i].windowText();
+    std::vector<ir::WindowExpr> functions;
+    std::vector<ColumnId> ids;
+    for (size_t k = i; k < op.windows.size(); ++k) {
+      if (done[k] || op.windows[k].windowText() != window) continue;
+      done[k] = true;
+      ir::WindowExpr function = op.windows[k];
+      for (auto& arg : function.args)
+        arg = remap(arg, planned.positions);
+      for (auto& key : function.partitionKeys)
+        key = remap(key, planned.positions);
+      for (auto& key : function.orderKeys)
+        key.expr = remap(key.expr, planned.positions);
+      functions.push_back(std::move(function));
+      ids.push_back(op.columns[width + k].id);
+    }
+    int position = static_cast<int>(planned.op->outputTypes().size());
+    for (ColumnId id : ids)
+      planned.positions[id] = position++;
+    planned.op = std::make_unique<ir::Window>(std::move(planned.op), std::move(functions));
+  }
+  return planned;
+}
 
 Planned PhysicalPlanner::planJoin(const LogicalOperator& op) {
   // The right input is built into the hash table; a right join is a left join turned around.

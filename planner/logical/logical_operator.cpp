@@ -113,6 +113,12 @@ LogicalPtr mapExpressions(const LogicalPtr& op,
   }
   for (auto& key : copy->sortKeys)
     key.expr = map(key.expr);
+  for (auto& window : copy->windows) {
+    mapAll(window.args);
+    mapAll(window.partitionKeys);
+    for (auto& key : window.orderKeys)
+      key.expr = map(key.expr);
+  }
   if (copy->mark.comparison) copy->mark.comparison = map(copy->mark.comparison);
   if (copy->seriesStart) copy->seriesStart = map(copy->seriesStart);
   if (copy->seriesStop) copy->seriesStop = map(copy->seriesStop);
@@ -274,6 +280,12 @@ std::string describe(const LogicalOperator& op) {
                        : op.setKind == SetOperationKind::Intersect ? "Intersect"
                                                                    : "Except";
     return std::string(name) + (op.setAll ? " All" : "");
+  }
+  case LogicalKind::Window: {
+    std::string text = "Window";
+    for (size_t i = 0; i < op.windows.size(); ++i)
+      text += (i ? ", " : ": ") + op.windows[i].toString();
+    return text;
   }
   }
   return "?";

@@ -14,6 +14,7 @@
 
 #include "ir/expr.h"
 #include "ir/ops/sort.h"
+#include "ir/window_function.h"
 #include "storage/table.h"
 
 #include <functional>
@@ -46,6 +47,7 @@ enum class LogicalKind {
   Sort,         ///< orders by `sortKeys` (expressions over the child's columns)
   Limit,        ///< OFFSET then LIMIT
   SetOperation, ///< UNION / INTERSECT / EXCEPT [ALL] of two children, by position
+  Window,       ///< window functions; output = the child's columns, then one per `windows`
 };
 
 /// Join kinds. Semi, Anti, Mark and Single come from unnesting subqueries: their right input is
@@ -102,6 +104,8 @@ struct LogicalOperator {
   // Limit
   std::optional<int64_t> limit;
   int64_t offset = 0;
+  // Window: each call has its own partition keys, order keys and frame
+  std::vector<ir::WindowExpr> windows;
   // SetOperation
   SetOperationKind setKind = SetOperationKind::Union;
   bool setAll = false;

@@ -177,6 +177,7 @@ double CardinalityModel::estimate(const LogicalOperator& op) {
     break;
   case LogicalKind::Project:
   case LogicalKind::Sort:
+  case LogicalKind::Window:
     rows = children[0];
     break;
   case LogicalKind::Limit:

@@ -119,6 +119,8 @@ public:
     }
     case LogicalKind::SetOperation:
       return pushSetOperation(op, pending);
+    case LogicalKind::Window:
+      return pushWindow(op, pending);
     default: {
       auto copy = std::make_shared<LogicalOperator>(*op);
       for (auto& child : copy->children)
@@ -174,6 +176,36 @@ private:
         int position = op->positionOf(column.index);
         return position < 0 ? nullptr : op->groupKeys[position];
       }));
+    }
+    auto copy = std::make_shared<LogicalOperator>(*op);
+    copy->children = {push(op->children[0], down)};
+    return place(copy, stay);
+  }
+
+  /// Only conditions on columns every window partitions by go below a Window: they keep or
+  /// drop whole partitions, so the other rows' window values stay the same.
+  LogicalPtr pushWindow(const LogicalPtr& op, const std::vector<BoundExprPtr>& pending) {
+    std::set<ColumnId> partitionColumns;
+    for (size_t i = 0; i < op->windows.size(); ++i) {
+      std::set<ColumnId> own;
+      for (const auto& key : op->windows[i].partitionKeys)
+        if (key->kind == BoundKind::Column) own.insert(key->index);
+      if (i == 0) {
+        partitionColumns = own;
+        continue;
+      }
+      std::set<ColumnId> common;
+      for (ColumnId id : partitionColumns)
+        if (own.count(id)) common.insert(id);
+      partitionColumns = common;
+    }
+    std::vector<BoundExprPtr> down, stay;
+    for (const auto& predicate : pending) {
+      std::set<ColumnId> used = columnsOf(predicate);
+      bool onPartition = !used.empty() && !containsSubquery(predicate);
+      for (ColumnId id : used)
+        onPartition = onPartition && partitionColumns.count(id);
+      (onPartition ? down : stay).push_back(predicate);
     }
     auto copy = std::make_shared<LogicalOperator>(*op);
     copy->children = {push(op->children[0], down)};

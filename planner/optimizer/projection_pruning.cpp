@@ -93,6 +93,32 @@ LogicalPtr prune(const LogicalPtr& op, const Required& required) {
     copy->columns = copy->children[0]->columns;
     return copy;
   }
+  case LogicalKind::Window: {
+    // Window values nobody uses are not computed; without any, the Window goes away.
+    Required below = required;
+    // The window values are the last columns (rules may have widened the input since).
+    const size_t width = op->columns.size() - op->windows.size();
+    copy->windows.clear();
+    std::vector<LogicalColumn> windowColumns;
+    for (size_t i = 0; i < op->windows.size(); ++i) {
+      if (!required.count(op->columns[width + i].id)) continue;
+      const ir::WindowExpr& window = op->windows[i];
+      copy->windows.push_back(window);
+      windowColumns.push_back(op->columns[width + i]);
+      for (const auto& arg : window.args)
+        addColumns(arg, below);
+      for (const auto& key : window.partitionKeys)
+        addColumns(key, below);
+      for (const auto& key : window.orderKeys)
+        addColumns(key.expr, below);
+    }
+    LogicalPtr child = prune(op->children[0], below);
+    if (copy->windows.empty()) return child;
+    copy->children = {child};
+    copy->columns = child->columns;
+    copy->columns.insert(copy->columns.end(), windowColumns.begin(), windowColumns.end());
+    return copy;
+  }
   case LogicalKind::Limit:
     copy->children = {prune(op->children[0], required)};
     copy->columns = copy->children[0]->columns;

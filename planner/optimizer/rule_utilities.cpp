@@ -29,6 +29,12 @@ void forEachExpression(const LogicalOperator& op, bool recurse,
   }
   for (const auto& key : op.sortKeys)
     fn(key.expr);
+  for (const auto& window : op.windows) {
+    each(window.args);
+    each(window.partitionKeys);
+    for (const auto& key : window.orderKeys)
+      fn(key.expr);
+  }
   if (op.mark.comparison) fn(op.mark.comparison);
   if (op.seriesStart) fn(op.seriesStart);
   if (op.seriesStop) fn(op.seriesStop);

@@ -458,6 +458,25 @@ public:
       copy->children = {input};
       return copy;
     }
+    case LogicalKind::Window: {
+      // Subqueries in window arguments and keys join the input, as for a projection; the
+      // Window passes the input's columns on, so its columns follow the widened input.
+      LogicalPtr input = copy->children[0];
+      for (auto& window : copy->windows) {
+        for (auto& arg : window.args)
+          arg = replaceSubqueries(arg, input);
+        for (auto& key : window.partitionKeys)
+          key = replaceSubqueries(key, input);
+        for (auto& key : window.orderKeys)
+          key.expr = replaceSubqueries(key.expr, input);
+      }
+      std::vector<LogicalColumn> values(copy->columns.end() - copy->windows.size(),
+                                        copy->columns.end());
+      copy->children = {input};
+      copy->columns = input->columns;
+      copy->columns.insert(copy->columns.end(), values.begin(), values.end());
+      return copy;
+    }
     case LogicalKind::Join:
       if (copy->joinKind == JoinKind::Inner) {
         // ON conditions of an inner join filter its result.

@@ -18,7 +18,7 @@ FEATURES = {
     "in_subqueries": True,        # x [NOT] IN (SELECT ...)
     "correlated_subqueries": True,  # subqueries that reference the outer query's columns
     "set_operations": True,       # UNION [ALL] / INTERSECT / EXCEPT
-    "window_functions": False,     # row_number / rank / sum(...) OVER (...)
+    "window_functions": True,      # row_number / rank / sum(...) OVER (...)
     "ctes": True,                 # WITH name AS (...) SELECT ...
     "is_distinct_from": True,     # a IS [NOT] DISTINCT FROM b
     "nullif": True,               # NULLIF(a, b)

@@ -434,9 +434,22 @@ class QueryGen:
         r = rng.random()
         if r < 0.3:
             return Node("int8", "count(*) OVER (PARTITION BY {0})", [part], ref=True)
-        if r < 0.6:
+        if r < 0.5:
             return Node("int8", "%s() OVER (PARTITION BY {0} ORDER BY {1})"
                         % rng.choice(["rank", "dense_rank"]), [part, key], ref=True)
+        if r < 0.6:
+            # Deterministic whatever the order of peers: the values depend on peer groups only.
+            return Node("float8", "%s() OVER (PARTITION BY {0} ORDER BY {1} %s)"
+                        % (rng.choice(["percent_rank", "cume_dist"]),
+                           rng.choice(["ASC", "DESC", "DESC NULLS LAST", "NULLS FIRST"])),
+                        [part, key], ref=True)
+        if r < 0.75:
+            typ = rng.choice(["int4", "int8", "numeric", "text", "date"])
+            fn = rng.choice(["min", "max"])
+            frame = rng.choice(["", " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING",
+                                " RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING"])
+            return Node(typ, fn + "({0}) OVER (PARTITION BY {1} ORDER BY {2}%s)" % frame,
+                        [row.gen(typ, 1), part, key], ref=True)
         arg = rng.choice(["int4", "int8", "numeric"])
         fn = rng.choice(["sum", "avg"])
         return Node(expr_gen.AGG_RESULT[(fn, arg)],
