@@ -387,6 +387,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     return predict(expr, row);
   case BoundKind::AggregateRef:
   case BoundKind::WindowRef:
+  case BoundKind::Subquery: // unnesting replaces every subquery before code generation
     break;
   }
   internalError("unknown expression kind");

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -73,7 +74,7 @@ public:
     case LogicalKind::SetOperation:
       return pushSetOperation(op);
     case LogicalKind::Limit:
-      notSupported("LIMIT or OFFSET in a correlated subquery");
+      return pushLimit(op);
     default:
       notSupported("this correlated subquery");
     }
@@ -257,6 +258,48 @@ private:
     aggregate->columns.insert(aggregate->columns.end(), aggregateColumns.begin(),
                               aggregateColumns.end());
     return {aggregate, child.mapping};
+  }
+
+  /// LIMIT / OFFSET (under ORDER BY or not) per outer value: the rows numbered by row_number()
+  /// over a partition per mapped value, in the sort's order, and kept by their number.
+  Result pushLimit(const LogicalPtr& op) {
+    LogicalPtr input = op->children[0];
+    const LogicalOperator* sort = input->kind == LogicalKind::Sort ? input.get() : nullptr;
+    if (sort) input = sort->children[0];
+    Result child = pushWithNeeds(input, referencedFree(*op));
+    ir::WindowExpr number;
+    number.kind = ir::WindowFunctionKind::RowNumber;
+    number.type = SqlType::int64();
+    for (const auto& [free, mapped] : child.mapping) {
+      int position = child.plan->positionOf(mapped.column);
+      number.partitionKeys.push_back(columnRef(child.plan->columns[position]));
+    }
+    if (sort)
+      for (ir::SortKey key : sort->sortKeys) {
+        key.expr = rewrite(key.expr, child.mapping);
+        number.orderKeys.push_back(key);
+      }
+    number.frame.unit = ir::FrameUnit::Rows;
+    auto window = std::make_shared<LogicalOperator>();
+    window->kind = LogicalKind::Window;
+    window->children = {child.plan};
+    window->columns = child.plan->columns;
+    LogicalColumn rowNumber{context_.newColumnId(), SqlType::int64(), "row_number", true};
+    window->columns.push_back(rowNumber);
+    window->windows = {number};
+    std::vector<BoundExprPtr> keep;
+    if (op->offset > 0)
+      keep.push_back(makeComparison(">", columnRef(rowNumber), makeInt64Constant(op->offset)));
+    if (op->limit) {
+      int64_t last = 0;
+      if (__builtin_add_overflow(*op->limit, op->offset, &last))
+        last = std::numeric_limits<int64_t>::max();
+      keep.push_back(makeComparison("<=", columnRef(rowNumber), makeInt64Constant(last)));
+    }
+    LogicalPtr plan = window;
+    if (!keep.empty()) plan = makeFilter(plan, keep);
+    return {makeProjection(plan, columnRefs(child.plan->columns), context_, child.plan->columns),
+            child.mapping};
   }
 
   Result pushJoin(const LogicalPtr& op) {
