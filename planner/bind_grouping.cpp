@@ -209,8 +209,7 @@ Binder::GroupBy Binder::bindGroupBy(const ast::SelectStmt& select, const Scope& 
       throw Error(SqlState::FeatureNotSupported, "grouping set kind " + item.text,
                   item.location + 1);
     if (units.size() > kMaxCubeElements)
-      throw Error(SqlState::ProgramLimitExceeded, "CUBE is limited to 12 elements",
-                  item.location + 1);
+      throw Error(SqlState::TooManyColumns, "CUBE is limited to 12 elements", item.location + 1);
     for (size_t mask = (size_t(1) << units.size()); mask-- > 0;) {
       std::vector<size_t> set;
       for (size_t i = 0; i < units.size(); ++i)
@@ -229,8 +228,8 @@ Binder::GroupBy Binder::bindGroupBy(const ast::SelectStmt& select, const Scope& 
     for (const auto& left : sets)
       for (const auto& right : part) {
         if (product.size() >= kMaxGroupingSets)
-          throw Error(SqlState::StatementTooComplex, "too many grouping sets present",
-                      item->location + 1);
+          throw Error(SqlState::StatementTooComplex,
+                      "too many grouping sets present (maximum 4096)", item->location + 1);
         std::vector<size_t> set = left;
         for (size_t key : right)
           if (std::find(set.begin(), set.end(), key) == set.end()) set.push_back(key);
@@ -256,6 +255,8 @@ LogicalPtr Binder::bindAggregation(LogicalPtr input, const GroupBy& groupBy,
   std::vector<std::vector<size_t>> callArguments;
   for (const auto& call : calls)
     callArguments.push_back(groupingArguments(*call, groupBy.keys));
+  bool aggregated = !groupBy.keys.empty() || groupBy.hasSets || !specs.empty() || having;
+  if (!aggregated) return input;
 
   auto aggregateOver = [&](LogicalPtr child, const std::vector<BoundExprPtr>& keys) {
     auto aggregate = newOperator(LogicalKind::Aggregate, std::move(child));

@@ -341,10 +341,7 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
     orderExprs.push_back(targetIndex >= 0 ? nullptr : bind(expr, scope, aggregates));
   }
 
-  bool aggregated = !groupBy.keys.empty() || groupBy.hasSets || !aggregateSpecs.empty() || having;
-  if (aggregated)
-    plan =
-        bindAggregation(plan, groupBy, aggregateSpecs, targets, having, orderExprs, localColumns);
+  plan = bindAggregation(plan, groupBy, aggregateSpecs, targets, having, orderExprs, localColumns);
 
   // The projection: visible columns, then ORDER BY expressions not among them.
   size_t visible = targets.size();

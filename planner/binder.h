@@ -106,7 +106,8 @@ private:
   ir::BoundExprPtr bindGroupingFunc(const ast::Expr& expr, const Scope& scope,
                                     AggregateContext& aggregates);
   /// The Aggregate (or one per grouping set under UNION ALL) over `input` and HAVING above it;
-  /// `targets` and `orderExprs` are rewritten over its columns.
+  /// `targets` and `orderExprs` are rewritten over its columns. `input` itself for a block
+  /// without grouping or aggregates.
   LogicalPtr bindAggregation(LogicalPtr input, const GroupBy& groupBy,
                              const std::vector<ir::AggregateSpec>& specs,
                              std::vector<ir::BoundExprPtr>& targets, ir::BoundExprPtr having,
