@@ -1,11 +1,11 @@
 // GROUP BY: its keys, its grouping sets (ROLLUP, CUBE, GROUPING SETS and their combinations)
 // and GROUPING(); the Aggregate operator(s) of a query block and HAVING above them.
 //
-// Several grouping sets are planned as one Aggregate per set, each over its own copy of the
-// input (fresh column ids), whose keys absent from the set are NULL and whose GROUPING() values
-// are constants, all under a UNION ALL. That keeps every operator, rule and estimate as it is
-// (predicate pushdown still moves HAVING conditions into each branch, where an absent key is a
-// NULL constant); the cost is one pass over the input per set.
+// Several grouping sets are planned with the existing operators (see groupingSetsPlan): one
+// Aggregate over the input cross joined with a VALUES table of the sets, grouping by the set
+// number and the keys masked to NULL where the set lacks them, plus one key-less Aggregate per
+// empty set under UNION ALL. No new operator kind, so every rule, estimate and EXPLAIN works as
+// it is, and predicate pushdown still moves HAVING conditions on keys below the aggregation.
 #include "planner/binder.h"
 
 #include "common/error.h"
@@ -96,6 +96,132 @@ std::shared_ptr<LogicalOperator> newOperator(LogicalKind kind, LogicalPtr child)
   op->kind = kind;
   op->children.push_back(std::move(child));
   return op;
+}
+
+std::shared_ptr<LogicalOperator> aggregateOver(LogicalPtr child,
+                                               const std::vector<BoundExprPtr>& keys,
+                                               const std::vector<ir::AggregateSpec>& specs,
+                                               const std::function<ColumnId()>& newId) {
+  auto aggregate = newOperator(LogicalKind::Aggregate, std::move(child));
+  aggregate->groupKeys = keys;
+  aggregate->aggregates = specs;
+  for (const auto& key : keys)
+    aggregate->columns.push_back({newId(), key->type, key->name, false});
+  for (const auto& spec : specs)
+    aggregate->columns.push_back(
+        {newId(), spec.type, "",
+         spec.kind == ir::AggregateKind::CountStar || spec.kind == ir::AggregateKind::Count});
+  return aggregate;
+}
+
+BoundExprPtr boolConstant(bool value) {
+  auto node = makeNode(BoundKind::Constant, SqlType::boolean());
+  node->intValue = value ? 1 : 0;
+  return node;
+}
+
+/// Several grouping sets: columns all keys (NULL where a set lacks them), the aggregates, then
+/// one GROUPING() value per call.
+///
+/// The sets with keys share one Aggregate over the input cross joined with a small VALUES
+/// table of the sets (set number, whether each key is in it, the GROUPING() values): every
+/// input row meets every set, its absent keys masked to NULL, and the set number is a group key
+/// too. So the input is read once and the generated code does not grow with the number of sets
+/// (CUBE of 12 elements has 4096). Empty sets () need a row even without input, which grouping
+/// cannot give: each gets its own key-less Aggregate over a copy of the input, under UNION ALL.
+LogicalPtr groupingSetsPlan(LogicalPtr input, const std::vector<BoundExprPtr>& groupKeys,
+                            const Sets& sets, const std::vector<ir::AggregateSpec>& specs,
+                            const std::vector<std::vector<size_t>>& callArguments,
+                            const std::function<ColumnId()>& newId) {
+  const size_t keyCount = groupKeys.size();
+  std::vector<LogicalPtr> branches;
+  // Every branch reads its own copy of the input, so that column ids stay unique: branches
+  // after the first are built over `input` and then copied whole with fresh ids.
+  auto addBranch = [&](LogicalPtr branch) {
+    branches.push_back(branches.empty() ? branch : cloneWithFreshIds(branch, newId));
+  };
+  auto project = [&](LogicalPtr child, std::vector<BoundExprPtr> expressions) {
+    auto op = newOperator(LogicalKind::Project, std::move(child));
+    op->expressions = std::move(expressions);
+    for (size_t i = 0; i < op->expressions.size(); ++i) {
+      bool isAggregate = i >= keyCount && i < keyCount + specs.size();
+      bool notNull = isAggregate && (specs[i - keyCount].kind == ir::AggregateKind::Count ||
+                                     specs[i - keyCount].kind == ir::AggregateKind::CountStar);
+      op->columns.push_back({newId(), op->expressions[i]->type, "", notNull});
+    }
+    return op;
+  };
+
+  std::vector<size_t> keyed;
+  for (size_t s = 0; s < sets.size(); ++s)
+    if (!sets[s].empty()) keyed.push_back(s);
+  if (!keyed.empty()) {
+    auto values = std::make_shared<LogicalOperator>();
+    values->kind = LogicalKind::Values;
+    values->columns.push_back({newId(), SqlType::int32(), "grouping_set", true});
+    for (size_t k = 0; k < keyCount; ++k)
+      values->columns.push_back({newId(), SqlType::boolean(), "", true});
+    for (size_t c = 0; c < callArguments.size(); ++c)
+      values->columns.push_back({newId(), SqlType::int32(), "", true});
+    for (size_t s : keyed) {
+      const auto& set = sets[s];
+      std::vector<BoundExprPtr> row{int32Constant(static_cast<int32_t>(s))};
+      for (size_t k = 0; k < keyCount; ++k)
+        row.push_back(boolConstant(std::find(set.begin(), set.end(), k) != set.end()));
+      for (const auto& arguments : callArguments)
+        row.push_back(int32Constant(groupingValue(arguments, set)));
+      values->rows.push_back(std::move(row));
+    }
+    const LogicalPtr& source = input;
+    auto join = std::make_shared<LogicalOperator>();
+    join->kind = LogicalKind::Join;
+    join->joinKind = JoinKind::Inner;
+    join->children = {source, values};
+    join->columns = source->columns;
+    join->columns.insert(join->columns.end(), values->columns.begin(), values->columns.end());
+    std::vector<BoundExprPtr> keys{columnRef(values->columns[0])};
+    for (size_t k = 0; k < keyCount; ++k) {
+      const BoundExprPtr& key = groupKeys[k];
+      auto masked = makeNode(BoundKind::Case, key->type);
+      masked->args = {columnRef(values->columns[1 + k]), key, makeNull(key->type)};
+      keys.push_back(masked);
+    }
+    for (size_t c = 0; c < callArguments.size(); ++c)
+      keys.push_back(columnRef(values->columns[1 + keyCount + c]));
+    auto aggregate = aggregateOver(join, keys, specs, newId);
+    std::vector<BoundExprPtr> outputs;
+    for (size_t k = 0; k < keyCount; ++k)
+      outputs.push_back(columnRef(aggregate->columns[1 + k]));
+    for (size_t a = 0; a < specs.size(); ++a)
+      outputs.push_back(columnRef(aggregate->columns[keys.size() + a]));
+    for (size_t c = 0; c < callArguments.size(); ++c)
+      outputs.push_back(columnRef(aggregate->columns[1 + keyCount + c]));
+    addBranch(project(aggregate, std::move(outputs)));
+  }
+  for (const auto& set : sets) {
+    if (!set.empty()) continue;
+    auto aggregate = aggregateOver(input, {}, specs, newId);
+    std::vector<BoundExprPtr> outputs;
+    for (size_t k = 0; k < keyCount; ++k)
+      outputs.push_back(makeNull(groupKeys[k]->type));
+    for (size_t a = 0; a < specs.size(); ++a)
+      outputs.push_back(columnRef(aggregate->columns[a]));
+    for (const auto& arguments : callArguments)
+      outputs.push_back(int32Constant(groupingValue(arguments, set)));
+    addBranch(project(aggregate, std::move(outputs)));
+  }
+  LogicalPtr unioned = branches[0];
+  for (size_t b = 1; b < branches.size(); ++b) {
+    auto setOp = std::make_shared<LogicalOperator>();
+    setOp->kind = LogicalKind::SetOperation;
+    setOp->setKind = SetOperationKind::Union;
+    setOp->setAll = true;
+    setOp->children = {unioned, branches[b]};
+    for (const auto& column : branches[b]->columns)
+      setOp->columns.push_back({newId(), column.type, column.name, column.notNull});
+    unioned = setOp;
+  }
+  return unioned;
 }
 
 } // namespace
@@ -258,77 +384,23 @@ LogicalPtr Binder::bindAggregation(LogicalPtr input, const GroupBy& groupBy,
   bool aggregated = !groupBy.keys.empty() || groupBy.hasSets || !specs.empty() || having;
   if (!aggregated) return input;
 
-  auto aggregateOver = [&](LogicalPtr child, const std::vector<BoundExprPtr>& keys) {
-    auto aggregate = newOperator(LogicalKind::Aggregate, std::move(child));
-    aggregate->groupKeys = keys;
-    aggregate->aggregates = specs;
-    for (const auto& key : keys)
-      aggregate->columns.push_back({newColumnId(), key->type, key->name, false});
-    for (const auto& spec : specs)
-      aggregate->columns.push_back(
-          {newColumnId(), spec.type, "",
-           spec.kind == ir::AggregateKind::CountStar || spec.kind == ir::AggregateKind::Count});
-    return aggregate;
-  };
-
   // What resolveGrouping maps expressions to: key columns, then aggregate columns.
   std::shared_ptr<LogicalOperator> grouping;
   LogicalPtr plan;
   std::function<BoundExprPtr(const BoundExpr&)> replaceCall;
   if (groupBy.sets.size() <= 1) {
-    grouping = aggregateOver(input, groupBy.keys);
+    grouping = aggregateOver(input, groupBy.keys, specs, [this] { return newColumnId(); });
     plan = grouping;
     // Without grouping sets every key is grouped in every row.
     replaceCall = [](const BoundExpr&) { return int32Constant(0); };
   } else {
-    const size_t width = groupBy.keys.size() + specs.size() + calls.size();
-    LogicalPtr unioned;
-    for (size_t s = 0; s < groupBy.sets.size(); ++s) {
-      const auto& set = groupBy.sets[s];
-      std::vector<BoundExprPtr> keys;
-      for (size_t k : set)
-        keys.push_back(groupBy.keys[k]);
-      auto aggregate = aggregateOver(input, keys);
-      auto project = newOperator(LogicalKind::Project, aggregate);
-      for (size_t k = 0; k < groupBy.keys.size(); ++k) {
-        auto it = std::find(set.begin(), set.end(), k);
-        project->expressions.push_back(it == set.end()
-                                           ? makeNull(groupBy.keys[k]->type)
-                                           : columnRef(aggregate->columns[it - set.begin()]));
-      }
-      for (size_t a = 0; a < specs.size(); ++a)
-        project->expressions.push_back(columnRef(aggregate->columns[keys.size() + a]));
-      for (const auto& arguments : callArguments)
-        project->expressions.push_back(int32Constant(groupingValue(arguments, set)));
-      for (size_t i = 0; i < width; ++i) {
-        bool isAggregate = i >= groupBy.keys.size() && i < groupBy.keys.size() + specs.size();
-        bool notNull =
-            isAggregate && aggregate->columns[keys.size() + i - groupBy.keys.size()].notNull;
-        project->columns.push_back({newColumnId(), project->expressions[i]->type, "", notNull});
-      }
-      // Each branch reads its own copy of the input, so that column ids stay unique.
-      LogicalPtr branch =
-          s == 0 ? LogicalPtr(project) : cloneWithFreshIds(project, [&] { return newColumnId(); });
-      if (!unioned) {
-        unioned = branch;
-        continue;
-      }
-      auto setOp = std::make_shared<LogicalOperator>();
-      setOp->kind = LogicalKind::SetOperation;
-      setOp->setKind = SetOperationKind::Union;
-      setOp->setAll = true;
-      setOp->children = {unioned, branch};
-      for (const auto& column : branch->columns)
-        setOp->columns.push_back({newColumnId(), column.type, column.name, column.notNull});
-      unioned = setOp;
-    }
+    LogicalPtr unioned = groupingSetsPlan(input, groupBy.keys, groupBy.sets, specs, callArguments,
+                                          [this] { return newColumnId(); });
     plan = unioned;
     grouping = std::make_shared<LogicalOperator>();
     grouping->kind = LogicalKind::Aggregate;
     grouping->groupKeys = groupBy.keys;
     grouping->columns = unioned->columns;
-    for (size_t k = 0; k < groupBy.keys.size(); ++k)
-      grouping->columns[k].name = groupBy.keys[k]->name;
     replaceCall = [&, unioned](const BoundExpr& call) {
       size_t c = 0;
       while (calls[c]->toString() != call.toString())
