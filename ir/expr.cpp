@@ -118,20 +118,56 @@ SqlType aggregateResultType(AggregateKind kind, const SqlType& input) {
   case AggregateKind::Min:
   case AggregateKind::Max:
     return input;
+  case AggregateKind::BoolAnd:
+  case AggregateKind::BoolOr:
+    return SqlType::boolean();
+  case AggregateKind::VarSamp:
+  case AggregateKind::VarPop:
+  case AggregateKind::StddevSamp:
+  case AggregateKind::StddevPop:
+    // Exact inputs give an exact NUMERIC result, as PostgreSQL's numeric_var_samp and kin.
+    if (input.id == TypeId::Float64 || input.id == TypeId::Float32) return SqlType::float64();
+    return SqlType::numeric(0, kDynamicScale);
+  case AggregateKind::StringAgg:
+    return SqlType::text();
   }
   return input;
 }
 
 std::string AggregateSpec::toString() const {
-  static const char* names[] = {"count", "count", "sum", "avg", "min", "max"};
+  static const char* names[] = {"count",       "count",      "sum",       "avg",      "min",
+                                "max",         "bool_and",   "bool_or",   "var_samp", "var_pop",
+                                "stddev_samp", "stddev_pop", "string_agg"};
   std::string text = std::string(names[static_cast<int>(kind)]) + "(";
   if (kind == AggregateKind::CountStar)
     text += "*";
   else
     text += (distinct ? "DISTINCT " : "") + arg->toString();
+  if (arg2) text += ", " + arg2->toString();
+  for (size_t i = 0; i < orderBy.size(); ++i)
+    text += (i ? ", " : " ORDER BY ") + orderBy[i]->toString() +
+            (orderDescending[i] ? " DESC" : "") + (orderNullsFirst[i] ? " NULLS FIRST" : "");
   text += ")";
   if (filter) text += " FILTER (WHERE " + filter->toString() + ")";
   return text;
+}
+
+void mapAggregateExpressions(AggregateSpec& aggregate,
+                             const std::function<BoundExprPtr(const BoundExprPtr&)>& map) {
+  if (aggregate.arg) aggregate.arg = map(aggregate.arg);
+  if (aggregate.arg2) aggregate.arg2 = map(aggregate.arg2);
+  if (aggregate.filter) aggregate.filter = map(aggregate.filter);
+  for (auto& key : aggregate.orderBy)
+    key = map(key);
+}
+
+void forEachAggregateExpression(const AggregateSpec& aggregate,
+                                const std::function<void(const BoundExprPtr&)>& visit) {
+  if (aggregate.arg) visit(aggregate.arg);
+  if (aggregate.arg2) visit(aggregate.arg2);
+  if (aggregate.filter) visit(aggregate.filter);
+  for (const auto& key : aggregate.orderBy)
+    visit(key);
 }
 
 } // namespace flern::ir

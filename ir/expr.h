@@ -3,6 +3,7 @@
 
 #include "common/types.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,8 +70,22 @@ struct BoundExpr {
 BoundExprPtr makeColumn(int index, SqlType type);
 BoundExprPtr makeCast(BoundExprPtr arg, SqlType to);
 
-/// Aggregate functions computed by HashAggregate.
-enum class AggregateKind { CountStar, Count, Sum, Avg, Min, Max };
+/// Aggregate functions computed by HashAggregate (their state code is in ir/ops/aggregate_state).
+enum class AggregateKind {
+  CountStar,
+  Count,
+  Sum,
+  Avg,
+  Min,
+  Max,
+  BoolAnd, ///< bool_and, every
+  BoolOr,
+  VarSamp, ///< var_samp, variance
+  VarPop,
+  StddevSamp, ///< stddev_samp, stddev
+  StddevPop,
+  StringAgg, ///< string_agg(text, delimiter)
+};
 
 /// The result type PostgreSQL gives an aggregate over `input` (count -> bigint, sum(int4) ->
 /// bigint, sum(int8) -> numeric, avg(int) -> numeric ...).
@@ -79,10 +94,21 @@ SqlType aggregateResultType(AggregateKind kind, const SqlType& input);
 struct AggregateSpec {
   AggregateKind kind;
   BoundExprPtr arg;      ///< null for CountStar
+  BoundExprPtr arg2;     ///< string_agg's delimiter
   SqlType type;          ///< result type
   bool distinct = false; ///< over the distinct non-null values of arg
   BoundExprPtr filter;   ///< FILTER (WHERE ...): rows where it is not true are left out
+  /// ORDER BY inside the call: the order in which rows reach the aggregate (string_agg).
+  std::vector<BoundExprPtr> orderBy;
+  std::vector<bool> orderDescending, orderNullsFirst;
   std::string toString() const;
 };
+
+/// Replaces each expression of the aggregate (argument, delimiter, FILTER, ORDER BY) by `map`'s.
+void mapAggregateExpressions(AggregateSpec& aggregate,
+                             const std::function<BoundExprPtr(const BoundExprPtr&)>& map);
+/// Calls `visit` on each expression of the aggregate.
+void forEachAggregateExpression(const AggregateSpec& aggregate,
+                                const std::function<void(const BoundExprPtr&)>& visit);
 
 } // namespace flern::ir

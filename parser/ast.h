@@ -44,6 +44,10 @@ enum class ExprKind {
   InList,   ///< args[0] IN (args[1..]) (negated for NOT IN)
   Subquery, ///< a subquery used as an expression; see subLink
   Collate,  ///< args[0] COLLATE names (qualified collation name)
+  /// A GROUP BY item that is a grouping set: text "rollup", "cube", "sets", "empty" or
+  /// "simple" (a parenthesized list inside one), args its elements.
+  GroupingSet,
+  GroupingFunc, ///< GROUPING(args)
 };
 
 /// How a subquery is used as an expression (PostgreSQL's SubLink types).
@@ -55,6 +59,7 @@ enum class SubLinkKind {
 };
 
 struct WindowSpec;
+struct OrderItem;
 
 struct Expr {
   ExprKind kind;
@@ -71,9 +76,10 @@ struct Expr {
   TypeName typeName;
   std::vector<ExprPtr> args;
   SubLinkKind subLink = SubLinkKind::Scalar;
-  std::shared_ptr<SelectStmt> subquery; ///< Subquery
-  std::shared_ptr<Expr> filter;         ///< aggregate FILTER (WHERE ...)
-  std::shared_ptr<WindowSpec> over;     ///< window function OVER (...)
+  std::shared_ptr<SelectStmt> subquery;  ///< Subquery
+  std::shared_ptr<Expr> filter;          ///< aggregate FILTER (WHERE ...)
+  std::vector<OrderItem> aggregateOrder; ///< agg(x ORDER BY ...)
+  std::shared_ptr<WindowSpec> over;      ///< window function OVER (...)
 };
 
 /// One FROM item.

@@ -4,6 +4,7 @@
 #include "common/stack_depth.h"
 #include "parser/model_front.h"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <pg_query.h>
 
@@ -104,6 +105,7 @@ std::vector<std::string> nameList(const json& list) {
 }
 
 ExprPtr convertExpr(const json& node);
+void convertSortClause(const json& clause, std::vector<OrderItem>& out);
 ExprPtr convertSubLink(const json& link);
 void convertSortClause(const json& clause, std::vector<OrderItem>& out);
 std::unique_ptr<SelectStmt> convertSelect(const json& node);
@@ -419,8 +421,18 @@ ExprPtr convertExpr(const json& node) {
     expr->distinct = call.value("agg_distinct", false);
     if (call.contains("over")) expr->over = convertWindowDef(call["over"]);
     if (call.contains("agg_filter")) expr->filter = convertExpr(call["agg_filter"]);
+    if (call.contains("agg_order")) convertSortClause(call["agg_order"], expr->aggregateOrder);
+    if (call.value("agg_within_group", false)) unsupported("WITHIN GROUP", expr->location);
     if (call.contains("args"))
       for (const auto& arg : call["args"])
+        expr->args.push_back(convertExpr(arg));
+    return expr;
+  }
+  if (node.contains("GroupingFunc")) {
+    const json& grouping = node["GroupingFunc"];
+    auto expr = makeExpr(ExprKind::GroupingFunc, locationOf(grouping));
+    if (grouping.contains("args"))
+      for (const auto& arg : grouping["args"])
         expr->args.push_back(convertExpr(arg));
     return expr;
   }
@@ -575,6 +587,36 @@ void convertWith(const json& with, SelectStmt& select) {
   }
 }
 
+/// A GROUP BY item: an expression or a grouping set, whose parenthesized lists become "simple"
+/// sets (at the top level `(a, b)` is the same as `a, b`, which the binder flattens).
+ExprPtr convertGroupItem(const json& node) {
+  if (node.contains("GroupingSet")) {
+    const json& set = node["GroupingSet"];
+    auto expr = makeExpr(ExprKind::GroupingSet, locationOf(set));
+    std::string kind = set.value("kind", "");
+    const std::string prefix = "GROUPING_SET_";
+    if (kind.rfind(prefix, 0) == 0) kind = kind.substr(prefix.size());
+    for (auto& c : kind)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    expr->text = kind;
+    if (set.contains("content"))
+      for (const auto& item : set["content"])
+        expr->args.push_back(convertGroupItem(item));
+    return expr;
+  }
+  if (node.contains("RowExpr") &&
+      node["RowExpr"].value("row_format", "") == "COERCE_IMPLICIT_CAST") {
+    const json& row = node["RowExpr"];
+    auto expr = makeExpr(ExprKind::GroupingSet, locationOf(row));
+    expr->text = "simple";
+    if (row.contains("args"))
+      for (const auto& item : row["args"])
+        expr->args.push_back(convertExpr(item));
+    return expr;
+  }
+  return convertExpr(node);
+}
+
 void convertSortClause(const json& clause, std::vector<OrderItem>& out) {
   for (const auto& sort : clause) {
     const json& sortBy = sort.at("SortBy");
@@ -630,7 +672,7 @@ std::unique_ptr<SelectStmt> convertSelectNode(const json& node) {
   if (node.contains("whereClause")) select->where = convertExpr(node["whereClause"]);
   if (node.contains("groupClause"))
     for (const auto& group : node["groupClause"])
-      select->groupBy.push_back(convertExpr(group));
+      select->groupBy.push_back(convertGroupItem(group));
   if (node.contains("havingClause")) select->having = convertExpr(node["havingClause"]);
   if (node.contains("sortClause")) convertSortClause(node["sortClause"], select->orderBy);
   if (node.contains("limitCount")) select->limit = convertExpr(node["limitCount"]);
@@ -639,10 +681,6 @@ std::unique_ptr<SelectStmt> convertSelectNode(const json& node) {
   if (node.contains("windowClause"))
     for (const auto& window : node["windowClause"])
       select->windows.push_back(convertWindowDef(window.at("WindowDef")));
-  if (node.contains("groupClause"))
-    for (const auto& group : node["groupClause"])
-      if (group.contains("GroupingSet"))
-        unsupported("GROUPING SETS", locationOf(group["GroupingSet"]));
   return select;
 }
 

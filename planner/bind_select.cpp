@@ -267,52 +267,6 @@ void Binder::bindTargets(const ast::SelectStmt& select, const Scope& scope,
   }
 }
 
-std::vector<BoundExprPtr> Binder::bindGroupBy(const ast::SelectStmt& select, const Scope& scope,
-                                              const std::vector<BoundExprPtr>& targets,
-                                              const std::vector<std::string>& names) {
-  std::vector<BoundExprPtr> keys;
-  for (const auto& group : select.groupBy) {
-    BoundExprPtr key;
-    if (group->kind == ast::ExprKind::NumConst || group->kind == ast::ExprKind::StringConst ||
-        group->kind == ast::ExprKind::BoolConst)
-      throw Error(SqlState::SyntaxError, "non-integer constant in GROUP BY", group->location + 1);
-    if (group->kind == ast::ExprKind::IntConst) {
-      int64_t position = group->intValue;
-      if (position < 1 || position > static_cast<int64_t>(targets.size()))
-        throw Error(SqlState::InvalidColumnReference,
-                    "GROUP BY position " + std::to_string(position) + " is not in select list",
-                    group->location + 1);
-      key = targets[position - 1];
-      if (containsAggregate(key))
-        throw Error(SqlState::GroupingError, "aggregate functions are not allowed in GROUP BY",
-                    group->location + 1);
-    } else {
-      AggregateContext none{nullptr, "GROUP BY"};
-      try {
-        key = bind(*group, scope, none);
-      } catch (const Error& error) {
-        // An output column name is accepted where no input column has that name.
-        bool matched = false;
-        if (error.state() == SqlState::UndefinedColumn && group->kind == ast::ExprKind::ColumnRef &&
-            group->names.size() == 1)
-          for (size_t i = 0; i < targets.size(); ++i)
-            if (names[i] == group->names[0] && !containsAggregate(targets[i])) {
-              key = targets[i];
-              matched = true;
-              break;
-            }
-        if (!matched) throw;
-      }
-    }
-    if (key->type.id == TypeId::Unknown) key = implicitCast(key, SqlType::text());
-    bool duplicate = false;
-    for (const auto& existing : keys)
-      duplicate = duplicate || existing->toString() == key->toString();
-    if (!duplicate) keys.push_back(key);
-  }
-  return keys;
-}
-
 Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const Scope* parent) {
   Scope scope;
   scope.parent = parent;
@@ -358,7 +312,7 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
   std::vector<BoundExprPtr> targets;
   std::vector<std::string> names;
   bindTargets(select, scope, aggregates, targets, names);
-  std::vector<BoundExprPtr> groupKeys = bindGroupBy(select, scope, targets, names);
+  GroupBy groupBy = bindGroupBy(select, scope, targets, names);
   BoundExprPtr having;
   if (select.having) {
     AggregateContext noWindows{&aggregateSpecs, nullptr, nullptr, "HAVING"};
@@ -393,30 +347,19 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
     orderExprs.push_back(targetIndex >= 0 ? nullptr : bind(expr, scope, aggregates));
   }
 
-  bool aggregated = !groupKeys.empty() || !aggregateSpecs.empty() || having;
   std::shared_ptr<LogicalOperator> aggregate;
-  if (aggregated) {
-    aggregate = makeOperator(LogicalKind::Aggregate, plan);
-    aggregate->groupKeys = groupKeys;
-    aggregate->aggregates = aggregateSpecs;
-    for (const auto& key : groupKeys)
-      aggregate->columns.push_back({newColumnId(), key->type, key->name, false});
-    for (const auto& spec : aggregateSpecs)
-      aggregate->columns.push_back(
-          {newColumnId(), spec.type, "",
-           spec.kind == ir::AggregateKind::CountStar || spec.kind == ir::AggregateKind::Count});
-    for (auto& target : targets)
-      target = resolveGrouping(target, *aggregate, localColumns);
-    for (auto& expr : orderExprs)
-      if (expr) expr = resolveGrouping(expr, *aggregate, localColumns);
-    plan = aggregate;
-    if (having) {
-      auto filter = makeOperator(LogicalKind::Filter, plan);
-      appendConjuncts(resolveGrouping(having, *aggregate, localColumns), filter->predicates);
-      filter->columns = plan->columns;
-      plan = filter;
-    }
+  // Window calls are bound before grouping; their GROUPING() calls resolve with the others.
+  std::vector<BoundExprPtr*> windowInputs;
+  for (auto& call : windows.calls) {
+    for (auto& arg : call.args)
+      windowInputs.push_back(&arg);
+    for (auto& key : call.partitionKeys)
+      windowInputs.push_back(&key);
+    for (auto& key : call.orderKeys)
+      windowInputs.push_back(&key.expr);
   }
+  plan = bindAggregation(plan, groupBy, aggregateSpecs, targets, having, orderExprs, localColumns,
+                         &aggregate, windowInputs);
 
   // Window functions: after grouping, before DISTINCT, ORDER BY and LIMIT.
   std::vector<BoundExprPtr*> windowUsers;

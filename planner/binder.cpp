@@ -27,6 +27,13 @@ std::optional<ir::AggregateKind> aggregateKind(const std::string& name) {
   if (name == "avg") return ir::AggregateKind::Avg;
   if (name == "min") return ir::AggregateKind::Min;
   if (name == "max") return ir::AggregateKind::Max;
+  if (name == "bool_and" || name == "every") return ir::AggregateKind::BoolAnd;
+  if (name == "bool_or") return ir::AggregateKind::BoolOr;
+  if (name == "var_samp" || name == "variance") return ir::AggregateKind::VarSamp;
+  if (name == "var_pop") return ir::AggregateKind::VarPop;
+  if (name == "stddev_samp" || name == "stddev") return ir::AggregateKind::StddevSamp;
+  if (name == "stddev_pop") return ir::AggregateKind::StddevPop;
+  if (name == "string_agg") return ir::AggregateKind::StringAgg;
   return std::nullopt;
 }
 
@@ -66,6 +73,9 @@ int figureName(const ast::Expr& expr, std::string& name) {
     return 2;
   case ast::ExprKind::Collate:
     return figureName(*expr.args[0], name);
+  case ast::ExprKind::GroupingFunc:
+    name = "grouping";
+    return 2;
   case ast::ExprKind::Cast: {
     int strength = figureName(*expr.args[0], name);
     if (strength <= 1) {
@@ -379,6 +389,10 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     return bindSubquery(expr, scope, aggregates);
   case ExprKind::Collate:
     return bindCollate(bind(*expr.args[0], scope, aggregates), expr.names, expr.location);
+  case ExprKind::GroupingFunc:
+    return bindGroupingFunc(expr, scope, aggregates);
+  case ExprKind::GroupingSet: // only GROUP BY has them, and binds them itself
+    throw Error(SqlState::FeatureNotSupported, "grouping set outside GROUP BY", expr.location + 1);
   case ExprKind::Between: {
     // a BETWEEN b AND c  ==  a >= b AND a <= c
     auto makeCompare = [&](const char* op, const ast::Expr& left, const ast::Expr& right) {
@@ -545,61 +559,11 @@ BoundExprPtr Binder::bindFunction(const ast::Expr& expr, const Scope& scope,
   std::string name = expr.text;
   if (expr.over) return bindWindowCall(expr, scope, aggregates);
   if (name == "predict") return bindPredict(expr, scope, aggregates);
-  if (auto kind = aggregateKind(name)) {
-    if (!aggregates.aggregates)
-      throw Error(SqlState::GroupingError,
-                  aggregates.forbiddenIn ? std::string("aggregate functions are not allowed in ") +
-                                               aggregates.forbiddenIn
-                                         : std::string("aggregate function calls cannot be nested"),
-                  expr.location + 1);
-    ir::AggregateSpec spec;
-    spec.distinct = expr.distinct;
-    if (expr.filter) {
-      AggregateContext inner{nullptr, "FILTER"};
-      spec.filter = bindCondition(*expr.filter, scope, inner, "FILTER");
-    }
-    if (expr.star) {
-      if (*kind != ir::AggregateKind::Count)
-        throw Error(SqlState::SyntaxError,
-                    name + "(*) must be used to call a parameterless aggregate function",
-                    expr.location + 1);
-      spec.kind = ir::AggregateKind::CountStar;
-    } else {
-      if (expr.args.size() != 1)
-        throw Error(SqlState::UndefinedFunction,
-                    "function " + name + " with " + std::to_string(expr.args.size()) +
-                        " arguments does not exist",
-                    expr.location + 1);
-      AggregateContext inner{nullptr, nullptr};
-      BoundExprPtr arg = bind(*expr.args[0], scope, inner);
-      if (isUnknownLiteral(arg))
-        arg = coerceLiteral(arg, *kind == ir::AggregateKind::Count
-                                     ? SqlType::text()
-                                     : SqlType::numeric(0, kDynamicScale));
-      bool numeric = numericRank(arg->type.id) != 0 || arg->type.id == TypeId::Interval;
-      if ((*kind == ir::AggregateKind::Sum || *kind == ir::AggregateKind::Avg) && !numeric)
-        throw Error(SqlState::UndefinedFunction,
-                    "function " + name + "(" + arg->type.name() + ") does not exist",
-                    expr.location + 1)
-            .withHint("No function matches the given name and argument types. You might need "
-                      "to add explicit type casts.");
-      spec.kind = *kind;
-      spec.arg = arg;
-    }
-    spec.type = ir::aggregateResultType(spec.kind, spec.arg ? spec.arg->type : SqlType::int64());
-    std::string text = spec.toString();
-    auto& list = *aggregates.aggregates;
-    size_t index = list.size();
-    // The same call twice is computed once; constants of different types print alike.
-    for (size_t i = 0; i < list.size(); ++i)
-      if (list[i].toString() == text && list[i].type == spec.type &&
-          (!spec.arg || list[i].arg->type == spec.arg->type))
-        index = i;
-    if (index == list.size()) list.push_back(spec);
-    auto node = makeNode(BoundKind::AggregateRef, spec.type, expr.location);
-    node->index = static_cast<int>(index);
-    return node;
-  }
+  if (auto kind = aggregateKind(name)) return bindAggregate(expr, *kind, scope, aggregates);
+  if (!expr.aggregateOrder.empty())
+    throw Error(SqlState::WrongObjectType,
+                "ORDER BY specified, but " + name + " is not an aggregate function",
+                expr.location + 1);
   std::vector<BoundExprPtr> args;
   for (const auto& arg : expr.args)
     args.push_back(bind(*arg, scope, aggregates));

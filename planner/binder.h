@@ -97,9 +97,31 @@ private:
   /// The SELECT list with * expanded: bound targets and their names.
   void bindTargets(const ast::SelectStmt& select, const Scope& scope, AggregateContext& aggregates,
                    std::vector<ir::BoundExprPtr>& targets, std::vector<std::string>& names);
-  std::vector<ir::BoundExprPtr> bindGroupBy(const ast::SelectStmt& select, const Scope& scope,
-                                            const std::vector<ir::BoundExprPtr>& targets,
-                                            const std::vector<std::string>& names);
+  /// GROUP BY (bind_grouping.cpp): its distinct keys and grouping sets (positions in `keys`;
+  /// one set of all keys without GROUPING SETS, ROLLUP or CUBE).
+  struct GroupBy {
+    std::vector<ir::BoundExprPtr> keys;
+    std::vector<std::vector<size_t>> sets;
+    bool hasSets = false; ///< written with grouping-set syntax (even GROUP BY ())
+  };
+  GroupBy bindGroupBy(const ast::SelectStmt& select, const Scope& scope,
+                      const std::vector<ir::BoundExprPtr>& targets,
+                      const std::vector<std::string>& names);
+  ir::BoundExprPtr bindGroupKey(const ast::Expr& group, const Scope& scope,
+                                const std::vector<ir::BoundExprPtr>& targets,
+                                const std::vector<std::string>& names);
+  ir::BoundExprPtr bindGroupingFunc(const ast::Expr& expr, const Scope& scope,
+                                    AggregateContext& aggregates);
+  /// The Aggregate (or one per grouping set under UNION ALL) over `input` and HAVING above it;
+  /// `targets` and `orderExprs` are rewritten over its columns. `input` itself for a block
+  /// without grouping or aggregates.
+  LogicalPtr bindAggregation(LogicalPtr input, const GroupBy& groupBy,
+                             const std::vector<ir::AggregateSpec>& specs,
+                             std::vector<ir::BoundExprPtr>& targets, ir::BoundExprPtr having,
+                             std::vector<ir::BoundExprPtr>& orderExprs,
+                             const std::vector<ColumnId>& localColumns,
+                             std::shared_ptr<LogicalOperator>* grouping = nullptr,
+                             const std::vector<ir::BoundExprPtr*>& windowInputs = {});
   LogicalPtr applyLimit(const ast::SelectStmt& select, LogicalPtr plan);
   /// The block with its columns converted to `types`.
   BlockResult castColumns(BlockResult block, const std::vector<SqlType>& types);
@@ -141,6 +163,9 @@ private:
   LogicalPtr applyWindows(LogicalPtr plan, WindowContext& windows, const LogicalOperator* aggregate,
                           const std::vector<ColumnId>& localColumns,
                           std::vector<ir::BoundExprPtr*> exprs);
+  /// An aggregate call (bind_aggregate.cpp).
+  ir::BoundExprPtr bindAggregate(const ast::Expr& expr, ir::AggregateKind kind, const Scope& scope,
+                                 AggregateContext& aggregates);
   ir::BoundExprPtr bindPredict(const ast::Expr& expr, const Scope& scope,
                                AggregateContext& aggregates);
   ir::BoundExprPtr bindCondition(const ast::Expr& expr, const Scope& scope,

@@ -430,19 +430,18 @@ Planned PhysicalPlanner::planJoin(const LogicalOperator& op) {
 }
 
 Planned PhysicalPlanner::planAggregate(const LogicalOperator& op) {
-  bool anyDistinct = false;
+  bool anyDistinctOrOrdered = false;
   for (const auto& aggregate : op.aggregates)
-    anyDistinct = anyDistinct || aggregate.distinct;
-  if (anyDistinct) return planDistinctAggregates(op);
+    anyDistinctOrOrdered = anyDistinctOrOrdered || aggregate.distinct || !aggregate.orderBy.empty();
+  if (anyDistinctOrOrdered) return planDistinctAggregates(op);
   Planned child = plan(*op.children[0]);
   std::vector<BoundExprPtr> keys;
   for (const auto& key : op.groupKeys)
     keys.push_back(remap(key, child.positions));
   std::vector<ir::AggregateSpec> aggregates = op.aggregates;
-  for (auto& aggregate : aggregates) {
-    if (aggregate.arg) aggregate.arg = remap(aggregate.arg, child.positions);
-    if (aggregate.filter) aggregate.filter = remap(aggregate.filter, child.positions);
-  }
+  for (auto& aggregate : aggregates)
+    ir::mapAggregateExpressions(
+        aggregate, [&](const BoundExprPtr& expr) { return remap(expr, child.positions); });
   return {std::make_unique<ir::HashAggregate>(std::move(child.op), keys, aggregates),
           positionsOf(op)};
 }
@@ -456,27 +455,50 @@ Planned PhysicalPlanner::planAggregateFamily(const LogicalOperator& op,
   std::vector<ir::AggregateSpec> aggregates;
   for (size_t i : members) {
     ir::AggregateSpec aggregate = op.aggregates[i];
-    if (aggregate.arg) aggregate.arg = remap(aggregate.arg, child.positions);
-    if (aggregate.filter) aggregate.filter = remap(aggregate.filter, child.positions);
+    ir::mapAggregateExpressions(
+        aggregate, [&](const BoundExprPtr& expr) { return remap(expr, child.positions); });
     aggregates.push_back(aggregate);
   }
   ir::PhysicalOperatorPtr input = std::move(child.op);
-  if (aggregates[0].distinct) {
-    // agg(DISTINCT x) [FILTER (WHERE f)] GROUP BY k == agg(x) over SELECT DISTINCT k, x WHERE f
-    if (aggregates[0].filter)
-      input = std::make_unique<ir::Filter>(std::move(input), aggregates[0].filter);
+  const ir::AggregateSpec first = aggregates[0];
+  std::vector<ir::SortKey> order;
+  for (size_t i = 0; i < first.orderBy.size(); ++i)
+    order.push_back({first.orderBy[i], first.orderDescending[i], first.orderNullsFirst[i]});
+  if (first.distinct) {
+    // agg(DISTINCT x [, d]) [FILTER (WHERE f)] GROUP BY k == agg(x [, d]) FILTER (WHERE f)
+    // over SELECT DISTINCT k, x [, d], f: the filter stays a key rather than a WHERE, so that a
+    // group whose rows it all rejects still appears (and joins the other families).
     std::vector<BoundExprPtr> innerKeys = keys;
-    innerKeys.push_back(aggregates[0].arg);
+    innerKeys.push_back(first.arg);
+    if (first.arg2) innerKeys.push_back(first.arg2);
+    if (first.filter) innerKeys.push_back(first.filter);
     input = std::make_unique<ir::HashAggregate>(std::move(input), innerKeys,
                                                 std::vector<ir::AggregateSpec>{});
-    SqlType argType = aggregates[0].arg->type;
     for (size_t i = 0; i < keys.size(); ++i)
       keys[i] = ir::makeColumn(static_cast<int>(i), keys[i]->type);
+    BoundExprPtr arg = ir::makeColumn(static_cast<int>(keys.size()), first.arg->type);
+    BoundExprPtr arg2 =
+        first.arg2 ? ir::makeColumn(static_cast<int>(keys.size()) + 1, first.arg2->type) : nullptr;
+    // The binder admits only arguments as ORDER BY keys under DISTINCT.
+    for (auto& key : order)
+      key.expr = key.expr->toString() == first.arg->toString() ? arg : arg2;
+    BoundExprPtr filter =
+        first.filter ? ir::makeColumn(static_cast<int>(innerKeys.size()) - 1, first.filter->type)
+                     : nullptr;
     for (auto& aggregate : aggregates) {
       aggregate.distinct = false;
-      aggregate.filter = nullptr;
-      aggregate.arg = ir::makeColumn(static_cast<int>(keys.size()), argType);
+      aggregate.filter = filter;
+      aggregate.arg = arg;
+      aggregate.arg2 = arg2;
     }
+  }
+  // agg(x ORDER BY o): the aggregation sees its input's rows in order and keeps that order
+  // within every group.
+  if (!order.empty()) input = std::make_unique<ir::Sort>(std::move(input), order);
+  for (auto& aggregate : aggregates) {
+    aggregate.orderBy.clear();
+    aggregate.orderDescending.clear();
+    aggregate.orderNullsFirst.clear();
   }
   Planned family;
   family.op = std::make_unique<ir::HashAggregate>(std::move(input), keys, aggregates);
@@ -484,16 +506,24 @@ Planned PhysicalPlanner::planAggregateFamily(const LogicalOperator& op,
 }
 
 Planned PhysicalPlanner::planDistinctAggregates(const LogicalOperator& op) {
-  // Aggregates fall into families computed separately: the plain ones, and one per distinct
-  // argument (and FILTER); the families' results are joined on the group keys.
+  // Aggregates fall into families computed separately: the plain ones, one per distinct
+  // argument (and FILTER and ORDER BY), and one per ORDER BY; the families' results are joined
+  // on the group keys.
   std::vector<std::vector<size_t>> families;
   std::vector<std::string> familyKeys;
   for (size_t i = 0; i < op.aggregates.size(); ++i) {
     const auto& aggregate = op.aggregates[i];
-    std::string key = !aggregate.distinct
-                          ? std::string("plain")
-                          : "distinct " + aggregate.arg->toString() + " " +
-                                (aggregate.filter ? aggregate.filter->toString() : std::string());
+    std::string order;
+    for (size_t k = 0; k < aggregate.orderBy.size(); ++k)
+      order += aggregate.orderBy[k]->toString() + (aggregate.orderDescending[k] ? " d" : " a") +
+               (aggregate.orderNullsFirst[k] ? "f, " : "l, ");
+    std::string key =
+        aggregate.distinct
+            ? "distinct " + aggregate.arg->toString() + " " +
+                  (aggregate.arg2 ? aggregate.arg2->toString() : std::string()) + " " +
+                  (aggregate.filter ? aggregate.filter->toString() : std::string()) + " " + order
+        : order.empty() ? std::string("plain")
+                        : "ordered " + order;
     auto it = std::find(familyKeys.begin(), familyKeys.end(), key);
     if (it == familyKeys.end()) {
       familyKeys.push_back(key);

@@ -15,12 +15,12 @@ public:
   void produce(CodegenContext& ctx, const ConsumeFn& consume) const override;
 
 private:
-  /// Types of the per-group state: keys, then each aggregate's accumulator (and count for avg).
+  /// Types of the per-group state: keys, then each aggregate's state fields.
   std::vector<SqlType> stateTypes() const;
   void initializeState(CodegenContext& ctx, Value state, const RowLayout& layout) const;
   void updateState(CodegenContext& ctx, Value state, const RowLayout& layout, const Row& row) const;
   Row finalizeState(CodegenContext& ctx, Value state, const RowLayout& layout) const;
-  /// Field index of aggregate i's accumulator in the state layout.
+  /// Field index of aggregate i's first state field in the state layout.
   size_t accumulatorField(size_t aggregate) const;
 
   PhysicalOperatorPtr child_;

@@ -4,6 +4,7 @@
 // have destroyed every object it owns (messages are built in an inner scope for that reason).
 #include "common/types.h"
 #include "common/value_input.h"
+#include "ir/runtime/aggregate_functions.h"
 #include "ir/runtime/math_functions.h"
 #include "ir/runtime/numeric_arith.h"
 #include "ir/runtime/query_context.h"
@@ -492,6 +493,9 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
         FLERN_RT(flern_rt_numeric_math),
         FLERN_RT(flern_rt_numeric_round),
         FLERN_RT(flern_rt_numeric_floor),
+        FLERN_RT(flern_rt_numeric_variance),
+        FLERN_RT(flern_rt_float_variance),
+        FLERN_RT(flern_rt_string_agg_append),
         FLERN_RT(flern_rt_buffer_chunk_zones),
         FLERN_RT(flern_rt_note_chunk_skipped),
         FLERN_RT(__divti3),

@@ -107,10 +107,8 @@ LogicalPtr mapExpressions(const LogicalPtr& op,
   mapAll(copy->groupKeys);
   for (auto& row : copy->rows)
     mapAll(row);
-  for (auto& aggregate : copy->aggregates) {
-    if (aggregate.arg) aggregate.arg = map(aggregate.arg);
-    if (aggregate.filter) aggregate.filter = map(aggregate.filter);
-  }
+  for (auto& aggregate : copy->aggregates)
+    ir::mapAggregateExpressions(aggregate, map);
   for (auto& key : copy->sortKeys)
     key.expr = map(key.expr);
   for (auto& window : copy->windows) {

@@ -78,10 +78,9 @@ LogicalPtr prune(const LogicalPtr& op, const Required& required) {
     Required below;
     for (const auto& key : op->groupKeys)
       addColumns(key, below);
-    for (const auto& aggregate : op->aggregates) {
-      addColumns(aggregate.arg, below);
-      addColumns(aggregate.filter, below);
-    }
+    for (const auto& aggregate : op->aggregates)
+      ir::forEachAggregateExpression(
+          aggregate, [&](const ir::BoundExprPtr& expr) { addColumns(expr, below); });
     copy->children = {prune(op->children[0], below)};
     return copy;
   }

@@ -23,10 +23,8 @@ void forEachExpression(const LogicalOperator& op, bool recurse,
   each(op.groupKeys);
   for (const auto& row : op.rows)
     each(row);
-  for (const auto& aggregate : op.aggregates) {
-    if (aggregate.arg) fn(aggregate.arg);
-    if (aggregate.filter) fn(aggregate.filter);
-  }
+  for (const auto& aggregate : op.aggregates)
+    ir::forEachAggregateExpression(aggregate, fn);
   for (const auto& key : op.sortKeys)
     fn(key.expr);
   for (const auto& window : op.windows) {

@@ -239,10 +239,9 @@ private:
     aggregate->children = {child.plan};
     for (auto& key : aggregate->groupKeys)
       key = rewrite(key, child.mapping);
-    for (auto& spec : aggregate->aggregates) {
-      if (spec.arg) spec.arg = rewrite(spec.arg, child.mapping);
-      if (spec.filter) spec.filter = rewrite(spec.filter, child.mapping);
-    }
+    for (auto& spec : aggregate->aggregates)
+      ir::mapAggregateExpressions(
+          spec, [&](const BoundExprPtr& expr) { return rewrite(expr, child.mapping); });
     // Group by the mapped columns too: one group per outer value. Their key columns keep the
     // ids they have below, so the mapping stays valid.
     std::vector<LogicalColumn> keyColumns(op->columns.begin(),

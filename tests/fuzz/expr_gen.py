@@ -262,6 +262,22 @@ class ExprGen:
         if t != "bool":
             options.append(lambda: Node(t, rng.choice(["min", "max"]) + "({0})",
                                         [self.typed(self.agg_arg(inner, t))], agg=True, ref=True))
+        if t == "bool":
+            options.append(lambda: Node(t, rng.choice(["bool_and", "bool_or", "every"]) + "({0})",
+                                        [self.agg_arg(inner, t)], agg=True, ref=True))
+        if t == "text":
+            # ORDER BY the argument itself: equal keys are equal strings, so the result is
+            # deterministic.
+            options.append(lambda: Node(t, "string_agg({0}, ',' ORDER BY {0})",
+                                        [self.typed(self.agg_arg(inner, t))], agg=True, ref=True))
+        if t in ("numeric", "float8"):
+            # Over plain columns: exact results of wide computed NUMERICs pass Flern's 35 digits.
+            args = ["float8"] if t == "float8" else ["int4", "int8", "numeric"]
+            column = inner.ref_leaf(rng.choice(args))
+            if column is not None:
+                fn = rng.choice(["variance", "var_samp", "var_pop", "stddev", "stddev_samp",
+                                 "stddev_pop"])
+                options.append(lambda: Node(t, fn + "({0})", [column], agg=True, ref=True))
         return rng.choice(options)() if options else None
 
     def agg_arg(self, inner, t):
