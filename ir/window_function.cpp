@@ -65,8 +65,10 @@ bool isWindowAggregate(WindowFunctionKind kind) {
 }
 
 std::string WindowFrame::toString() const {
-  return std::string(unit == FrameUnit::Rows ? "ROWS" : "RANGE") + " BETWEEN " + boundText(start) +
-         " AND " + boundText(end);
+  const char* name = unit == FrameUnit::Rows     ? "ROWS"
+                     : unit == FrameUnit::Groups ? "GROUPS"
+                                                 : "RANGE";
+  return std::string(name) + " BETWEEN " + boundText(start) + " AND " + boundText(end);
 }
 
 std::string WindowExpr::windowText() const {
