@@ -96,7 +96,11 @@ std::string WindowExpr::toString() const {
   for (size_t i = 0; i < args.size(); ++i)
     text += (i ? ", " : "") + args[i]->toString();
   std::string window = windowText();
-  return text + ") OVER (" + window + (window.empty() ? "" : " ") + frame.toString() + ")";
+  // Only the value functions and the aggregates read a frame.
+  bool framed = isWindowAggregate(kind) || kind == WindowFunctionKind::FirstValue ||
+                kind == WindowFunctionKind::LastValue || kind == WindowFunctionKind::NthValue;
+  if (framed) window += (window.empty() ? "" : " ") + frame.toString();
+  return text + ") OVER (" + window + ")";
 }
 
 } // namespace flern::ir
