@@ -277,10 +277,10 @@ void Binder::bindWindowArgs(const ast::Expr& expr, const Scope& scope, Aggregate
   // The aggregates, typed as the grouped ones.
   arity(1, 1);
   BoundExprPtr arg = args[0];
+  // An untyped literal is text for count, min and max (PostgreSQL's anyelement resolution).
+  bool summed = *kind == WindowFunctionKind::Sum || *kind == WindowFunctionKind::Avg;
   if (isUnknownLiteral(arg))
-    arg =
-        coerceLiteral(arg, *kind == WindowFunctionKind::Count ? SqlType::text()
-                                                              : SqlType::numeric(0, kDynamicScale));
+    arg = coerceLiteral(arg, summed ? SqlType::numeric(0, kDynamicScale) : SqlType::text());
   bool numeric = numericRank(arg->type.id) != 0 || arg->type.id == TypeId::Interval;
   if ((*kind == WindowFunctionKind::Sum || *kind == WindowFunctionKind::Avg) && !numeric)
     noSuchFunction(name, {arg}, expr.location);
