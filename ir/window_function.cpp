@@ -65,8 +65,10 @@ bool isWindowAggregate(WindowFunctionKind kind) {
 }
 
 std::string WindowFrame::toString() const {
-  return std::string(unit == FrameUnit::Rows ? "ROWS" : "RANGE") + " BETWEEN " + boundText(start) +
-         " AND " + boundText(end);
+  const char* name = unit == FrameUnit::Rows     ? "ROWS"
+                     : unit == FrameUnit::Groups ? "GROUPS"
+                                                 : "RANGE";
+  return std::string(name) + " BETWEEN " + boundText(start) + " AND " + boundText(end);
 }
 
 std::string WindowExpr::windowText() const {
@@ -94,7 +96,11 @@ std::string WindowExpr::toString() const {
   for (size_t i = 0; i < args.size(); ++i)
     text += (i ? ", " : "") + args[i]->toString();
   std::string window = windowText();
-  return text + ") OVER (" + window + (window.empty() ? "" : " ") + frame.toString() + ")";
+  // Only the value functions and the aggregates read a frame.
+  bool framed = isWindowAggregate(kind) || kind == WindowFunctionKind::FirstValue ||
+                kind == WindowFunctionKind::LastValue || kind == WindowFunctionKind::NthValue;
+  if (framed) window += (window.empty() ? "" : " ") + frame.toString();
+  return text + ") OVER (" + window + ")";
 }
 
 } // namespace flern::ir

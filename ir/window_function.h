@@ -35,7 +35,7 @@ std::optional<WindowFunctionKind> windowFunctionKind(const std::string& name);
 const char* windowFunctionName(WindowFunctionKind kind);
 bool isWindowAggregate(WindowFunctionKind kind);
 
-enum class FrameUnit { Rows, Range };
+enum class FrameUnit { Rows, Range, Groups };
 
 enum class FrameBoundKind {
   UnboundedPreceding,
@@ -47,7 +47,7 @@ enum class FrameBoundKind {
 
 struct FrameBound {
   FrameBoundKind kind = FrameBoundKind::UnboundedPreceding;
-  /// n of "n PRECEDING/FOLLOWING" (ROWS only): a bigint constant, null when the SQL value is
+  /// n of "n PRECEDING/FOLLOWING" (ROWS, GROUPS): a bigint constant, null when the SQL value is
   /// NULL; negative values are kept for the 22013 error the query raises when it has rows.
   std::optional<int64_t> offset;
 };

@@ -169,8 +169,8 @@ BoundExprPtr Binder::bindWindowCall(const ast::Expr& expr, const Scope& scope,
     call.orderKeys.push_back(key);
   }
   const ast::WindowSpec& frameSpec = *window.frame;
-  call.frame = bindFrame(frameSpec, frameSpec.frameOptions, frameSpec.frameStart.get(),
-                         frameSpec.frameEnd.get());
+  call.frame = bindFrame(frameSpec, frameSpec.frameOptions, !call.orderKeys.empty(),
+                         frameSpec.frameStart.get(), frameSpec.frameEnd.get());
 
   // The same call twice is computed once.
   std::string text = call.toString();
@@ -277,10 +277,10 @@ void Binder::bindWindowArgs(const ast::Expr& expr, const Scope& scope, Aggregate
   // The aggregates, typed as the grouped ones.
   arity(1, 1);
   BoundExprPtr arg = args[0];
+  // An untyped literal is text for count, min and max (PostgreSQL's anyelement resolution).
+  bool summed = *kind == WindowFunctionKind::Sum || *kind == WindowFunctionKind::Avg;
   if (isUnknownLiteral(arg))
-    arg =
-        coerceLiteral(arg, *kind == WindowFunctionKind::Count ? SqlType::text()
-                                                              : SqlType::numeric(0, kDynamicScale));
+    arg = coerceLiteral(arg, summed ? SqlType::numeric(0, kDynamicScale) : SqlType::text());
   bool numeric = numericRank(arg->type.id) != 0 || arg->type.id == TypeId::Interval;
   if ((*kind == WindowFunctionKind::Sum || *kind == WindowFunctionKind::Avg) && !numeric)
     noSuchFunction(name, {arg}, expr.location);
@@ -293,27 +293,32 @@ void Binder::bindWindowArgs(const ast::Expr& expr, const Scope& scope, Aggregate
   call.type = ir::aggregateResultType(aggregate, arg->type);
 }
 
-ir::WindowFrame Binder::bindFrame(const ast::WindowSpec& spec, int options,
+ir::WindowFrame Binder::bindFrame(const ast::WindowSpec& spec, int options, bool hasOrderBy,
                                   const ast::Expr* startOffset, const ast::Expr* endOffset) {
   using ir::FrameBoundKind;
   ir::WindowFrame frame;
-  if (options & kGroups)
-    throw Error(SqlState::FeatureNotSupported, "GROUPS window frames are not supported",
+  frame.unit = options & kRows     ? ir::FrameUnit::Rows
+               : options & kGroups ? ir::FrameUnit::Groups
+                                   : ir::FrameUnit::Range;
+  if (frame.unit == ir::FrameUnit::Groups && !hasOrderBy)
+    throw Error(SqlState::WindowingError, "GROUPS mode requires an ORDER BY clause",
                 spec.location + 1);
-  frame.unit = options & kRows ? ir::FrameUnit::Rows : ir::FrameUnit::Range;
   bool offsets = options & (kStartPreceding | kEndPreceding | kStartFollowing | kEndFollowing);
   if (offsets && frame.unit == ir::FrameUnit::Range)
     throw Error(SqlState::FeatureNotSupported,
                 "RANGE with offset PRECEDING/FOLLOWING is not supported", spec.location + 1);
   auto offsetOf = [&](const ast::Expr* expr) -> std::optional<int64_t> {
     if (containsColumnRef(*expr))
-      throw Error(SqlState::InvalidColumnReference, "argument of ROWS must not contain variables",
+      throw Error(SqlState::InvalidColumnReference,
+                  std::string("argument of ") +
+                      (frame.unit == ir::FrameUnit::Rows ? "ROWS" : "GROUPS") +
+                      " must not contain variables",
                   expr->location + 1);
     BoundExprPtr bound = bindConstantExpr(*expr);
     if (isUnknownLiteral(bound)) bound = coerceLiteral(bound, SqlType::int64());
     if (bound->kind == BoundKind::Constant && !bound->isNull) bound = roundedToBigint(bound);
     if (bound->kind == BoundKind::Constant && bound->isNull) return std::nullopt;
-    return constantInteger(bound, "ROWS");
+    return constantInteger(bound, frame.unit == ir::FrameUnit::Rows ? "ROWS" : "GROUPS");
   };
   auto boundOf = [&](bool start, const ast::Expr* offset) {
     int unbounded = start ? kStartUnboundedPreceding : kEndUnboundedFollowing;

@@ -156,7 +156,7 @@ private:
                       ir::WindowExpr& call);
   /// Raises the errors of the WINDOW clause: duplicate names, bad references.
   void checkWindowClause(const ast::SelectStmt& select);
-  ir::WindowFrame bindFrame(const ast::WindowSpec& spec, int frameOptions,
+  ir::WindowFrame bindFrame(const ast::WindowSpec& spec, int frameOptions, bool hasOrderBy,
                             const ast::Expr* startOffset, const ast::Expr* endOffset);
   /// A Window operator over `plan` computing `windows` (resolved like the targets when
   /// `aggregate` is given), with WindowRefs in `exprs` replaced by its columns.

@@ -355,6 +355,7 @@ Planned PhysicalPlanner::planWindow(const LogicalOperator& op) {
     for (ColumnId id : ids)
       planned.positions[id] = position++;
     planned.op = std::make_unique<ir::Window>(std::move(planned.op), std::move(functions));
+    planned.op->setEstimatedRows(op.estimatedRows);
   }
   return planned;
 }

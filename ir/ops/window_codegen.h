@@ -45,8 +45,20 @@ private:
   // Frames (window_frames.cpp)
   /// Raises the errors of a NULL or negative frame offset.
   void checkFrameOffsets(size_t function);
-  Value frameStart(size_t function, Value j, Value ps, Value pe, Value gs, Value ge);
-  Value frameEnd(size_t function, Value j, Value ps, Value pe, Value gs, Value ge);
+  /// Where a GROUPS frame's offset bounds are in a partition: the first row of a peer group and
+  /// that group's number, one pair per bound. They only move forwards, as the bounds do.
+  struct GroupCursors {
+    Value startRow, startGroup, endRow, endGroup;
+  };
+  /// The current row j, its partition [ps, pe) and its peer group [gs, ge) numbered `group`.
+  struct RowPosition {
+    Value j, ps, pe, gs, ge, group;
+  };
+  GroupCursors beginGroupCursors(Value ps);
+  /// The first row of peer group `target` (or pe), moving the cursor there.
+  Value groupStart(Value row, Value group, Value target, Value pe);
+  Value frameStart(size_t function, const RowPosition& at, const GroupCursors& cursors);
+  Value frameEnd(size_t function, const RowPosition& at, const GroupCursors& cursors);
   void computeValueFunction(size_t function, Value ps, Value pe);
   void computeAggregate(size_t function, Value ps, Value pe);
 

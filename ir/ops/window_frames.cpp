@@ -29,51 +29,100 @@ void WindowCodegen::checkFrameOffsets(size_t function) {
   check(frame.end, "ending");
 }
 
-Value WindowCodegen::frameStart(size_t function, Value j, Value ps, Value pe, Value gs, Value) {
+WindowCodegen::GroupCursors WindowCodegen::beginGroupCursors(Value ps) {
+  Builder& b = ctx_.b();
+  GroupCursors cursors{b.var(Type::I64), b.var(Type::I64), b.var(Type::I64), b.var(Type::I64)};
+  for (Value row : {cursors.startRow, cursors.endRow})
+    b.store(row, ps);
+  for (Value group : {cursors.startGroup, cursors.endGroup})
+    b.store(group, b.constI64(1));
+  return cursors;
+}
+
+Value WindowCodegen::groupStart(Value row, Value group, Value target, Value pe) {
+  Builder& b = ctx_.b();
+  b.whileLoop(
+      [&] {
+        return b.logicalAnd(b.compare(OpCode::Lt, b.load(Type::I64, group), target),
+                            b.compare(OpCode::Lt, b.load(Type::I64, row), pe));
+      },
+      [&] {
+        b.store(row, runEnd(b.load(Type::I64, row), pe, orderField_,
+                            functions_.front().orderKeys.size()));
+        b.store(group, b.add(b.load(Type::I64, group), b.constI64(1)));
+      });
+  return b.load(Type::I64, row);
+}
+
+Value WindowCodegen::frameStart(size_t function, const RowPosition& at,
+                                const GroupCursors& cursors) {
   Builder& b = ctx_.b();
   const WindowFrame& frame = functions_[function].frame;
   const FrameBound& bound = frame.start;
   Value offset = b.constI64(std::max<int64_t>(bound.offset.value_or(0), 0));
+  Value rows = b.sub(at.pe, at.ps);
   switch (bound.kind) {
   case FrameBoundKind::UnboundedPreceding:
-    return ps;
+    return at.ps;
   case FrameBoundKind::Preceding: {
-    Value t = b.sub(j, offset);
-    return b.select(b.compare(OpCode::Lt, t, ps), ps, t);
+    if (frame.unit == FrameUnit::Groups) {
+      Value target = b.sub(at.group, offset);
+      target = b.select(b.compare(OpCode::Lt, target, b.constI64(1)), b.constI64(1), target);
+      return groupStart(cursors.startRow, cursors.startGroup, target, at.pe);
+    }
+    Value t = b.sub(at.j, offset);
+    return b.select(b.compare(OpCode::Lt, t, at.ps), at.ps, t);
   }
   case FrameBoundKind::CurrentRow:
-    return frame.unit == FrameUnit::Rows ? j : gs;
+    return frame.unit == FrameUnit::Rows ? at.j : at.gs;
   case FrameBoundKind::Following:
-    return b.select(b.compare(OpCode::Ge, offset, b.sub(pe, j)), pe, b.add(j, offset));
+    if (frame.unit == FrameUnit::Groups) {
+      // A group beyond the last one when the offset exceeds the rows (no overflow).
+      Value target = b.select(b.compare(OpCode::Gt, offset, rows), b.add(rows, b.constI64(1)),
+                              b.add(at.group, offset));
+      return groupStart(cursors.startRow, cursors.startGroup, target, at.pe);
+    }
+    return b.select(b.compare(OpCode::Ge, offset, b.sub(at.pe, at.j)), at.pe, b.add(at.j, offset));
   case FrameBoundKind::UnboundedFollowing:
-    return pe;
+    return at.pe;
   }
-  return ps;
+  return at.ps;
 }
 
-Value WindowCodegen::frameEnd(size_t function, Value j, Value ps, Value pe, Value, Value ge) {
+Value WindowCodegen::frameEnd(size_t function, const RowPosition& at, const GroupCursors& cursors) {
   Builder& b = ctx_.b();
   const WindowFrame& frame = functions_[function].frame;
   const FrameBound& bound = frame.end;
   Value offset = b.constI64(std::max<int64_t>(bound.offset.value_or(0), 0));
+  Value rows = b.sub(at.pe, at.ps);
   switch (bound.kind) {
   case FrameBoundKind::UnboundedPreceding:
-    return ps;
+    return at.ps;
   case FrameBoundKind::Preceding: {
-    Value t = b.add(b.sub(j, offset), b.constI64(1));
-    return b.select(b.compare(OpCode::Lt, t, ps), ps, t);
+    if (frame.unit == FrameUnit::Groups) { // the end of group g - n: the start of the next
+      Value target = b.add(b.sub(at.group, offset), b.constI64(1));
+      target = b.select(b.compare(OpCode::Lt, target, b.constI64(1)), b.constI64(1), target);
+      return groupStart(cursors.endRow, cursors.endGroup, target, at.pe);
+    }
+    Value t = b.add(b.sub(at.j, offset), b.constI64(1));
+    return b.select(b.compare(OpCode::Lt, t, at.ps), at.ps, t);
   }
   case FrameBoundKind::CurrentRow:
-    return frame.unit == FrameUnit::Rows ? b.add(j, b.constI64(1)) : ge;
+    return frame.unit == FrameUnit::Rows ? b.add(at.j, b.constI64(1)) : at.ge;
   case FrameBoundKind::Following: {
-    Value last = b.sub(b.sub(pe, j), b.constI64(1)); // rows after j in the partition
-    return b.select(b.compare(OpCode::Ge, offset, last), pe,
-                    b.add(b.add(j, offset), b.constI64(1)));
+    if (frame.unit == FrameUnit::Groups) {
+      Value target = b.select(b.compare(OpCode::Gt, offset, rows), b.add(rows, b.constI64(1)),
+                              b.add(b.add(at.group, offset), b.constI64(1)));
+      return groupStart(cursors.endRow, cursors.endGroup, target, at.pe);
+    }
+    Value last = b.sub(b.sub(at.pe, at.j), b.constI64(1)); // rows after j in the partition
+    return b.select(b.compare(OpCode::Ge, offset, last), at.pe,
+                    b.add(b.add(at.j, offset), b.constI64(1)));
   }
   case FrameBoundKind::UnboundedFollowing:
-    return pe;
+    return at.pe;
   }
-  return pe;
+  return at.pe;
 }
 
 //===-- first_value, last_value, nth_value --------------------------------------------------===//
@@ -81,9 +130,11 @@ Value WindowCodegen::frameEnd(size_t function, Value j, Value ps, Value pe, Valu
 void WindowCodegen::computeValueFunction(size_t function, Value ps, Value pe) {
   Builder& b = ctx_.b();
   const WindowExpr& expr = functions_[function];
-  forEachRow(ps, pe, [&](Value j, Value gs, Value ge, Value) {
-    Value fs = frameStart(function, j, ps, pe, gs, ge);
-    Value fe = frameEnd(function, j, ps, pe, gs, ge);
+  GroupCursors cursors = beginGroupCursors(ps);
+  forEachRow(ps, pe, [&](Value j, Value gs, Value ge, Value group) {
+    RowPosition at{j, ps, pe, gs, ge, group};
+    Value fs = frameStart(function, at, cursors);
+    Value fe = frameEnd(function, at, cursors);
     Value current = rowAt(j);
     Value target;
     Value valid;
@@ -283,9 +334,11 @@ void WindowCodegen::computeAggregate(size_t function, Value ps, Value pe) {
   b.store(added, ps);
   b.store(removed, ps);
   acc.reset();
-  forEachRow(ps, pe, [&](Value j, Value gs, Value ge, Value) {
-    Value fs = frameStart(function, j, ps, pe, gs, ge);
-    Value fe = frameEnd(function, j, ps, pe, gs, ge);
+  GroupCursors cursors = beginGroupCursors(ps);
+  forEachRow(ps, pe, [&](Value j, Value gs, Value ge, Value group) {
+    RowPosition at{j, ps, pe, gs, ge, group};
+    Value fs = frameStart(function, at, cursors);
+    Value fe = frameEnd(function, at, cursors);
     if (running || sliding) {
       b.whileLoop([&] { return b.compare(OpCode::Lt, b.load(Type::I64, added), fe); },
                   [&] {

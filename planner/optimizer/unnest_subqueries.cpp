@@ -73,6 +73,8 @@ public:
     }
     case LogicalKind::SetOperation:
       return pushSetOperation(op);
+    case LogicalKind::Window:
+      return pushWindow(op);
     case LogicalKind::Limit:
       return pushLimit(op);
     default:
@@ -299,6 +301,30 @@ private:
     if (!keep.empty()) plan = makeFilter(plan, keep);
     return {makeProjection(plan, columnRefs(child.plan->columns), context_, child.plan->columns),
             child.mapping};
+  }
+
+  /// Windows partition by the mapped columns too: each outer value gets its own partitions,
+  /// as each evaluation of the correlated subquery would.
+  Result pushWindow(const LogicalPtr& op) {
+    Result child = pushWithNeeds(op->children[0], expressionsFree(*op));
+    auto window = std::make_shared<LogicalOperator>(*op);
+    window->children = {child.plan};
+    for (auto& call : window->windows) {
+      for (auto& arg : call.args)
+        arg = rewrite(arg, child.mapping);
+      for (auto& key : call.partitionKeys)
+        key = rewrite(key, child.mapping);
+      for (auto& key : call.orderKeys)
+        key.expr = rewrite(key.expr, child.mapping);
+      for (const auto& [free, mapped] : child.mapping) {
+        int position = child.plan->positionOf(mapped.column);
+        call.partitionKeys.push_back(columnRef(child.plan->columns[position]));
+      }
+    }
+    std::vector<LogicalColumn> values(op->columns.end() - op->windows.size(), op->columns.end());
+    window->columns = child.plan->columns;
+    window->columns.insert(window->columns.end(), values.begin(), values.end());
+    return {window, child.mapping};
   }
 
   Result pushJoin(const LogicalPtr& op) {

@@ -109,7 +109,9 @@ TEST(WindowBinder, ResultTypesFollowPostgres) {
 TEST(WindowBinder, UnsupportedFramesAreCleanErrors) {
   Fixture f;
   EXPECT_EQ(f.errorOf("SELECT sum(k) OVER (ORDER BY k GROUPS 1 PRECEDING) FROM t").state(),
-            SqlState::FeatureNotSupported);
+            SqlState::SuccessfulCompletion);
+  EXPECT_EQ(f.errorOf("SELECT sum(k) OVER (GROUPS 1 PRECEDING) FROM t").state(),
+            SqlState::WindowingError);
   EXPECT_EQ(f.errorOf("SELECT sum(k) OVER (ORDER BY k RANGE 1 PRECEDING) FROM t").state(),
             SqlState::FeatureNotSupported);
   EXPECT_EQ(f.errorOf("SELECT count(*) FILTER (WHERE k > 1) OVER () FROM t").state(),
