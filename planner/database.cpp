@@ -88,9 +88,18 @@ StatementResult Database::execute(const ast::Statement& statement) {
     std::unique_lock guard(lock_);
     return createTable(*statement.createTable);
   }
-  case ast::StmtKind::DropTable: {
+  case ast::StmtKind::DropTable:
+  case ast::StmtKind::DropView: {
     std::unique_lock guard(lock_);
-    return dropTable(*statement.drop);
+    return dropRelations(*statement.drop, statement.kind == ast::StmtKind::DropView);
+  }
+  case ast::StmtKind::CreateView: {
+    std::unique_lock guard(lock_);
+    return createView(*statement.createView, statement.text);
+  }
+  case ast::StmtKind::CreateTableAs: {
+    std::unique_lock guard(lock_);
+    return createTableAs(*statement.createTableAs);
   }
   case ast::StmtKind::Insert: {
     std::unique_lock guard(lock_);
@@ -204,7 +213,7 @@ StatementResult Database::explain(const ast::Statement& statement) {
 StatementResult Database::createTable(const ast::CreateTableStmt& create) {
   StatementResult result;
   result.commandTag = "CREATE TABLE";
-  if (tables_.find(create.name)) {
+  if (tables_.find(create.name) || tables_.findView(create.name)) {
     if (create.ifNotExists) {
       result.notices.push_back("relation \"" + create.name + "\" already exists, skipping");
       return result;
@@ -228,21 +237,12 @@ StatementResult Database::createTable(const ast::CreateTableStmt& create) {
   return result;
 }
 
-StatementResult Database::dropTable(const ast::DropStmt& drop) {
-  StatementResult result;
-  result.commandTag = "DROP TABLE";
-  // PostgreSQL checks every name before dropping any.
-  for (const auto& name : drop.names)
-    if (!tables_.find(name) && !drop.ifExists)
-      throw Error(SqlState::UndefinedTable, "table \"" + name + "\" does not exist");
-  for (const auto& name : drop.names)
-    if (!tables_.remove(name))
-      result.notices.push_back("table \"" + name + "\" does not exist, skipping");
-  return result;
-}
-
 StatementResult Database::insert(const ast::InsertStmt& insert) {
   auto table = tables_.find(insert.table);
+  if (!table && tables_.findView(insert.table))
+    throw Error(SqlState::FeatureNotSupported, "cannot insert into view \"" + insert.table + "\"",
+                insert.tableLocation + 1)
+        .withDetail("Flern has no updatable views.");
   if (!table)
     throw Error(SqlState::UndefinedTable, "relation \"" + insert.table + "\" does not exist",
                 insert.tableLocation + 1);

@@ -10,6 +10,7 @@
 
 #include <csetjmp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,9 @@ struct QueryContext {
   Arena arena;
   int64_t memoryCharged = 0; ///< bytes charged by chargeQueryMemory, released on destruction
   int64_t chunksSkipped = 0; ///< table chunks that zone maps ruled out (EXPLAIN ANALYZE)
+  /// Replaces the object behind a state slot with a fresh one (set by the executor; used
+  /// between iterations of WITH RECURSIVE).
+  std::function<void(int64_t slot)> recreateState;
 
   QueryContext() = default;
   QueryContext(const QueryContext&) = delete;

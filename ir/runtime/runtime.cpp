@@ -202,6 +202,30 @@ void** flern_rt_buffer_append_row(st::ColumnarBuffer* buffer, int64_t* rowInChun
   return chunk.pointers.data();
 }
 
+int64_t flern_rt_buffer_row_count(st::ColumnarBuffer* buffer) {
+  return buffer->rowCount();
+}
+/// WITH RECURSIVE's step: the rows of `next` become the working table's, and `next` is emptied
+/// for the following iteration. The largest chunk stays allocated for it, so that a long
+/// recursion does not charge a new chunk per iteration.
+void flern_rt_buffer_advance(st::ColumnarBuffer* working, st::ColumnarBuffer* next) {
+  std::swap(working->chunks(), next->chunks());
+  auto& chunks = next->chunks();
+  if (chunks.empty()) return;
+  std::unique_ptr<st::Chunk> kept = std::move(chunks.back());
+  chunks.clear();
+  kept->rows = 0;
+  kept->zoneRows = -1;
+  chunks.push_back(std::move(kept));
+}
+/// Replaces the run-time state behind each listed slot with a fresh object from its factory,
+/// so that hash tables and buffers built in one iteration of a recursive term start empty in
+/// the next (generated code reloads those slots: see Builder::slot).
+void flern_rt_recreate_states(QueryContext* context, const std::vector<int64_t>* slots) {
+  for (int64_t slot : *slots)
+    context->recreateState(slot);
+}
+
 int32_t flern_rt_str_eq(StringRef a, StringRef b) {
   return a.length == b.length && std::memcmp(a.data(), b.data(), a.length) == 0;
 }
@@ -428,6 +452,9 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
         FLERN_RT(flern_rt_buffer_chunk_rows),
         FLERN_RT(flern_rt_buffer_chunk_columns),
         FLERN_RT(flern_rt_buffer_append_row),
+        FLERN_RT(flern_rt_buffer_row_count),
+        FLERN_RT(flern_rt_buffer_advance),
+        FLERN_RT(flern_rt_recreate_states),
         FLERN_RT(flern_rt_str_eq),
         FLERN_RT(flern_rt_str_cmp),
         FLERN_RT(flern_rt_str_hash),

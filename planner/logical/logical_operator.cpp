@@ -275,6 +275,12 @@ std::string describe(const LogicalOperator& op) {
                                                                    : "Except";
     return std::string(name) + (op.setAll ? " All" : "");
   }
+  case LogicalKind::CteMaterialize:
+    return "CTE " + op.alias;
+  case LogicalKind::CteScan:
+    return "CTE Scan on " + op.alias + (op.workingTable ? " (working table)" : "");
+  case LogicalKind::RecursiveUnion:
+    return std::string("Recursive Union") + (op.setAll ? " All" : "") + " " + op.alias;
   }
   return "?";
 }

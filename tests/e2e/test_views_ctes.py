@@ -1,0 +1,89 @@
+"""Views survive a restart and go with DROP TABLE ... CASCADE; a WITH entry read twice is
+computed once (EXPLAIN ANALYZE); a recursion that never ends stops with an error and leaves the
+server working."""
+import re
+import unittest
+
+from e2e_common import FLERN_SERVER, harness, rows
+
+
+class ViewsAndCtes(unittest.TestCase):
+    def setUp(self):
+        self.server = harness.FlernServer(FLERN_SERVER).start()
+
+    def tearDown(self):
+        self.server.cleanup()
+
+    def run_sql(self, sql, extra=("-A", "-t")):
+        result = self.server.psql(sql, extra=list(extra))
+        self.assertEqual(result.stderr, "", sql)
+        return result
+
+    def restart(self):
+        data_dir = self.server.data_dir
+        self.server.owned_dir = False
+        self.assertEqual(self.server.stop(), 0)
+        self.server = harness.FlernServer(FLERN_SERVER, data_dir).start()
+        self.server.owned_dir = True
+
+    def test_views_survive_restart_and_cascade(self):
+        for sql in ["CREATE TABLE t (id INTEGER, name VARCHAR(5))",
+                    "INSERT INTO t SELECT g, 'n' || g FROM generate_series(1, 100) g",
+                    "CREATE VIEW evens (k, label) AS SELECT id, name FROM t WHERE id % 2 = 0",
+                    "CREATE VIEW few AS SELECT k FROM evens WHERE k < 10",
+                    "CREATE VIEW other AS SELECT 1 AS one"]:
+            self.run_sql(sql)
+        before = self.run_sql("SELECT count(*), max(label) FROM evens").stdout
+        self.restart()
+        self.assertEqual(self.run_sql("SELECT count(*), max(label) FROM evens").stdout, before)
+        self.assertEqual(rows(self.run_sql("SELECT sum(k) FROM few")), [["20"]])
+        # The dependencies came back too.
+        refused = self.server.psql("DROP TABLE t")
+        self.assertEqual(refused.sqlstates, ["2BP01"])
+        self.assertIn("view evens depends on table t", refused.stderr)
+        # OR REPLACE keeps checking the stored columns after a restart.
+        self.assertEqual(self.server.psql("CREATE OR REPLACE VIEW evens AS SELECT id FROM t")
+                         .sqlstates, ["42P16"])
+        self.run_sql("DROP TABLE t CASCADE")
+        for view in ["evens", "few"]:
+            self.assertEqual(self.server.psql("SELECT * FROM %s" % view).sqlstates, ["42P01"])
+        self.restart()
+        self.assertEqual(self.server.psql("SELECT * FROM few").sqlstates, ["42P01"])
+        self.assertEqual(rows(self.run_sql("SELECT one FROM other")), [["1"]])
+        # The names are free again for tables.
+        self.run_sql("CREATE TABLE evens (x INTEGER)")
+
+    def test_insert_into_view_is_unsupported(self):
+        self.run_sql("CREATE TABLE t (id INTEGER)")
+        self.run_sql("CREATE VIEW v AS SELECT id FROM t")
+        self.assertEqual(self.server.psql("INSERT INTO v VALUES (1)").sqlstates, ["0A000"])
+
+    def test_cte_read_twice_is_computed_once(self):
+        self.run_sql("CREATE TABLE big (id INTEGER, g INTEGER)")
+        self.run_sql("INSERT INTO big SELECT i, i % 50 FROM generate_series(1, 20000) i")
+        query = ("WITH s AS (SELECT g, count(*) AS n FROM big GROUP BY g) "
+                 "SELECT count(*) FROM s a JOIN s b ON a.g < b.g")
+        self.assertEqual(rows(self.run_sql(query)), [["1225"]])
+        plan = self.run_sql("EXPLAIN ANALYZE " + query).stdout
+        # One scan of the table, producing its 20,000 rows once; two scans of the CTE's buffer.
+        scans = re.findall(r"Seq Scan on big.*actual=(\d+)", plan)
+        self.assertEqual(scans, ["20000"], plan)
+        buffers = re.findall(r"Seq Scan on \*CTE\*\d+.*actual=(\d+)", plan)
+        self.assertEqual(buffers, ["50", "50"], plan)
+        self.assertIn("CTE s", plan)
+        # Read once, it is inlined: the filter reaches the table scan's zone maps.
+        once = self.run_sql("EXPLAIN WITH s AS (SELECT id FROM big) SELECT * FROM s WHERE id = 5")
+        self.assertNotIn("CTE", once.stdout)
+        self.assertIn("zone filter", once.stdout)
+
+    def test_endless_recursion_stops(self):
+        result = self.server.psql(
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n FROM r) SELECT count(*) FROM r")
+        self.assertEqual(len(result.sqlstates), 1)
+        self.assertIn(result.sqlstates[0], ["53200", "54000"])
+        self.assertTrue(self.server.alive())
+        self.assertEqual(rows(self.run_sql("SELECT 1")), [["1"]])
+
+
+if __name__ == "__main__":
+    unittest.main()
