@@ -52,11 +52,23 @@ void chargeQueryMemory(int64_t bytes) {
   std::longjmp(*context->errorJump, 1);
 }
 
+void releaseQueryMemory(int64_t bytes) {
+  QueryContext* context = currentQuery;
+  if (!context || bytes <= 0) return;
+  context->memoryCharged -= bytes;
+  chargedTotal -= bytes;
+}
+
+Arena::~Arena() {
+  releaseQueryMemory(charged_);
+}
+
 char* Arena::allocate(size_t bytes) {
   bytes = (bytes + 15) & ~size_t(15);
   if (used_ + bytes > capacity_) {
     capacity_ = std::max<size_t>(bytes, 1 << 20);
     chargeQueryMemory(static_cast<int64_t>(capacity_));
+    charged_ += static_cast<int64_t>(capacity_);
     blocks_.push_back(std::make_unique<char[]>(capacity_));
     used_ = 0;
   }
@@ -72,6 +84,7 @@ HashTable::HashTable(int64_t payloadBytes) : payloadBytes_((payloadBytes + 15) &
 
 HashTable::~HashTable() {
   delete[] directory;
+  releaseQueryMemory(directoryCharged_);
 }
 
 char* HashTable::insert(uint64_t hash) {
@@ -89,6 +102,7 @@ char* HashTable::insert(uint64_t hash) {
 
 void HashTable::grow() {
   chargeQueryMemory(static_cast<int64_t>((mask + 1) * 2 * sizeof(char*)));
+  directoryCharged_ += static_cast<int64_t>((mask + 1) * 2 * sizeof(char*));
   delete[] directory;
   mask = mask * 2 + 1;
   directory = new char*[mask + 1]();

@@ -87,5 +87,37 @@ class ViewsAndCtes(unittest.TestCase):
         self.assertEqual(rows(self.run_sql("SELECT 1")), [["1"]])
 
 
+class RecursionMemory(unittest.TestCase):
+    """With a small query memory limit: an endless recursion that grows ends in 53200, and a
+    long one that builds a hash table per iteration does not (the replaced tables give their
+    memory back)."""
+
+    def setUp(self):
+        self.server = harness.FlernServer(FLERN_SERVER, extra_args=["--query-memory-mb", "64"])
+        self.server.start()
+
+    def tearDown(self):
+        self.server.cleanup()
+
+    def test_growing_recursion_hits_the_memory_limit(self):
+        result = self.server.psql(
+            "WITH RECURSIVE r(n, pad) AS (SELECT g, 'some text that takes room' FROM "
+            "generate_series(1, 1000) g UNION ALL SELECT n, pad FROM r) SELECT count(*) FROM r")
+        self.assertEqual(result.sqlstates, ["53200"])
+        self.assertEqual(rows(self.server.psql("SELECT 2", extra=["-A", "-t"])), [["2"]])
+
+    def test_many_iterations_with_a_join_each(self):
+        for sql in ["CREATE TABLE step (a INTEGER, b INTEGER)",
+                    "INSERT INTO step SELECT g, g + 1 FROM generate_series(1, 20000) g"]:
+            self.assertEqual(self.server.psql(sql).sqlstates, [])
+        # 20,000 iterations, each joining the working table with a hash table built anew.
+        result = self.server.psql(
+            "WITH RECURSIVE walk(n) AS (SELECT 1 UNION ALL "
+            "SELECT s.b FROM walk w JOIN step s ON s.a = w.n) SELECT count(*), max(n) FROM walk",
+            extra=["-A", "-t"])
+        self.assertEqual(result.stderr, "")
+        self.assertEqual(rows(result), [["20001", "20001"]])
+
+
 if __name__ == "__main__":
     unittest.main()
