@@ -226,6 +226,7 @@ private:
       const auto& types = buffer->second->columnTypes();
       auto scan = std::make_unique<ir::TableScan>(buffer->second->name(), types,
                                                   std::vector<bool>(types.size(), false));
+      scan->setLabel((op.workingTable ? "WorkTable Scan on " : "CTE Scan on ") + op.alias);
       Planned planned{std::move(scan), {}};
       for (size_t i = 0; i < op.columns.size(); ++i)
         planned.positions[op.columns[i].id] = op.tableColumns[i];

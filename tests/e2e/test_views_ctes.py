@@ -70,13 +70,24 @@ class ViewsAndCtes(unittest.TestCase):
         # One scan of the table, producing its 20,000 rows once; two scans of the CTE's buffer.
         scans = re.findall(r"Seq Scan on big.*actual=(\d+)", plan)
         self.assertEqual(scans, ["20000"], plan)
-        buffers = re.findall(r"Seq Scan on \*CTE\*\d+.*actual=(\d+)", plan)
+        buffers = re.findall(r"CTE Scan on s .*actual=(\d+)", plan)
         self.assertEqual(buffers, ["50", "50"], plan)
         self.assertIn("CTE s", plan)
         # Read once, it is inlined: the filter reaches the table scan's zone maps.
         once = self.run_sql("EXPLAIN WITH s AS (SELECT id FROM big) SELECT * FROM s WHERE id = 5")
         self.assertNotIn("CTE", once.stdout)
         self.assertIn("zone filter", once.stdout)
+
+    def test_recursion_in_explain_analyze(self):
+        self.run_sql("CREATE TABLE e (a INTEGER, b INTEGER)")
+        self.run_sql("INSERT INTO e SELECT g, g + 1 FROM generate_series(1, 99) g")
+        plan = self.run_sql("EXPLAIN ANALYZE WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL "
+                            "SELECT e.b FROM r JOIN e ON e.a = r.n) SELECT count(*) FROM r").stdout
+        # 100 rows in all; the recursive term ran 100 times, its counts add up over them.
+        self.assertRegex(plan, r"Recursive Union All r .*actual=100\)")
+        self.assertRegex(plan, r"WorkTable Scan on r .*actual=100\)")
+        self.assertRegex(plan, r"Seq Scan on e .*actual=9900\)")
+        self.assertRegex(plan, r"CTE Scan on r .*actual=100\)")
 
     def test_endless_recursion_stops(self):
         result = self.server.psql(
