@@ -637,16 +637,18 @@ Planned PhysicalPlanner::planCte(const LogicalOperator& op) {
     ir::PhysicalOperatorPtr producer = inColumnOrder(first, plan(first));
     std::string buffer = cteBuffer(first, "CTE", op.cteIndex);
     Planned consumer = plan(*op.children[1]);
-    auto materialize = std::make_unique<ir::CteMaterialize>(op.alias, buffer, std::move(producer),
-                                                            std::move(consumer.op));
+    auto materialize = std::make_unique<ir::CteMaterialize>(
+        op.alias, buffer, cteBuffers_[op.cteIndex]->columnTypes(), std::move(producer),
+        std::move(consumer.op));
     return {std::move(materialize), consumer.positions};
   }
   std::string working = cteBuffer(op, "WORKING", op.cteIndex);
   std::string next = cteBuffer(op, "NEXT", -1);
   ir::PhysicalOperatorPtr start = inColumnOrder(first, plan(first));
   ir::PhysicalOperatorPtr step = inColumnOrder(*op.children[1], plan(*op.children[1]));
-  auto recursion = std::make_unique<ir::RecursiveUnion>(op.alias, working, next, op.setAll,
-                                                        std::move(start), std::move(step));
+  auto recursion = std::make_unique<ir::RecursiveUnion>(
+      op.alias, cteBuffers_[op.cteIndex]->columnTypes(), working, next, op.setAll, std::move(start),
+      std::move(step));
   return {std::move(recursion), positionsOf(op)};
 }
 

@@ -25,25 +25,28 @@ void appendRow(CodegenContext& ctx, Value buffer, const std::vector<SqlType>& ty
 
 //===-- CteMaterialize ----------------------------------------------------------------------===//
 
-CteMaterialize::CteMaterialize(std::string name, std::string buffer, PhysicalOperatorPtr producer,
+CteMaterialize::CteMaterialize(std::string name, std::string buffer,
+                               std::vector<SqlType> bufferTypes, PhysicalOperatorPtr producer,
                                PhysicalOperatorPtr consumer)
     : PhysicalOperator(consumer->outputTypes()), name_(std::move(name)), buffer_(std::move(buffer)),
-      producer_(std::move(producer)), consumer_(std::move(consumer)) {}
+      bufferTypes_(std::move(bufferTypes)), producer_(std::move(producer)),
+      consumer_(std::move(consumer)) {}
 
 void CteMaterialize::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
   Builder& b = ctx.b();
   Value buffer = ctx.externalState(TableScan::slotName(buffer_));
   Value rowIndex = b.var(Type::I64);
-  const auto& types = producer_->outputTypes();
-  producer_->produce(ctx, [&](const Row& row) { appendRow(ctx, buffer, types, row, rowIndex); });
+  producer_->produce(ctx,
+                     [&](const Row& row) { appendRow(ctx, buffer, bufferTypes_, row, rowIndex); });
   consumer_->produce(ctx, consume);
 }
 
 //===-- RecursiveUnion ----------------------------------------------------------------------===//
 
-RecursiveUnion::RecursiveUnion(std::string name, std::string working, std::string next, bool all,
-                               PhysicalOperatorPtr start, PhysicalOperatorPtr step)
-    : PhysicalOperator(start->outputTypes()), name_(std::move(name)), working_(std::move(working)),
+RecursiveUnion::RecursiveUnion(std::string name, std::vector<SqlType> types, std::string working,
+                               std::string next, bool all, PhysicalOperatorPtr start,
+                               PhysicalOperatorPtr step)
+    : PhysicalOperator(std::move(types)), name_(std::move(name)), working_(std::move(working)),
       next_(std::move(next)), all_(all), start_(std::move(start)), step_(std::move(step)) {}
 
 void RecursiveUnion::emitRow(CodegenContext& ctx, Value seen, Value buffer, Value rowIndexSlot,

@@ -11,12 +11,12 @@ namespace flern::ir {
 void appendRow(CodegenContext& ctx, Value buffer, const std::vector<SqlType>& types, const Row& row,
                Value rowIndexSlot);
 
-/// Runs `producer` into the buffer of table `buffer` first, then produces `consumer`'s rows
-/// (whose scans of that buffer then see all of the producer's rows).
+/// Runs `producer` into the buffer of table `buffer` (columns of `bufferTypes`) first, then
+/// produces `consumer`'s rows (whose scans of that buffer then see all of the producer's rows).
 class CteMaterialize final : public PhysicalOperator {
 public:
-  CteMaterialize(std::string name, std::string buffer, PhysicalOperatorPtr producer,
-                 PhysicalOperatorPtr consumer);
+  CteMaterialize(std::string name, std::string buffer, std::vector<SqlType> bufferTypes,
+                 PhysicalOperatorPtr producer, PhysicalOperatorPtr consumer);
   std::string explain() const override { return "CTE " + name_; }
   std::vector<const PhysicalOperator*> children() const override {
     return {producer_.get(), consumer_.get()};
@@ -26,6 +26,7 @@ public:
 private:
   std::string name_;
   std::string buffer_;
+  std::vector<SqlType> bufferTypes_;
   PhysicalOperatorPtr producer_;
   PhysicalOperatorPtr consumer_;
 };
@@ -36,12 +37,12 @@ private:
 /// hash set of every row so far). The recursive term's code is generated once and runs in a
 /// loop; the state it builds (hash tables, ...) is recreated between iterations. More than
 /// `kMaxIterations` iterations raise 54000: the loop has no other way to end a recursion that
-/// produces few rows forever.
+/// produces few rows forever. Rows have `types` (those of the working tables).
 class RecursiveUnion final : public PhysicalOperator {
 public:
   static constexpr int64_t kMaxIterations = 10'000'000;
-  RecursiveUnion(std::string name, std::string working, std::string next, bool all,
-                 PhysicalOperatorPtr start, PhysicalOperatorPtr step);
+  RecursiveUnion(std::string name, std::vector<SqlType> types, std::string working,
+                 std::string next, bool all, PhysicalOperatorPtr start, PhysicalOperatorPtr step);
   std::string explain() const override {
     return std::string("Recursive Union") + (all_ ? " All" : "") + " " + name_;
   }
