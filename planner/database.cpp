@@ -415,8 +415,14 @@ StatementResult Database::dropModel(const ast::DropStmt& drop) {
 StatementResult Database::analyze(const ast::AnalyzeStmt& analyze) {
   // Every name is checked before any table is analyzed, as one statement changes all or nothing.
   std::vector<std::shared_ptr<storage::Table>> targets;
+  StatementResult result;
   for (const auto& target : analyze.targets) {
     auto table = tables_.find(target.table);
+    if (!table && tables_.findView(target.table)) {
+      result.warnings.push_back("skipping \"" + target.table +
+                                "\" --- cannot analyze non-tables or special system tables");
+      continue;
+    }
     if (!table)
       throw Error(SqlState::UndefinedTable, "relation \"" + target.table + "\" does not exist");
     for (const auto& column : target.columns)
@@ -431,7 +437,6 @@ StatementResult Database::analyze(const ast::AnalyzeStmt& analyze) {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (const auto& table : targets)
     table->analyze(threads);
-  StatementResult result;
   result.commandTag = "ANALYZE";
   return result;
 }
@@ -495,6 +500,9 @@ StatementResult Database::call(const ast::Expr& call) {
 std::pair<std::shared_ptr<storage::Table>, std::vector<int>>
 Database::copyTarget(const ast::CopyStmt& copy) {
   auto table = tables_.find(copy.table);
+  if (!table && tables_.findView(copy.table))
+    throw Error(SqlState::WrongObjectType, "cannot copy to view \"" + copy.table + "\"")
+        .withHint("To enable copying to a view, provide an INSTEAD OF INSERT trigger.");
   if (!table)
     throw Error(SqlState::UndefinedTable, "relation \"" + copy.table + "\" does not exist");
   std::vector<int> columns;
@@ -557,6 +565,12 @@ StatementResult Database::copy(const ast::CopyStmt& copy) {
   // COPY ... TO: run the query (or the whole table) as a SELECT.
   ast::SelectStmt tableSelect;
   const ast::SelectStmt* select = copy.query.get();
+  if (!select) {
+    std::shared_lock guard(lock_);
+    if (tables_.findView(copy.table))
+      throw Error(SqlState::WrongObjectType, "cannot copy from view \"" + copy.table + "\"")
+          .withHint("Try the COPY (SELECT ...) TO variant.");
+  }
   if (!select) {
     ast::FromItem from;
     from.kind = ast::FromItem::Kind::Table;
