@@ -8,6 +8,8 @@
 #include "planner/binder.h"
 #include "planner/logical/subquery_info.h"
 
+#include <algorithm>
+
 namespace flern::planner {
 
 namespace {
@@ -98,13 +100,41 @@ bool readsWorkingTable(const LogicalOperator& op) {
 
 } // namespace
 
-void Binder::bindWith(const ast::SelectStmt& select, const Scope* parent) {
+namespace {
+
+/// The entries of a WITH list in the order to bind them: as written, or for WITH RECURSIVE,
+/// each after the entries it reads (PostgreSQL allows forward references there).
+std::vector<const ast::CommonTableExpr*> bindingOrder(const ast::SelectStmt& select) {
+  std::vector<const ast::CommonTableExpr*> order, pending;
   for (const auto& cte : select.with) {
     for (const auto* earlier = select.with.data(); earlier != &cte; ++earlier)
       if (earlier->name == cte.name)
         throw Error(SqlState::DuplicateAlias,
                     "WITH query name \"" + cte.name + "\" specified more than once",
                     cte.location + 1);
+    (select.withRecursive ? pending : order).push_back(&cte);
+  }
+  while (!pending.empty()) {
+    auto ready = std::find_if(pending.begin(), pending.end(), [&](const auto* cte) {
+      for (const auto* other : pending)
+        if (other != cte && mentionsRelation(*cte->query, other->name)) return false;
+      return true;
+    });
+    if (ready == pending.end())
+      throw Error(SqlState::FeatureNotSupported,
+                  "mutual recursion between WITH items is not implemented",
+                  pending.front()->location + 1);
+    order.push_back(*ready);
+    pending.erase(ready);
+  }
+  return order;
+}
+
+} // namespace
+
+void Binder::bindWith(const ast::SelectStmt& select, const Scope* parent) {
+  for (const auto* entry : bindingOrder(select)) {
+    const ast::CommonTableExpr& cte = *entry;
     bool recursive = select.withRecursive && mentionsRelation(*cte.query, cte.name);
     BlockResult result = recursive ? bindRecursiveCte(cte, parent) : bindBlock(*cte.query, parent);
     if (cte.columnAliases.size() > result.names.size())
