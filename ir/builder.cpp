@@ -54,7 +54,7 @@ Value Builder::constStr(const std::string& text) {
   return emitWith(OpCode::ConstStr, Type::Str, {}, [&](Op& op) { op.name = text; });
 }
 
-Value Builder::slot(const std::string& name) {
+Value Builder::slot(const std::string& name, bool reloaded) {
   auto& names = module_.slotNames;
   auto it = std::find(names.begin(), names.end(), name);
   int64_t index = it - names.begin();
@@ -62,6 +62,7 @@ Value Builder::slot(const std::string& name) {
   return emitWith(OpCode::Slot, Type::Ptr, {context()}, [&](Op& op) {
     op.name = name;
     op.imm = index;
+    if (reloaded) op.text = "reloaded";
   });
 }
 

@@ -29,8 +29,10 @@ public:
   /// A string constant that lives as long as the compiled query.
   Value constStr(const std::string& text);
   Value constant(Type type, int64_t v);
-  /// The run-time state registered under `name` (a pointer the executor fills in).
-  Value slot(const std::string& name);
+  /// The run-time state registered under `name` (a pointer the executor fills in). A slot is
+  /// loaded as invariant unless `reloaded`: state that WITH RECURSIVE replaces between
+  /// iterations must be loaded again where it is used.
+  Value slot(const std::string& name, bool reloaded = false);
 
   Value binary(OpCode code, Value a, Value b);
   Value unary(OpCode code, Value a);

@@ -60,6 +60,10 @@ CodegenContext::CodegenContext(Module& module, Function& function) : module_(mod
 
 Value CodegenContext::state(const std::string& name, StateFactory factory) {
   factories_[name] = std::move(factory);
+  if (recreated_) {
+    recreated_->push_back(name);
+    return b().slot(name, /*reloaded=*/true);
+  }
   return b().slot(name);
 }
 

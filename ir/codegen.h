@@ -51,6 +51,9 @@ public:
   /// Registers state whose object the executor provides under `name` (tables, result sinks).
   Value externalState(const std::string& name);
   const std::map<std::string, StateFactory>& stateFactories() const { return factories_; }
+  /// While set, state registered is recorded in `names` and its slot reloaded at each use: the
+  /// code generated meanwhile runs repeatedly, with its state recreated in between.
+  void setRecreatedStates(std::vector<std::string>* names) { recreated_ = names; }
   std::string uniqueName(const std::string& prefix);
 
   /// Emits a comparator function `i32 name(ptr left, ptr right)`; body gets both row pointers.
@@ -106,6 +109,7 @@ private:
   Module& module_;
   std::vector<std::unique_ptr<Builder>> builders_;
   std::map<std::string, StateFactory> factories_;
+  std::vector<std::string>* recreated_ = nullptr;
   int nameCounter_ = 0;
 };
 

@@ -35,7 +35,8 @@ enum class OpCode : uint8_t {
   // constants and state
   Const,    ///< integer/float/ptr-null constant in imm/fimm
   ConstStr, ///< string constant in `name`
-  Slot,     ///< run-time state pointer registered under `name` (index in imm)
+  Slot,     ///< run-time state pointer registered under `name` (index in imm); text "reloaded":
+            ///< the pointer may change during the query (not an invariant load)
   // scalar arithmetic and logic (integer ops are signed)
   Add,
   Sub,

@@ -399,7 +399,8 @@ private:
       llvm::Value* slots = builder_.CreateLoad(ptrType, get(op.operands[0]));
       llvm::Value* address = builder_.CreateConstGEP1_64(ptrType, slots, op.imm);
       auto* load = builder_.CreateLoad(ptrType, address, op.name);
-      load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(context_, {}));
+      if (op.text != "reloaded")
+        load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(context_, {}));
       define(op, load);
       return;
     }

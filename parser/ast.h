@@ -124,11 +124,13 @@ struct WindowSpec {
   int location = -1;
 };
 
-/// WITH name [(columns)] AS (query)
+/// WITH name [(columns)] AS [[NOT] MATERIALIZED] (query)
 struct CommonTableExpr {
+  enum class Materialize { Default, Always, Never };
   std::string name;
   std::vector<std::string> columnAliases;
   std::shared_ptr<SelectStmt> query;
+  Materialize materialize = Materialize::Default;
   int location = -1;
 };
 
@@ -171,6 +173,28 @@ struct DropStmt {
   std::vector<std::string> names;
   std::vector<int> locations;
   bool ifExists = false;
+  bool cascade = false; ///< DROP ... CASCADE (RESTRICT is the default)
+};
+
+/// CREATE [OR REPLACE] VIEW name [(columns)] AS query. The statement's text is what the catalog
+/// keeps: a view is bound again from it wherever it is used.
+struct CreateViewStmt {
+  std::string name;
+  int location = -1;
+  std::vector<std::string> columnAliases;
+  std::unique_ptr<SelectStmt> query;
+  bool orReplace = false;
+};
+
+/// CREATE TABLE name [(columns)] AS query [WITH [NO] DATA], and SELECT ... INTO name.
+struct CreateTableAsStmt {
+  std::string name;
+  int location = -1;
+  std::vector<std::string> columnNames;
+  std::unique_ptr<SelectStmt> query;
+  bool withData = true;
+  bool ifNotExists = false;
+  bool selectInto = false;
 };
 
 struct InsertStmt {
@@ -233,6 +257,9 @@ enum class StmtKind {
   Copy,
   Call,
   Analyze,
+  CreateView,
+  DropView,
+  CreateTableAs,
   Utility
 };
 
@@ -248,6 +275,8 @@ struct Statement {
   std::unique_ptr<CreateModelStmt> createModel;
   std::unique_ptr<CopyStmt> copy;
   std::unique_ptr<AnalyzeStmt> analyze;
+  std::unique_ptr<CreateViewStmt> createView;
+  std::unique_ptr<CreateTableAsStmt> createTableAs;
   ExprPtr call;                         ///< CALL procedure(args): a Function expression
   std::unique_ptr<Statement> explained; ///< EXPLAIN's statement
   bool explainIr = false;               ///< EXPLAIN (IR): show the generated Flern IR

@@ -509,7 +509,11 @@ FromItem convertFromItem(const json& node) {
     item.kind = FromItem::Kind::Table;
     item.name = range.at("relname");
     item.location = locationOf(range);
-    if (range.contains("alias")) item.alias = range["alias"].value("aliasname", "");
+    if (range.contains("alias")) {
+      item.alias = range["alias"].value("aliasname", "");
+      if (range["alias"].contains("colnames"))
+        item.columnAliases = nameList(range["alias"]["colnames"]);
+    }
     return item;
   }
   if (node.contains("JoinExpr")) {
@@ -582,6 +586,13 @@ void convertWith(const json& with, SelectStmt& select) {
     if (cte.contains("aliascolnames")) out.columnAliases = nameList(cte["aliascolnames"]);
     if (!cte.at("ctequery").contains("SelectStmt"))
       unsupported("data-modifying statement in WITH", out.location);
+    std::string materialized = cte.value("ctematerialized", "CTEMaterializeDefault");
+    if (materialized == "CTEMaterializeAlways")
+      out.materialize = CommonTableExpr::Materialize::Always;
+    else if (materialized == "CTEMaterializeNever")
+      out.materialize = CommonTableExpr::Materialize::Never;
+    if (cte.contains("search_clause")) unsupported("SEARCH clause", out.location);
+    if (cte.contains("cycle_clause")) unsupported("CYCLE clause", out.location);
     out.query = convertSelect(cte["ctequery"]);
     select.with.push_back(std::move(out));
   }
@@ -716,20 +727,69 @@ Statement convertCreate(const json& node) {
   return stmt;
 }
 
+/// The target of CREATE TABLE AS and SELECT INTO (an IntoClause).
+Statement convertInto(const json& into, std::unique_ptr<SelectStmt> query) {
+  Statement stmt{StmtKind::CreateTableAs};
+  stmt.createTableAs = std::make_unique<CreateTableAsStmt>();
+  auto& create = *stmt.createTableAs;
+  const json& rel = into.at("rel");
+  create.name = rel.at("relname");
+  create.location = locationOf(rel);
+  if (rel.value("relpersistence", "p") == "t") unsupported("temporary table", create.location);
+  if (into.contains("colNames")) create.columnNames = nameList(into["colNames"]);
+  if (into.contains("options")) unsupported("storage options", create.location);
+  create.withData = !into.value("skipData", false);
+  create.query = std::move(query);
+  return stmt;
+}
+
+Statement convertView(const json& view) {
+  Statement stmt{StmtKind::CreateView};
+  stmt.createView = std::make_unique<CreateViewStmt>();
+  auto& create = *stmt.createView;
+  create.name = view.at("view").at("relname");
+  create.location = locationOf(view["view"]);
+  if (view["view"].value("relpersistence", "p") == "t")
+    unsupported("temporary view", create.location);
+  if (view.value("withCheckOption", "NO_CHECK_OPTION") != "NO_CHECK_OPTION")
+    unsupported("WITH CHECK OPTION", create.location);
+  if (view.contains("options")) unsupported("view options", create.location);
+  if (view.contains("aliases")) create.columnAliases = nameList(view["aliases"]);
+  create.orReplace = view.value("replace", false);
+  if (!view.at("query").contains("SelectStmt")) unsupported("this view query", create.location);
+  create.query = convertSelect(view["query"]);
+  return stmt;
+}
+
 Statement convertStatement(const json& node) {
   if (node.contains("SelectStmt")) {
+    if (node["SelectStmt"].contains("intoClause")) {
+      Statement stmt = convertInto(node["SelectStmt"]["intoClause"], convertSelect(node));
+      stmt.createTableAs->selectInto = true;
+      return stmt;
+    }
     Statement stmt{StmtKind::Select};
     stmt.select = convertSelect(node);
     return stmt;
   }
   if (node.contains("CreateStmt")) return convertCreate(node["CreateStmt"]);
+  if (node.contains("ViewStmt")) return convertView(node["ViewStmt"]);
+  if (node.contains("CreateTableAsStmt")) {
+    const json& create = node["CreateTableAsStmt"];
+    if (create.value("objtype", "") != "OBJECT_TABLE") unsupported("CREATE MATERIALIZED VIEW", -1);
+    if (!create.at("query").contains("SelectStmt")) unsupported("CREATE TABLE AS EXECUTE", -1);
+    Statement stmt = convertInto(create.at("into"), convertSelect(create["query"]));
+    stmt.createTableAs->ifNotExists = create.value("if_not_exists", false);
+    return stmt;
+  }
   if (node.contains("DropStmt")) {
     const json& drop = node["DropStmt"];
-    if (drop.value("removeType", "") != "OBJECT_TABLE")
-      unsupported("DROP " + drop.value("removeType", "").substr(7), -1);
-    Statement stmt{StmtKind::DropTable};
+    std::string type = drop.value("removeType", "");
+    if (type != "OBJECT_TABLE" && type != "OBJECT_VIEW") unsupported("DROP " + type.substr(7), -1);
+    Statement stmt{type == "OBJECT_VIEW" ? StmtKind::DropView : StmtKind::DropTable};
     stmt.drop = std::make_unique<DropStmt>();
     stmt.drop->ifExists = drop.value("missing_ok", false);
+    stmt.drop->cascade = drop.value("behavior", "") == "DROP_CASCADE";
     for (const auto& object : drop.at("objects")) {
       stmt.drop->names.push_back(nameList(object.at("List").at("items")).back());
       stmt.drop->locations.push_back(-1);

@@ -34,17 +34,10 @@ void Binder::addToScope(const std::string& alias, const LogicalOperator& plan,
 
 LogicalPtr Binder::bindTableRef(const ast::FromItem& item, Scope& scope) {
   // A WITH entry of that name hides a table of that name.
-  for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
-    if (it->name != item.name) continue;
-    // Each reference gets its own column ids: the same result may be joined with itself.
-    LogicalPtr plan = cloneWithFreshIds(it->result.plan, [this] { return newColumnId(); });
-    std::vector<std::string> names = it->result.names;
-    for (size_t i = 0; i < item.columnAliases.size() && i < names.size(); ++i)
-      names[i] = item.columnAliases[i];
-    mergeReferences(*scope.outerReferences, it->result.outerReferences);
-    addToScope(item.alias.empty() ? item.name : item.alias, *plan, names, scope, item.location);
-    return plan;
-  }
+  for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it)
+    if (it->name == item.name) return bindCteRef(item, *it, scope);
+  if (auto view = catalog_.tables.findView(item.name)) return bindViewRef(item, *view, scope);
+  if (expandingViews_.empty()) referencedRelations_.push_back(item.name);
   auto table = catalog_.tables.find(item.name);
   if (!table && item.name == kModelsRelation) table = modelsTable();
   if (!table)
@@ -153,13 +146,20 @@ JoinKind joinKindOf(const std::string& type) {
 LogicalPtr Binder::bindJoin(const ast::FromItem& item, Scope& scope, const Scope* lateral) {
   Scope leftScope{{}, {}, scope.parent, scope.outerReferences};
   Scope rightScope{{}, {}, scope.parent, scope.outerReferences};
+  // The sides an outer join pads with nulls (WITH RECURSIVE's reference may not be there).
+  bool leftNullable = item.joinType == "right" || item.joinType == "full";
+  bool rightNullable = item.joinType == "left" || item.joinType == "full";
+  nullableDepth_ += leftNullable;
   LogicalPtr left = bindFromItem(*item.left, leftScope, lateral);
+  nullableDepth_ -= leftNullable;
   // LATERAL on the right sees the join's left side and what the enclosing FROM list has so far.
   Scope rightLateral{leftScope.columns, {}, scope.parent, scope.outerReferences};
   if (lateral)
     rightLateral.columns.insert(rightLateral.columns.end(), lateral->columns.begin(),
                                 lateral->columns.end());
+  nullableDepth_ += rightNullable;
   LogicalPtr right = bindFromItem(*item.right, rightScope, &rightLateral);
+  nullableDepth_ -= rightNullable;
   auto join = std::make_shared<LogicalOperator>();
   join->kind = LogicalKind::Join;
   join->joinKind = joinKindOf(item.joinType);

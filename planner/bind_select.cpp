@@ -40,10 +40,11 @@ std::shared_ptr<LogicalOperator> makeProject(LogicalPtr child,
 BoundQuery Binder::bindQuery(const ast::SelectStmt& select,
                              const std::vector<storage::ColumnDef>* insertTargets,
                              bool resolveUnknown) {
+  cteProducers_.clear();
   BlockResult block = bindBlock(select, nullptr, insertTargets);
   if (resolveUnknown) block = resolveUnknownColumns(block);
   BoundQuery query;
-  query.plan = block.plan;
+  query.plan = placeCtes(block.plan);
   query.columnNames = block.names;
   return query;
 }
@@ -61,24 +62,6 @@ Binder::BlockResult Binder::bindBlock(const ast::SelectStmt& select, const Scope
     block = bindSelectCore(select, parent);
   ctes_.resize(ctesBefore);
   return block;
-}
-
-void Binder::bindWith(const ast::SelectStmt& select, const Scope* parent) {
-  if (select.withRecursive)
-    throw Error(SqlState::FeatureNotSupported, "WITH RECURSIVE is not supported",
-                select.with.empty() ? -1 : select.with[0].location + 1);
-  for (const auto& cte : select.with) {
-    BlockResult result = bindBlock(*cte.query, parent);
-    if (cte.columnAliases.size() > result.names.size())
-      throw Error(SqlState::InvalidColumnReference,
-                  "WITH query \"" + cte.name + "\" has " + std::to_string(result.names.size()) +
-                      " columns available but " + std::to_string(cte.columnAliases.size()) +
-                      " columns specified",
-                  cte.location + 1);
-    for (size_t i = 0; i < cte.columnAliases.size(); ++i)
-      result.names[i] = cte.columnAliases[i];
-    ctes_.push_back({cte.name, resolveUnknownColumns(result)});
-  }
 }
 
 Binder::BlockResult Binder::bindSetOperation(const ast::SelectStmt& select, const Scope* parent) {

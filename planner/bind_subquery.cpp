@@ -15,7 +15,15 @@ using namespace typing;
 BoundExprPtr Binder::bindSubquery(const ast::Expr& expr, const Scope& scope,
                                   AggregateContext& aggregates) {
   // The subquery's names resolve in its own FROM first, then in this query's scope.
-  BlockResult block = resolveUnknownColumns(bindBlock(*expr.subquery, &scope));
+  ++subqueryDepth_;
+  BlockResult block;
+  try {
+    block = resolveUnknownColumns(bindBlock(*expr.subquery, &scope));
+  } catch (...) {
+    --subqueryDepth_;
+    throw;
+  }
+  --subqueryDepth_;
   auto info = std::make_shared<ir::SubqueryInfo>();
   info->kind = expr.subLink;
   info->op = expr.text == "!=" ? "<>" : expr.text;

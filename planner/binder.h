@@ -2,6 +2,7 @@
 // rules for literals, promotion and aggregate result types) and produces the logical plan.
 #pragma once
 
+#include <map>
 #include <optional>
 
 #include "mlops/model_catalog.h"
@@ -43,6 +44,8 @@ public:
   std::shared_ptr<storage::Table> modelsTable() const;
   /// A fresh column id (unique within the statement).
   ColumnId newColumnId() { return nextColumnId_++; }
+  /// The tables and views the bound statements named directly (not through views).
+  const std::vector<std::string>& referencedRelations() const { return referencedRelations_; }
 
 private:
   /// A name visible in a FROM scope.
@@ -80,9 +83,25 @@ private:
     std::vector<std::string> names;
     std::vector<ColumnId> outerReferences; ///< columns of enclosing blocks it refers to
   };
+  /// A WITH entry in scope. With `cteIndex` >= 0 references read its buffer (CteScan) and
+  /// the statement decides at the end whether to inline or compute it once; -1: every reference
+  /// gets its own copy of the plan (correlated entries, NOT MATERIALIZED).
   struct CteBinding {
     std::string name;
     BlockResult result;
+    int cteIndex = -1;
+    bool workingTable = false; ///< the recursive reference inside a WITH RECURSIVE entry
+    int references = 0;
+    int subqueryDepth = 0; ///< subqueryDepth_ where a working table was declared
+    int nullableDepth = 0; ///< nullableDepth_ where a working table was declared
+  };
+  /// A WITH entry that may be computed once: its plan and how often the statement reads it.
+  struct CteProducer {
+    int cteIndex;
+    std::string name;
+    LogicalPtr plan;
+    int references = 0;
+    bool materialized = false; ///< AS MATERIALIZED, or recursive: never inlined
   };
 
   // Query blocks (bind_select.cpp)
@@ -92,7 +111,16 @@ private:
   BlockResult bindValues(const ast::SelectStmt& select,
                          const std::vector<storage::ColumnDef>* insertTargets);
   BlockResult bindSelectCore(const ast::SelectStmt& select, const Scope* parent);
+  // WITH (bind_cte.cpp)
   void bindWith(const ast::SelectStmt& select, const Scope* parent);
+  /// A reference to a WITH entry in FROM.
+  LogicalPtr bindCteRef(const ast::FromItem& item, CteBinding& cte, Scope& scope);
+  /// A WITH RECURSIVE entry whose query names itself: a RecursiveUnion (bind_recursive.cpp).
+  BlockResult bindRecursiveCte(const ast::CommonTableExpr& cte, const Scope* parent);
+  /// The statement's plan with WITH entries read once inlined and the others computed once
+  /// (CteMaterialize over the plan, in definition order).
+  LogicalPtr placeCtes(LogicalPtr plan);
+  LogicalPtr inlineCtes(const LogicalPtr& op, const std::map<int, LogicalPtr>& inlined);
   BlockResult orderAndLimit(const ast::SelectStmt& select, BlockResult block);
   /// The SELECT list with * expanded: bound targets and their names.
   void bindTargets(const ast::SelectStmt& select, const Scope& scope, AggregateContext& aggregates,
@@ -139,6 +167,8 @@ private:
   LogicalPtr bindJoin(const ast::FromItem& item, Scope& scope, const Scope* lateral);
   LogicalPtr bindDerivedTable(const ast::FromItem& item, Scope& scope, const Scope* lateral);
   LogicalPtr bindTableRef(const ast::FromItem& item, Scope& scope);
+  /// A view used in FROM: its stored query bound as a derived table (bind_view.cpp).
+  LogicalPtr bindViewRef(const ast::FromItem& item, const storage::ViewDef& view, Scope& scope);
   void addToScope(const std::string& alias, const LogicalOperator& plan,
                   const std::vector<std::string>& names, Scope& scope, int location);
   ir::BoundExprPtr bindColumn(const ast::Expr& expr, const Scope& scope);
@@ -180,7 +210,17 @@ private:
   ColumnId nextColumnId_ = 0;
   std::vector<CteBinding> ctes_; ///< WITH entries in scope, innermost last
   std::optional<int64_t> statementTime_;
+  std::vector<std::string> referencedRelations_;
+  std::vector<CteProducer> cteProducers_; ///< in definition order (producers before readers)
+  int nextCteIndex_ = 0;
+  int subqueryDepth_ = 0;                   ///< subquery expressions being bound
+  int nullableDepth_ = 0;                   ///< nullable sides of outer joins being bound
+  std::vector<std::string> expandingViews_; ///< views being bound, outermost first
 };
+
+/// True when `select` names `relation` in a FROM clause anywhere (subqueries included) where no
+/// inner WITH entry of that name hides it.
+bool mentionsRelation(const ast::SelectStmt& select, const std::string& relation);
 
 /// PostgreSQL's name for an unnamed output column (FigureColname).
 std::string figureColumnName(const ast::Expr& expr);

@@ -59,6 +59,7 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
   auto context = std::make_shared<ir::QueryContext>();
   std::vector<std::shared_ptr<void>> owned;
   std::vector<void*> slots;
+  std::map<size_t, size_t> ownedAt; ///< position in `owned` of each factory-made slot's object
   std::vector<std::shared_ptr<storage::Table>> usedTables;
   if (sink == SinkKind::Result) {
     std::vector<SqlType> types = root.outputTypes();
@@ -78,14 +79,21 @@ Execution Executor::run(const ir::PhysicalOperator& root, const TableBindings& t
     } else if (auto factory = factories.find(name); factory != factories.end()) {
       owned.push_back(factory->second());
       slots.push_back(owned.back().get());
+      ownedAt[slots.size() - 1] = owned.size() - 1;
     } else {
       internalError("no run-time state for slot " + name);
     }
   }
   context->slots = slots.data();
+  context->recreateState = [&](int64_t slot) {
+    auto& object = owned.at(ownedAt.at(slot));
+    object = factories.at(module->slotNames[slot])();
+    slots[slot] = object.get();
+  };
 
   auto start = std::chrono::steady_clock::now();
   bool ok = callGenerated(compiled->entry(), context.get());
+  context->recreateState = nullptr; // it refers to this frame's locals
   execution.executeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!ok) throw *context->error;

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/stack_depth.h"
+#include "ir/ops/cte.h"
 #include "ir/ops/hash_aggregate.h"
 #include "ir/ops/hash_join.h"
 #include "ir/ops/row_counter.h"
@@ -219,6 +220,21 @@ private:
       return planSetOperation(op);
     case LogicalKind::Window:
       return planWindow(op);
+    case LogicalKind::CteMaterialize:
+    case LogicalKind::RecursiveUnion:
+      return planCte(op);
+    case LogicalKind::CteScan: {
+      auto buffer = cteBuffers_.find(op.cteIndex);
+      if (buffer == cteBuffers_.end()) internalError("CTE scan before its producer");
+      const auto& types = buffer->second->columnTypes();
+      auto scan = std::make_unique<ir::TableScan>(buffer->second->name(), types,
+                                                  std::vector<bool>(types.size(), false));
+      scan->setLabel((op.workingTable ? "WorkTable Scan on " : "CTE Scan on ") + op.alias);
+      Planned planned{std::move(scan), {}};
+      for (size_t i = 0; i < op.columns.size(); ++i)
+        planned.positions[op.columns[i].id] = op.tableColumns[i];
+      return planned;
+    }
     }
     internalError("logical operator without a physical plan");
   }
@@ -264,8 +280,15 @@ private:
   Planned planAggregateFamily(const LogicalOperator& op, const std::vector<size_t>& members);
   Planned planSetOperation(const LogicalOperator& op);
   Planned planWindow(const LogicalOperator& op);
+  /// CteMaterialize and RecursiveUnion: their buffers are tables bound for this execution.
+  Planned planCte(const LogicalOperator& op);
+  /// A new buffer for the rows of `op`, registered for the CteScans of `cteIndex`.
+  std::string cteBuffer(const LogicalOperator& op, const char* kind, int cteIndex);
+  /// `planned` with its columns in the order of `op`'s columns.
+  ir::PhysicalOperatorPtr inColumnOrder(const LogicalOperator& op, Planned planned);
 
   TableBindings& tables_;
+  std::map<int, std::shared_ptr<storage::Table>> cteBuffers_; ///< by cteIndex
   /// Conditions of a filter directly above the Get being planned, for its zone filters.
   const std::vector<BoundExprPtr>* zonePredicates_ = nullptr;
   bool countRows_;
@@ -648,6 +671,52 @@ ir::PhysicalOperatorPtr planPhysical(const LogicalOperator& root, TableBindings&
   for (const auto& column : root.columns)
     columns.push_back(ir::makeColumn(planned.positions.at(column.id), column.type));
   return std::make_unique<ir::Projection>(std::move(planned.op), columns);
+}
+
+std::string PhysicalPlanner::cteBuffer(const LogicalOperator& op, const char* kind, int cteIndex) {
+  static std::atomic<uint64_t> counter{0};
+  std::string name = std::string("*") + kind + "*" + std::to_string(counter++);
+  std::vector<storage::ColumnDef> columns;
+  for (const auto& column : op.columns)
+    columns.push_back({column.name, column.type, false});
+  auto table = std::make_shared<storage::Table>(name, columns);
+  tables_[ir::TableScan::slotName(name)] = table;
+  if (cteIndex >= 0) cteBuffers_[cteIndex] = table;
+  return name;
+}
+
+ir::PhysicalOperatorPtr PhysicalPlanner::inColumnOrder(const LogicalOperator& op, Planned planned) {
+  bool identity = true;
+  std::vector<BoundExprPtr> columns;
+  for (size_t i = 0; i < op.columns.size(); ++i) {
+    int position = planned.positions.at(op.columns[i].id);
+    identity = identity && position == static_cast<int>(i);
+    columns.push_back(ir::makeColumn(position, op.columns[i].type));
+  }
+  if (identity && planned.op->outputTypes().size() == columns.size()) return std::move(planned.op);
+  return std::make_unique<ir::Projection>(std::move(planned.op), columns);
+}
+
+Planned PhysicalPlanner::planCte(const LogicalOperator& op) {
+  const LogicalOperator& first = *op.children[0];
+  if (op.kind == LogicalKind::CteMaterialize) {
+    // The producer is planned (and its buffer registered) before the readers in the consumer.
+    ir::PhysicalOperatorPtr producer = inColumnOrder(first, plan(first));
+    std::string buffer = cteBuffer(first, "CTE", op.cteIndex);
+    Planned consumer = plan(*op.children[1]);
+    auto materialize = std::make_unique<ir::CteMaterialize>(
+        op.alias, buffer, cteBuffers_[op.cteIndex]->columnTypes(), std::move(producer),
+        std::move(consumer.op));
+    return {std::move(materialize), consumer.positions};
+  }
+  std::string working = cteBuffer(op, "WORKING", op.cteIndex);
+  std::string next = cteBuffer(op, "NEXT", -1);
+  ir::PhysicalOperatorPtr start = inColumnOrder(first, plan(first));
+  ir::PhysicalOperatorPtr step = inColumnOrder(*op.children[1], plan(*op.children[1]));
+  auto recursion = std::make_unique<ir::RecursiveUnion>(
+      op.alias, cteBuffers_[op.cteIndex]->columnTypes(), working, next, op.setAll, std::move(start),
+      std::move(step));
+  return {std::move(recursion), positionsOf(op)};
 }
 
 } // namespace flern::planner

@@ -45,9 +45,18 @@ StatementResult Database::execute(const ast::Statement& statement) {
     std::unique_lock guard(lock_);
     return createTable(*statement.createTable);
   }
-  case ast::StmtKind::DropTable: {
+  case ast::StmtKind::DropTable:
+  case ast::StmtKind::DropView: {
     std::unique_lock guard(lock_);
-    return dropTable(*statement.drop);
+    return dropRelations(*statement.drop, statement.kind == ast::StmtKind::DropView);
+  }
+  case ast::StmtKind::CreateView: {
+    std::unique_lock guard(lock_);
+    return createView(*statement.createView, statement.text);
+  }
+  case ast::StmtKind::CreateTableAs: {
+    std::unique_lock guard(lock_);
+    return createTableAs(*statement.createTableAs);
   }
   case ast::StmtKind::Insert: {
     std::unique_lock guard(lock_);

@@ -54,7 +54,13 @@ private:
   StatementResult executeSelect(const ast::SelectStmt& select);
   StatementResult explain(const ast::Statement& statement);
   StatementResult createTable(const ast::CreateTableStmt& create);
-  StatementResult dropTable(const ast::DropStmt& drop);
+  // view_statements.cpp
+  StatementResult createView(const ast::CreateViewStmt& create, const std::string& text);
+  /// DROP TABLE (`views` false) or DROP VIEW: refuses objects of the other kind and, without
+  /// CASCADE, relations that views depend on.
+  StatementResult dropRelations(const ast::DropStmt& drop, bool views);
+  // create_table_as.cpp
+  StatementResult createTableAs(const ast::CreateTableAsStmt& create);
   StatementResult insert(const ast::InsertStmt& insert);
   StatementResult createModel(const ast::CreateModelStmt& create);
   StatementResult dropModel(const ast::DropStmt& drop);

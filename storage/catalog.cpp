@@ -18,13 +18,37 @@ std::shared_ptr<Table> Catalog::find(const std::string& name) const {
 }
 
 void Catalog::add(std::shared_ptr<Table> table) {
-  if (tables_.count(table->name()))
+  if (tables_.count(table->name()) || views_.count(table->name()))
     throw Error(SqlState::DuplicateTable, "relation \"" + table->name() + "\" already exists");
   tables_[table->name()] = std::move(table);
 }
 
 bool Catalog::remove(const std::string& name) {
   return tables_.erase(name) > 0;
+}
+
+std::shared_ptr<const ViewDef> Catalog::findView(const std::string& name) const {
+  auto it = views_.find(name);
+  return it == views_.end() ? nullptr : it->second;
+}
+
+void Catalog::putView(std::shared_ptr<const ViewDef> view) {
+  views_[view->name] = std::move(view);
+}
+
+bool Catalog::removeView(const std::string& name) {
+  return views_.erase(name) > 0;
+}
+
+std::vector<std::string> Catalog::dependentViews(const std::string& relation) const {
+  std::vector<std::string> dependents;
+  for (const auto& [name, view] : views_)
+    for (const auto& used : view->dependsOn)
+      if (used == relation && name != relation) {
+        dependents.push_back(name);
+        break;
+      }
+  return dependents;
 }
 
 namespace {
@@ -170,9 +194,52 @@ void Catalog::checkpoint(const fs::path& dataDir) const {
   if (fs::exists(current)) fs::rename(current, previous);
   fs::rename(staging, current);
   fs::remove_all(previous);
+  checkpointViews(dataDir);
+}
+
+void Catalog::checkpointViews(const fs::path& dataDir) const {
+  nlohmann::json views = nlohmann::json::array();
+  for (const auto& [name, view] : views_) {
+    nlohmann::json types = nlohmann::json::array();
+    for (const auto& type : view->columnTypes)
+      types.push_back(typeToJson(type));
+    views.push_back({{"name", view->name},
+                     {"definition", view->definition},
+                     {"column_names", view->columnNames},
+                     {"column_types", types},
+                     {"depends_on", view->dependsOn}});
+  }
+  nlohmann::json document = {{"format_version", kFormatVersion}, {"views", views}};
+  fs::path staging = dataDir / "views.json.new";
+  {
+    std::ofstream file(staging, std::ios::trunc);
+    file << document.dump(2) << "\n";
+    if (!file) throw Error(SqlState::IoError, "could not write file \"" + staging.string() + "\"");
+  }
+  fs::rename(staging, dataDir / "views.json");
+}
+
+void Catalog::loadViews(const fs::path& dataDir) {
+  fs::path path = dataDir / "views.json";
+  if (!fs::exists(path)) return; // written before views existed, or none checkpointed yet
+  nlohmann::json document;
+  std::ifstream(path) >> document;
+  if (document.at("format_version") != kFormatVersion)
+    throw Error(SqlState::IoError, "unsupported view format in \"" + path.string() + "\"");
+  for (const auto& entry : document.at("views")) {
+    auto view = std::make_shared<ViewDef>();
+    view->name = entry.at("name");
+    view->definition = entry.at("definition");
+    view->columnNames = entry.at("column_names").get<std::vector<std::string>>();
+    for (const auto& type : entry.at("column_types"))
+      view->columnTypes.push_back(typeFromJson(type));
+    view->dependsOn = entry.at("depends_on").get<std::vector<std::string>>();
+    views_[view->name] = view;
+  }
 }
 
 void Catalog::load(const fs::path& dataDir) {
+  loadViews(dataDir);
   fs::path current = dataDir / "tables";
   if (!fs::exists(current) && fs::exists(dataDir / "tables.old"))
     current = dataDir / "tables.old"; // a checkpoint was interrupted between its two renames

@@ -12,7 +12,7 @@ TableScan::TableScan(std::string table, std::vector<SqlType> types, std::vector<
       zoneFilters_(std::move(zoneFilters)) {}
 
 std::string TableScan::explain() const {
-  std::string text = "Seq Scan on " + table_;
+  std::string text = label_.empty() ? "Seq Scan on " + table_ : label_;
   for (size_t i = 0; i < zoneFilters_.size(); ++i)
     text += (i == 0 ? " (zone filter: " : " AND ") +
             ("#" + std::to_string(zoneFilters_[i].column)) + " " + zoneFilters_[i].op + " " +

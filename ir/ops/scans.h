@@ -26,6 +26,8 @@ public:
   /// The slot name the executor binds the table's data to.
   static std::string slotName(const std::string& table) { return "table." + table; }
   void setZoneFilters(std::vector<ZoneFilter> filters) { zoneFilters_ = std::move(filters); }
+  /// What EXPLAIN calls the scan instead of "Seq Scan on <table>" (buffers of CTEs).
+  void setLabel(std::string label) { label_ = std::move(label); }
   const std::vector<ZoneFilter>& zoneFilters() const { return zoneFilters_; }
 
 private:
@@ -35,6 +37,7 @@ private:
   void scanChunk(CodegenContext& ctx, Value buffer, Value chunk, const ConsumeFn& consume) const;
 
   std::string table_;
+  std::string label_;
   std::vector<bool> notNull_;
   std::vector<ZoneFilter> zoneFilters_;
 };

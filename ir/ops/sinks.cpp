@@ -1,5 +1,6 @@
 #include "ir/ops/sinks.h"
 
+#include "ir/ops/cte.h"
 #include "ir/ops/row_counter.h"
 
 #include <cmath>
@@ -9,22 +10,9 @@ namespace flern::ir {
 void ResultSink::emit(CodegenContext& ctx, const PhysicalOperator& root) {
   Builder& b = ctx.b();
   Value buffer = ctx.externalState(kSlot);
-  const auto& types = root.outputTypes();
-  const int64_t columns = static_cast<int64_t>(types.size());
   Value rowIndexSlot = b.var(Type::I64);
-  root.produce(ctx, [&](const Row& row) {
-    Value pointers = b.call("flern_rt_buffer_append_row", Type::Ptr, {buffer, rowIndexSlot});
-    Value index = b.load(Type::I64, rowIndexSlot);
-    for (int64_t c = 0; c < columns; ++c) {
-      SqlValue value = ctx.coerce(row[c], types[c]);
-      Value data = b.load(Type::Ptr, b.offset(pointers, c * 8));
-      Value nulls = b.load(Type::Ptr, b.offset(pointers, (columns + c) * 8));
-      int64_t width = types[c].id == TypeId::Bool ? 1 : types[c].byteWidth();
-      Value stored = value.value.type == Type::I1 ? b.cast(value.value, Type::I8) : value.value;
-      b.store(b.offset(data, b.mul(index, b.constI64(width))), stored);
-      b.store(b.offset(nulls, index), b.cast(value.isNull, Type::I8));
-    }
-  });
+  root.produce(
+      ctx, [&](const Row& row) { appendRow(ctx, buffer, root.outputTypes(), row, rowIndexSlot); });
   b.ret();
 }
 

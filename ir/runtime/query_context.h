@@ -10,6 +10,7 @@
 
 #include <csetjmp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,12 +21,17 @@ namespace flern::ir {
 /// Bump allocator for values a query creates (cast strings, upper(), ...).
 class Arena {
 public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  ~Arena();
   char* allocate(size_t bytes);
 
 private:
   std::vector<std::unique_ptr<char[]>> blocks_;
   size_t used_ = 0;
   size_t capacity_ = 0;
+  int64_t charged_ = 0;
 };
 
 struct QueryContext {
@@ -35,6 +41,9 @@ struct QueryContext {
   Arena arena;
   int64_t memoryCharged = 0; ///< bytes charged by chargeQueryMemory, released on destruction
   int64_t chunksSkipped = 0; ///< table chunks that zone maps ruled out (EXPLAIN ANALYZE)
+  /// Replaces the object behind a state slot with a fresh one (set by the executor; used
+  /// between iterations of WITH RECURSIVE).
+  std::function<void(int64_t slot)> recreateState;
 
   QueryContext() = default;
   QueryContext(const QueryContext&) = delete;
@@ -51,6 +60,10 @@ void setQueryMemoryLimit(int64_t bytes);
 void setCurrentQuery(QueryContext* context);
 /// Charges `bytes` to the current query; may leave generated code with 53200.
 void chargeQueryMemory(int64_t bytes);
+/// Gives back `bytes` charged to the current query, for memory freed while its generated code
+/// runs (state recreated between iterations of WITH RECURSIVE). Outside generated code it does
+/// nothing: the query's charges are released as a whole when its context goes.
+void releaseQueryMemory(int64_t bytes);
 
 /// Chained hash table with entries in a bump arena. Inserts link into the directory at once
 /// (doubling it past load factor 1), so the same table serves joins and aggregation.
@@ -74,6 +87,7 @@ private:
   void grow();
 
   int64_t payloadBytes_;
+  int64_t directoryCharged_ = 0;
   Arena arena_;
   std::vector<char*> entries_;
 };

@@ -53,11 +53,23 @@ void chargeQueryMemory(int64_t bytes) {
   std::longjmp(*context->errorJump, 1);
 }
 
+void releaseQueryMemory(int64_t bytes) {
+  QueryContext* context = currentQuery;
+  if (!context || bytes <= 0) return;
+  context->memoryCharged -= bytes;
+  chargedTotal -= bytes;
+}
+
+Arena::~Arena() {
+  releaseQueryMemory(charged_);
+}
+
 char* Arena::allocate(size_t bytes) {
   bytes = (bytes + 15) & ~size_t(15);
   if (used_ + bytes > capacity_) {
     capacity_ = std::max<size_t>(bytes, 1 << 20);
     chargeQueryMemory(static_cast<int64_t>(capacity_));
+    charged_ += static_cast<int64_t>(capacity_);
     blocks_.push_back(std::make_unique<char[]>(capacity_));
     used_ = 0;
   }
@@ -73,6 +85,7 @@ HashTable::HashTable(int64_t payloadBytes) : payloadBytes_((payloadBytes + 15) &
 
 HashTable::~HashTable() {
   delete[] directory;
+  releaseQueryMemory(directoryCharged_);
 }
 
 char* HashTable::insert(uint64_t hash) {
@@ -90,6 +103,7 @@ char* HashTable::insert(uint64_t hash) {
 
 void HashTable::grow() {
   chargeQueryMemory(static_cast<int64_t>((mask + 1) * 2 * sizeof(char*)));
+  directoryCharged_ += static_cast<int64_t>((mask + 1) * 2 * sizeof(char*));
   delete[] directory;
   mask = mask * 2 + 1;
   directory = new char*[mask + 1]();
@@ -201,6 +215,30 @@ void** flern_rt_buffer_append_row(st::ColumnarBuffer* buffer, int64_t* rowInChun
     flern::ir::chargeQueryMemory(rowBytes * chunk.capacity);
   }
   return chunk.pointers.data();
+}
+
+int64_t flern_rt_buffer_row_count(st::ColumnarBuffer* buffer) {
+  return buffer->rowCount();
+}
+/// WITH RECURSIVE's step: the rows of `next` become the working table's, and `next` is emptied
+/// for the following iteration. The largest chunk stays allocated for it, so that a long
+/// recursion does not charge a new chunk per iteration.
+void flern_rt_buffer_advance(st::ColumnarBuffer* working, st::ColumnarBuffer* next) {
+  std::swap(working->chunks(), next->chunks());
+  auto& chunks = next->chunks();
+  if (chunks.empty()) return;
+  std::unique_ptr<st::Chunk> kept = std::move(chunks.back());
+  chunks.clear();
+  kept->rows = 0;
+  kept->zoneRows = -1;
+  chunks.push_back(std::move(kept));
+}
+/// Replaces the run-time state behind each listed slot with a fresh object from its factory,
+/// so that hash tables and buffers built in one iteration of a recursive term start empty in
+/// the next (generated code reloads those slots: see Builder::slot).
+void flern_rt_recreate_states(QueryContext* context, const std::vector<int64_t>* slots) {
+  for (int64_t slot : *slots)
+    context->recreateState(slot);
 }
 
 int32_t flern_rt_str_eq(StringRef a, StringRef b) {
@@ -429,6 +467,9 @@ const std::vector<RuntimeSymbol>& runtimeSymbols() {
         FLERN_RT(flern_rt_buffer_chunk_rows),
         FLERN_RT(flern_rt_buffer_chunk_columns),
         FLERN_RT(flern_rt_buffer_append_row),
+        FLERN_RT(flern_rt_buffer_row_count),
+        FLERN_RT(flern_rt_buffer_advance),
+        FLERN_RT(flern_rt_recreate_states),
         FLERN_RT(flern_rt_str_eq),
         FLERN_RT(flern_rt_str_cmp),
         FLERN_RT(flern_rt_str_hash),

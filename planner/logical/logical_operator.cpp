@@ -285,6 +285,12 @@ std::string describe(const LogicalOperator& op) {
       text += (i ? ", " : ": ") + op.windows[i].toString();
     return text;
   }
+  case LogicalKind::CteMaterialize:
+    return "CTE " + op.alias;
+  case LogicalKind::CteScan:
+    return "CTE Scan on " + op.alias + (op.workingTable ? " (working table)" : "");
+  case LogicalKind::RecursiveUnion:
+    return std::string("Recursive Union") + (op.setAll ? " All" : "") + " " + op.alias;
   }
   return "?";
 }

@@ -48,6 +48,16 @@ enum class LogicalKind {
   Limit,        ///< OFFSET then LIMIT
   SetOperation, ///< UNION / INTERSECT / EXCEPT [ALL] of two children, by position
   Window,       ///< window functions; output = the child's columns, then one per `windows`
+  /// A common table expression computed once: children are the producer and the consumer. The
+  /// producer's rows fill buffer `cteIndex` before the consumer runs; output = the consumer's.
+  CteMaterialize,
+  /// Reads buffer `cteIndex` (a CteMaterialize's producer, or with `workingTable` the previous
+  /// iteration's rows of a RecursiveUnion); `tableColumns` are positions in those rows.
+  CteScan,
+  /// WITH RECURSIVE: children are the non-recursive and the recursive term. The recursive term
+  /// runs over the previous iteration's rows (its CteScan of `cteIndex`) until it produces none;
+  /// without `setAll`, rows already produced are dropped.
+  RecursiveUnion,
 };
 
 /// Join kinds. Semi, Anti, Mark and Single come from unnesting subqueries: their right input is
@@ -109,6 +119,9 @@ struct LogicalOperator {
   // SetOperation
   SetOperationKind setKind = SetOperationKind::Union;
   bool setAll = false;
+  // CteMaterialize, CteScan, RecursiveUnion (the name is in `alias`)
+  int cteIndex = -1;
+  bool workingTable = false;
 
   /// Estimated output rows, filled in by cardinality estimation (negative: not estimated).
   mutable double estimatedRows = -1;

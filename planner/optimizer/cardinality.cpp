@@ -154,8 +154,13 @@ double CardinalityModel::joinRows(const LogicalOperator& join, double left, doub
 double CardinalityModel::estimate(const LogicalOperator& op) {
   checkStackDepth();
   std::vector<double> children;
-  for (const auto& child : op.children)
+  for (const auto& child : op.children) {
     children.push_back(estimate(*child));
+    // A CTE's readers see its producer's rows; a working table first the non-recursive term's.
+    if (children.size() == 1 &&
+        (op.kind == LogicalKind::CteMaterialize || op.kind == LogicalKind::RecursiveUnion))
+      cteRows_[op.cteIndex] = children[0];
+  }
   double rows = 1;
   switch (op.kind) {
   case LogicalKind::Get:
@@ -219,6 +224,18 @@ double CardinalityModel::estimate(const LogicalOperator& op) {
   }
   case LogicalKind::SetOperation:
     rows = op.setKind == SetOperationKind::Union ? children[0] + children[1] : children[0];
+    break;
+  case LogicalKind::CteMaterialize:
+    rows = children[1];
+    break;
+  case LogicalKind::CteScan: {
+    auto it = cteRows_.find(op.cteIndex);
+    rows = it == cteRows_.end() ? 1000 : it->second;
+    break;
+  }
+  case LogicalKind::RecursiveUnion:
+    // The number of iterations is unknown: assume ten of the recursive term's size.
+    rows = children[0] + 10 * children[1];
     break;
   }
   op.estimatedRows = std::max(rows, op.kind == LogicalKind::Limit ? 0.0 : 1.0);

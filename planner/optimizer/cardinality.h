@@ -32,6 +32,7 @@ private:
   double compareSelectivity(const ir::BoundExpr& compare, double rows) const;
 
   std::map<ColumnId, ColumnFacts> columns_;
+  std::map<int, double> cteRows_; ///< estimated rows of each CTE buffer, by cteIndex
 };
 
 } // namespace flern::planner

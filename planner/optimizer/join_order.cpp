@@ -359,6 +359,7 @@ private:
 LogicalPtr orderJoins(const LogicalPtr& plan, OptimizerContext&) {
   CardinalityModel model;
   model.registerColumns(*plan);
+  model.estimate(*plan); // the sizes of CTE buffers, which their scans deep in joins read
   JoinOrderer orderer(model);
   return orderer.rewrite(plan);
 }

@@ -121,6 +121,12 @@ public:
       return pushSetOperation(op, pending);
     case LogicalKind::Window:
       return pushWindow(op, pending);
+    case LogicalKind::CteMaterialize: {
+      // The output is the consumer's; the producer is computed whole for every reader.
+      auto copy = std::make_shared<LogicalOperator>(*op);
+      copy->children = {push(op->children[0], {}), push(op->children[1], pending)};
+      return copy;
+    }
     default: {
       auto copy = std::make_shared<LogicalOperator>(*op);
       for (auto& child : copy->children)

@@ -40,6 +40,7 @@ LogicalPtr prune(const LogicalPtr& op, const Required& required) {
   auto copy = std::make_shared<LogicalOperator>(*op);
   switch (op->kind) {
   case LogicalKind::Get:
+  case LogicalKind::CteScan:
     return keepOnly(op, required);
   case LogicalKind::Values:
   case LogicalKind::Series:
@@ -122,7 +123,16 @@ LogicalPtr prune(const LogicalPtr& op, const Required& required) {
     copy->children = {prune(op->children[0], required)};
     copy->columns = copy->children[0]->columns;
     return copy;
+  case LogicalKind::CteMaterialize: {
+    // Readers find the producer's columns by position: it keeps all of them.
+    auto ids = op->children[0]->columnIds();
+    copy->children = {prune(op->children[0], Required(ids.begin(), ids.end())),
+                      prune(op->children[1], required)};
+    copy->columns = copy->children[1]->columns;
+    return copy;
+  }
   case LogicalKind::SetOperation:
+  case LogicalKind::RecursiveUnion:
     // Rows are compared whole: the inputs keep all their columns.
     for (auto& child : copy->children) {
       auto ids = child->columnIds();

@@ -18,6 +18,9 @@ using storage::CopyOptions;
 std::pair<std::shared_ptr<storage::Table>, std::vector<int>>
 Database::copyTarget(const ast::CopyStmt& copy) {
   auto table = tables_.find(copy.table);
+  if (!table && tables_.findView(copy.table))
+    throw Error(SqlState::WrongObjectType, "cannot copy to view \"" + copy.table + "\"")
+        .withHint("To enable copying to a view, provide an INSTEAD OF INSERT trigger.");
   if (!table)
     throw Error(SqlState::UndefinedTable, "relation \"" + copy.table + "\" does not exist");
   std::vector<int> columns;
@@ -80,6 +83,12 @@ StatementResult Database::copy(const ast::CopyStmt& copy) {
   // COPY ... TO: run the query (or the whole table) as a SELECT.
   ast::SelectStmt tableSelect;
   const ast::SelectStmt* select = copy.query.get();
+  if (!select) {
+    std::shared_lock guard(lock_);
+    if (tables_.findView(copy.table))
+      throw Error(SqlState::WrongObjectType, "cannot copy from view \"" + copy.table + "\"")
+          .withHint("Try the COPY (SELECT ...) TO variant.");
+  }
   if (!select) {
     ast::FromItem from;
     from.kind = ast::FromItem::Kind::Table;

@@ -17,7 +17,7 @@ using namespace planner;
 StatementResult Database::createTable(const ast::CreateTableStmt& create) {
   StatementResult result;
   result.commandTag = "CREATE TABLE";
-  if (tables_.find(create.name)) {
+  if (tables_.find(create.name) || tables_.findView(create.name)) {
     if (create.ifNotExists) {
       result.notices.push_back("relation \"" + create.name + "\" already exists, skipping");
       return result;
@@ -41,21 +41,12 @@ StatementResult Database::createTable(const ast::CreateTableStmt& create) {
   return result;
 }
 
-StatementResult Database::dropTable(const ast::DropStmt& drop) {
-  StatementResult result;
-  result.commandTag = "DROP TABLE";
-  // PostgreSQL checks every name before dropping any.
-  for (const auto& name : drop.names)
-    if (!tables_.find(name) && !drop.ifExists)
-      throw Error(SqlState::UndefinedTable, "table \"" + name + "\" does not exist");
-  for (const auto& name : drop.names)
-    if (!tables_.remove(name))
-      result.notices.push_back("table \"" + name + "\" does not exist, skipping");
-  return result;
-}
-
 StatementResult Database::insert(const ast::InsertStmt& insert) {
   auto table = tables_.find(insert.table);
+  if (!table && tables_.findView(insert.table))
+    throw Error(SqlState::FeatureNotSupported, "cannot insert into view \"" + insert.table + "\"",
+                insert.tableLocation + 1)
+        .withDetail("Flern has no updatable views.");
   if (!table)
     throw Error(SqlState::UndefinedTable, "relation \"" + insert.table + "\" does not exist",
                 insert.tableLocation + 1);
@@ -154,8 +145,14 @@ StatementResult Database::insert(const ast::InsertStmt& insert) {
 StatementResult Database::analyze(const ast::AnalyzeStmt& analyze) {
   // Every name is checked before any table is analyzed, as one statement changes all or nothing.
   std::vector<std::shared_ptr<storage::Table>> targets;
+  StatementResult result;
   for (const auto& target : analyze.targets) {
     auto table = tables_.find(target.table);
+    if (!table && tables_.findView(target.table)) {
+      result.warnings.push_back("skipping \"" + target.table +
+                                "\" --- cannot analyze non-tables or special system tables");
+      continue;
+    }
     if (!table)
       throw Error(SqlState::UndefinedTable, "relation \"" + target.table + "\" does not exist");
     for (const auto& column : target.columns)
@@ -170,7 +167,6 @@ StatementResult Database::analyze(const ast::AnalyzeStmt& analyze) {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (const auto& table : targets)
     table->analyze(threads);
-  StatementResult result;
   result.commandTag = "ANALYZE";
   return result;
 }

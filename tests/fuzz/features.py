@@ -20,6 +20,9 @@ FEATURES = {
     "set_operations": True,       # UNION [ALL] / INTERSECT / EXCEPT
     "window_functions": True,      # row_number / rank / sum(...) OVER (...)
     "ctes": True,                 # WITH name AS (...) SELECT ...
+    # A WITH entry read a second time (computed once instead of inlined). Off by default only so
+    # that existing seeds keep generating the same queries; run with --enable cte_reuse.
+    "cte_reuse": False,
     "is_distinct_from": True,     # a IS [NOT] DISTINCT FROM b
     "nullif": True,               # NULLIF(a, b)
     # Supported forms that can be switched off while chasing something else.

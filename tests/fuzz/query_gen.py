@@ -258,6 +258,9 @@ class QueryGen:
             self.subquery_columns(inner, item)
             item.subquery = inner
             return item
+        if self.flags.cte_reuse and query.ctes and rng.random() < 0.3:
+            name, inner = rng.choice(query.ctes)
+            return self.subquery_columns(inner, FromItem(name, self.alias("a"), []))
         if depth > 0 and self.flags.ctes and rng.random() < 0.15 and len(query.ctes) < 2:
             inner = self.query(depth - 1, simple=True)
             name = self.alias("w")

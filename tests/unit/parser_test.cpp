@@ -97,3 +97,56 @@ TEST(ModelFront, DropModel) {
   EXPECT_TRUE(statements[0].drop->ifExists);
   EXPECT_EQ(statements[0].drop->names, (std::vector<std::string>{"a", "b"}));
 }
+
+TEST(Parser, ViewsAndDrop) {
+  auto statements = parser::parse("CREATE OR REPLACE VIEW v (x, y) AS SELECT a, b FROM t; "
+                                  "DROP VIEW IF EXISTS v, w CASCADE; DROP TABLE t");
+  ASSERT_EQ(statements.size(), 3u);
+  ASSERT_EQ(statements[0].kind, ast::StmtKind::CreateView);
+  const auto& view = *statements[0].createView;
+  EXPECT_EQ(view.name, "v");
+  EXPECT_TRUE(view.orReplace);
+  EXPECT_EQ(view.columnAliases, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(view.query->targets.size(), 2u);
+  // The catalog keeps the statement's own text, which must parse back to the same view.
+  EXPECT_EQ(statements[0].text, "CREATE OR REPLACE VIEW v (x, y) AS SELECT a, b FROM t");
+  ASSERT_EQ(statements[1].kind, ast::StmtKind::DropView);
+  EXPECT_TRUE(statements[1].drop->ifExists);
+  EXPECT_TRUE(statements[1].drop->cascade);
+  EXPECT_EQ(statements[1].drop->names.size(), 2u);
+  EXPECT_FALSE(statements[2].drop->cascade);
+  EXPECT_THROW(parser::parse("CREATE VIEW v AS SELECT 1 WITH CHECK OPTION"), Error);
+  EXPECT_THROW(parser::parse("CREATE MATERIALIZED VIEW m AS SELECT 1"), Error);
+}
+
+TEST(Parser, CreateTableAsAndSelectInto) {
+  auto statements =
+      parser::parse("CREATE TABLE IF NOT EXISTS c (p, q) AS SELECT 1, 2 WITH NO DATA; "
+                    "SELECT a INTO s FROM t; CREATE TABLE d AS SELECT 1");
+  ASSERT_EQ(statements.size(), 3u);
+  ASSERT_EQ(statements[0].kind, ast::StmtKind::CreateTableAs);
+  const auto& create = *statements[0].createTableAs;
+  EXPECT_EQ(create.name, "c");
+  EXPECT_TRUE(create.ifNotExists);
+  EXPECT_FALSE(create.withData);
+  EXPECT_FALSE(create.selectInto);
+  EXPECT_EQ(create.columnNames, (std::vector<std::string>{"p", "q"}));
+  ASSERT_EQ(statements[1].kind, ast::StmtKind::CreateTableAs);
+  EXPECT_TRUE(statements[1].createTableAs->selectInto);
+  EXPECT_EQ(statements[1].createTableAs->name, "s");
+  EXPECT_TRUE(statements[2].createTableAs->withData);
+}
+
+TEST(Parser, WithMaterializedAndRecursive) {
+  auto statements = parser::parse("WITH RECURSIVE a AS MATERIALIZED (SELECT 1), "
+                                  "b AS NOT MATERIALIZED (SELECT 2), c AS (SELECT 3) SELECT 1");
+  const auto& select = *statements[0].select;
+  EXPECT_TRUE(select.withRecursive);
+  ASSERT_EQ(select.with.size(), 3u);
+  EXPECT_EQ(select.with[0].materialize, ast::CommonTableExpr::Materialize::Always);
+  EXPECT_EQ(select.with[1].materialize, ast::CommonTableExpr::Materialize::Never);
+  EXPECT_EQ(select.with[2].materialize, ast::CommonTableExpr::Materialize::Default);
+  // Column aliases of a table reference.
+  auto aliased = parser::parse("SELECT * FROM t AS x (p, q)");
+  EXPECT_EQ(aliased[0].select->from[0].columnAliases, (std::vector<std::string>{"p", "q"}));
+}
