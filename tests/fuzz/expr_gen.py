@@ -271,8 +271,9 @@ class ExprGen:
             options.append(lambda: Node(t, "string_agg({0}, ',' ORDER BY {0})",
                                         [self.typed(self.agg_arg(inner, t))], agg=True, ref=True))
         if t in ("numeric", "float8"):
-            # Over plain columns: exact results of wide computed NUMERICs pass Flern's 35 digits.
-            args = ["float8"] if t == "float8" else ["int4", "int8", "numeric"]
+            # Over plain columns, not bigint: the exact results of wide computed NUMERICs and of
+            # bigints near 2^63 pass Flern's 35 NUMERIC digits (22003, see docs/sql.md).
+            args = ["float8"] if t == "float8" else ["int4", "numeric"]
             column = inner.ref_leaf(rng.choice(args))
             if column is not None:
                 fn = rng.choice(["variance", "var_samp", "var_pop", "stddev", "stddev_samp",

@@ -28,6 +28,7 @@ FEATURES = {
     # Supported forms that can be switched off while chasing something else.
     "joins": True,                 # more than one table in FROM (comma or JOIN ON)
     "aggregates": True,            # GROUP BY / HAVING / count sum avg min max
+    "grouping_sets": True,         # GROUP BY ROLLUP / CUBE / GROUPING SETS over the keys
     "distinct": True,
     "order_limit": True,           # ORDER BY with LIMIT / OFFSET (fully determined orders)
     "derived_tables": True,        # FROM (SELECT ...) AS d

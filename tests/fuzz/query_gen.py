@@ -26,6 +26,7 @@ class Query:
         self.from_items = []
         self.where = None
         self.group_by = None      # None: no aggregation; a list (maybe empty) of Nodes
+        self.grouping = None      # None, "ROLLUP", "CUBE" or "GROUPING SETS" over group_by
         self.having = None
         self.select = []
         self.distinct = False
@@ -134,7 +135,13 @@ class Query:
         if self.where is not None:
             sql += " WHERE " + self.where.sql()
         if self.group_by:
-            sql += " GROUP BY " + ", ".join(k.sql() for k in self.group_by)
+            keys = [k.sql() for k in self.group_by]
+            if self.grouping == "GROUPING SETS":  # each key alone, and the grand total
+                sql += " GROUP BY GROUPING SETS (%s, ())" % ", ".join("(%s)" % k for k in keys)
+            elif self.grouping:
+                sql += " GROUP BY %s (%s)" % (self.grouping, ", ".join(keys))
+            else:
+                sql += " GROUP BY " + ", ".join(keys)
         if self.having is not None:
             sql += " HAVING " + self.having.sql()
         return sql
@@ -390,6 +397,8 @@ class QueryGen:
             plain = ExprGen(rng, self.flags, cols)
             q.group_by = [k for k in (plain.gen(rng.choice(ALL_TYPES), rng.choice([0, 0, 1, 2]))
                                       for _ in range(rng.choice([0, 1, 1, 2]))) if k.ref]
+            if self.flags.grouping_sets and q.group_by and rng.random() < 0.3:
+                q.grouping = rng.choice(["ROLLUP", "CUBE", "GROUPING SETS"])
             group = ExprGen(rng, self.flags, cols, group_keys=q.group_by)
             q.select = self.select_list(group, types)
             if rng.random() < 0.4:
