@@ -310,18 +310,18 @@ std::string formatNumeric(__int128 value, int scale) {
   bool negative = value < 0;
   unsigned __int128 magnitude = negative ? static_cast<unsigned __int128>(-(value + 1)) + 1
                                          : static_cast<unsigned __int128>(value);
-  char buffer[64];
-  int length = 0;
+  // Reversed digits; a static scale may exceed the 39 digits of the magnitude (1e-300 has 300).
+  std::string reversed;
   do {
-    buffer[length++] = static_cast<char>('0' + static_cast<int>(magnitude % 10));
+    reversed.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
     magnitude /= 10;
   } while (magnitude != 0);
-  while (length <= scale)
-    buffer[length++] = '0';
+  while (static_cast<int>(reversed.size()) <= scale)
+    reversed.push_back('0');
   std::string out;
   if (negative) out.push_back('-');
-  for (int i = length - 1; i >= 0; --i) {
-    out.push_back(buffer[i]);
+  for (int i = static_cast<int>(reversed.size()) - 1; i >= 0; --i) {
+    out.push_back(reversed[i]);
     if (i == scale && scale > 0) out.push_back('.');
   }
   return out;

@@ -140,7 +140,7 @@ SqlValue CodegenContext::constant(const BoundExpr& expr) {
 
 Value CodegenContext::rescale(Value value, int from, int to) {
   if (from == to) return value;
-  if (to > from && from != kDynamicScale)
+  if (to > from && from != kDynamicScale && to - from <= 38)
     return b().emitWith(OpCode::MulChecked, Type::I128,
                         {value, b().constI128(pow10i128(to - from))},
                         [](Op& op) { op.text = "numeric field overflow"; });
