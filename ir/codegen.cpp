@@ -512,9 +512,11 @@ SqlValue CodegenContext::caseWhen(const BoundExpr& expr, const Row& row, size_t 
       b.store(nullSlot, otherwise.isNull);
       return;
     }
-    SqlValue condition = eval(*expr.args[i], row);
+    // A null condition is not true whatever its value slot holds (a cast of a null integer
+    // to boolean leaves the placeholder's truth there).
+    Value condition = isTrue(eval(*expr.args[i], row));
     b.ifThen(
-        condition.value,
+        condition,
         [&] {
           SqlValue then = coerce(eval(*expr.args[i + 1], row), expr.type);
           b.store(valueSlot, then.value);
