@@ -106,6 +106,11 @@ Value CodegenContext::zeroOf(const SqlType& type) {
   }
 }
 
+Value CodegenContext::payloadUnlessNull(Value value, Value isNull, const SqlType& type) {
+  if (type.isString() || type.id == TypeId::Unknown) return value; // parsed only when not null
+  return b().select(isNull, zeroOf(type), value);
+}
+
 SqlValue CodegenContext::nullValue(const SqlType& type) {
   return {zeroOf(type), b().constI1(true), type};
 }
@@ -152,7 +157,10 @@ SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
   return cast(value, to, false);
 }
 
-SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explicitCast) {
+SqlValue CodegenContext::cast(const SqlValue& input, const SqlType& to, bool explicitCast) {
+  // Range and precision checks below test the payload, which must not be a null's leftover.
+  const SqlValue in{payloadUnlessNull(input.value, input.isNull, input.type), input.isNull,
+                    input.type};
   if (auto extended = castExtended(in, to, explicitCast)) return *extended;
   Builder& b = this->b();
   const TypeId from = in.type.id;
@@ -354,6 +362,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     return arith(expr, row);
   case BoundKind::Negate: {
     SqlValue a = eval(*expr.args[0], row);
+    a.value = payloadUnlessNull(a.value, a.isNull, a.type);
     return {negate(a), a.isNull, expr.type};
   }
   case BoundKind::Compare:

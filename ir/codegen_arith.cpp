@@ -34,6 +34,10 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
   SqlValue a = eval(*expr.args[0], row);
   SqlValue c = eval(*expr.args[1], row);
   Value isNull = b.logicalOr(a.isNull, c.isNull);
+  // With either side null the result is null: both payloads become zero, so that no overflow
+  // check fires on them (nor on the zero result when a later operation checks it).
+  a.value = payloadUnlessNull(a.value, isNull, a.type);
+  c.value = payloadUnlessNull(c.value, isNull, c.type);
   const SqlType& type = expr.type;
   const char op = expr.name[0];
   if (a.type.id == TypeId::Timestamp || a.type.id == TypeId::TimestampTz ||
