@@ -91,10 +91,19 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     return value;
   }
   case TypeId::Float64: {
+    // As float8in: blanks around the number are allowed (strtod skips the leading ones), and a
+    // finite text beyond the range (1e400, 1e-400) is 22003, not infinity or zero.
     std::string copy(text);
     char* end = nullptr;
+    errno = 0;
     value.floating = std::strtod(copy.c_str(), &end);
-    if (copy.empty() || *end != '\0') invalid("double precision", text);
+    bool none = end == copy.c_str();
+    while (end && std::isspace(static_cast<unsigned char>(*end)))
+      ++end;
+    if (none || *end != '\0') invalid("double precision", text);
+    if (errno == ERANGE && (value.floating == 0 || std::isinf(value.floating)))
+      throw Error(SqlState::NumericValueOutOfRange,
+                  "\"" + std::string(text) + "\" is out of range for type double precision");
     return value;
   }
   case TypeId::Float32: {
@@ -102,9 +111,10 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     char* end = nullptr;
     errno = 0;
     float parsed = std::strtof(copy.c_str(), &end);
-    while (end && *end == ' ')
+    bool none = end == copy.c_str();
+    while (end && std::isspace(static_cast<unsigned char>(*end)))
       ++end;
-    if (copy.empty() || *end != '\0') invalid("real", text);
+    if (none || *end != '\0') invalid("real", text);
     // strtof reports overflow and underflow through errno, as float4in checks.
     if (errno == ERANGE && (std::isinf(parsed) || parsed == 0))
       throw Error(SqlState::NumericValueOutOfRange,

@@ -66,7 +66,7 @@ DEFECTS = {
     "F18_null_payload_overflow": False,  # fixed on branch fuzz (was: no literals beyond +-2^31-1)
     "F19_constant_aggregates_in_subquery": False,  # fixed in d21202f (was: aggregate args
     #                                                reference a column)
-    "F20_float_input_whitespace": True,       # no CAST(text AS double precision)
+    "F20_float_input_whitespace": False,  # fixed on branch fuzz (was: no CAST(text AS double precision))
     "F21_numeric_rescale_wrap": True,         # no sum(bigint) (sums beyond 1e19 meet scales)
     "F23_case_null_bool_cast": False,  # fixed on branch fuzz (was: no CAST(integer AS boolean))
     "F24_subquery_left_of_in_subquery": False,  # fixed in b26493e
