@@ -233,7 +233,11 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
       int64_t value;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (ec == std::errc() && ptr == text.data() + text.size()) {
-        auto node = makeNode(BoundKind::Constant, SqlType::int64(), expr.location);
+        // As PostgreSQL's make_const: a value that fits int4 is an integer (-2147483648 comes
+        // here, negated while parsing as the digits alone did not fit).
+        bool fits32 = value >= INT32_MIN && value <= INT32_MAX;
+        auto node = makeNode(BoundKind::Constant, fits32 ? SqlType::int32() : SqlType::int64(),
+                             expr.location);
         node->intValue = value;
         return node;
       }

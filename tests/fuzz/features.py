@@ -61,7 +61,7 @@ DEFECTS = {
     "F13_float_to_numeric_cast": False,  # fixed on branch fuzz (was: no CAST(float8 AS numeric))
     "F14_numeric_division_overflow": True,    # no division with a numeric result
     "F15_numeric_multiplication_wrap": True,  # no multiplication with a numeric result
-    "F16_int4_min_literal_type": True,        # no literal -2147483648 (Flern types it bigint)
+    "F16_int4_min_literal_type": False,  # fixed on branch fuzz (was: no literal -2147483648)
     "F17_order_by_constant_accepted": False,  # fixed in d21202f (was: no constant ORDER BY keys)
     "F18_null_payload_overflow": False,  # fixed on branch fuzz (was: no literals beyond +-2^31-1)
     "F19_constant_aggregates_in_subquery": False,  # fixed in d21202f (was: aggregate args
