@@ -507,13 +507,20 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
       node->args = {a, b};
       return node;
     }
-    if (a->type.id == TypeId::Date &&
-        (b->type.id == TypeId::Int32 || b->type.id == TypeId::Int64) && (op == "+" || op == "-")) {
-      node->args = {a, ir::makeCast(b, SqlType::int32())};
+    // date +/- integer and integer + date take int4 (smallint widens to it); bigint does not
+    // narrow implicitly, so date + bigint is 42883 as in PostgreSQL.
+    auto isDays = [](const BoundExprPtr& e) {
+      return e->type.id == TypeId::Int32 || e->type.id == TypeId::Int16;
+    };
+    auto days = [](const BoundExprPtr& e) {
+      return e->type.id == TypeId::Int32 ? e : ir::makeCast(e, SqlType::int32());
+    };
+    if (a->type.id == TypeId::Date && isDays(b) && (op == "+" || op == "-")) {
+      node->args = {a, days(b)};
       return node;
     }
-    if (b->type.id == TypeId::Date && a->type.id == TypeId::Int32 && op == "+") {
-      node->args = {b, a};
+    if (b->type.id == TypeId::Date && isDays(a) && op == "+") {
+      node->args = {b, days(a)};
       return node;
     }
     throw fail();
