@@ -57,7 +57,7 @@ DEFECTS = {
     "F9_unknown_literal_in_subquery": False,  # fixed in 41de9da
     "F10_case_numeric_scale": False,  # fixed by the functions merge (d2513f7)
     "F11_date_input_sqlstate": False,  # fixed on branch fuzz (was: no CAST(text AS date))
-    "F12_float_overflow_unchecked": True,     # no +-1e308 in data or literals
+    "F12_float_overflow_unchecked": False,  # fixed before d2513f7+ (checked on branch fuzz)
     "F13_float_to_numeric_cast": False,  # fixed on branch fuzz (was: no CAST(float8 AS numeric))
     "F14_numeric_division_overflow": True,    # no division with a numeric result
     "F15_numeric_multiplication_wrap": True,  # no multiplication with a numeric result
