@@ -310,18 +310,18 @@ std::string formatNumeric(__int128 value, int scale) {
   bool negative = value < 0;
   unsigned __int128 magnitude = negative ? static_cast<unsigned __int128>(-(value + 1)) + 1
                                          : static_cast<unsigned __int128>(value);
-  char buffer[64];
-  int length = 0;
+  // Reversed digits; a static scale may exceed the 39 digits of the magnitude (1e-300 has 300).
+  std::string reversed;
   do {
-    buffer[length++] = static_cast<char>('0' + static_cast<int>(magnitude % 10));
+    reversed.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
     magnitude /= 10;
   } while (magnitude != 0);
-  while (length <= scale)
-    buffer[length++] = '0';
+  while (static_cast<int>(reversed.size()) <= scale)
+    reversed.push_back('0');
   std::string out;
   if (negative) out.push_back('-');
-  for (int i = length - 1; i >= 0; --i) {
-    out.push_back(buffer[i]);
+  for (int i = static_cast<int>(reversed.size()) - 1; i >= 0; --i) {
+    out.push_back(reversed[i]);
     if (i == scale && scale > 0) out.push_back('.');
   }
   return out;
@@ -389,15 +389,25 @@ std::optional<int32_t> parseDate(std::string_view text, bool checkRanges) {
   unsigned month = 0, day = 0;
   const char* p = text.data();
   const char* end = p + text.size();
+  if (p == end || *p == '-') return std::nullopt; // not a date's syntax (BC dates need " BC")
   auto r1 = std::from_chars(p, end, year);
   if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != '-') return std::nullopt;
   auto r2 = std::from_chars(r1.ptr + 1, end, month);
   if (r2.ec != std::errc() || r2.ptr == end || *r2.ptr != '-') return std::nullopt;
   auto r3 = std::from_chars(r2.ptr + 1, end, day);
   if (r3.ec != std::errc() || r3.ptr != end) return std::nullopt;
+  if (r1.ptr - p <= 2) {
+    // A first field of one or two digits is a month (DateStyle MDY): M-D-Y, and a year of at
+    // most two digits is 1970-2069, as date_in reads it.
+    int first = year;
+    year = static_cast<int>(day);
+    day = month;
+    month = static_cast<unsigned>(first);
+    if (end - r2.ptr - 1 <= 2) year += year < 70 ? 2000 : 1900;
+  }
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (!checkRanges) return 0;
-  if (month < 1 || month > 12 || day < 1) return std::nullopt;
+  if (year == 0 || month < 1 || month > 12 || day < 1) return std::nullopt; // no year 0 AD
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   unsigned limit = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
   if (day > limit) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace flern {
@@ -47,6 +48,44 @@ std::string limitVarchar(std::string_view text, int length, bool explicitCast) {
     throw Error(SqlState::StringDataRightTruncation,
                 "value too long for type character varying(" + std::to_string(length) + ")");
   return std::string(text.substr(0, cut));
+}
+
+/// A date written as digits alone, as date_in reads it: YYMMDD or YYYYMMDD; shorter forms are
+/// one field of an incomplete date (22007), unless that field is out of range already (22008:
+/// a month outside 1-12 for one or two digits, a zero otherwise).
+std::optional<int32_t> parseDigitsOnlyDate(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  if (text.empty() || text.size() > 8 || text.size() == 7 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  auto number = [&](size_t from, size_t length) {
+    int value = 0;
+    for (size_t i = from; i < from + length; ++i)
+      value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  auto outOfRange = [&]() {
+    return Error(SqlState::DatetimeFieldOverflow,
+                 "date/time field value out of range: \"" + std::string(text) + "\"");
+  };
+  int whole = text.size() <= 5 ? number(0, text.size()) : 0;
+  if (text.size() <= 2 && (whole < 1 || whole > 12)) throw outOfRange();
+  if (text.size() <= 5) {
+    if (whole == 0) throw outOfRange();
+    return std::nullopt;
+  }
+  bool shortYear = text.size() == 6;
+  int year = number(0, shortYear ? 2 : 4);
+  if (shortYear) year += year < 70 ? 2000 : 1900;
+  char iso[32];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, number(text.size() - 4, 2),
+                number(text.size() - 2, 2));
+  auto parsed = year == 0 ? std::nullopt : parseDate(iso);
+  if (!parsed) throw outOfRange();
+  return parsed;
 }
 
 } // namespace
@@ -91,10 +130,19 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     return value;
   }
   case TypeId::Float64: {
+    // As float8in: blanks around the number are allowed (strtod skips the leading ones), and a
+    // finite text beyond the range (1e400, 1e-400) is 22003, not infinity or zero.
     std::string copy(text);
     char* end = nullptr;
+    errno = 0;
     value.floating = std::strtod(copy.c_str(), &end);
-    if (copy.empty() || *end != '\0') invalid("double precision", text);
+    bool none = end == copy.c_str();
+    while (end && std::isspace(static_cast<unsigned char>(*end)))
+      ++end;
+    if (none || *end != '\0') invalid("double precision", text);
+    if (errno == ERANGE && (value.floating == 0 || std::isinf(value.floating)))
+      throw Error(SqlState::NumericValueOutOfRange,
+                  "\"" + std::string(text) + "\" is out of range for type double precision");
     return value;
   }
   case TypeId::Float32: {
@@ -102,9 +150,10 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
     char* end = nullptr;
     errno = 0;
     float parsed = std::strtof(copy.c_str(), &end);
-    while (end && *end == ' ')
+    bool none = end == copy.c_str();
+    while (end && std::isspace(static_cast<unsigned char>(*end)))
       ++end;
-    if (copy.empty() || *end != '\0') invalid("real", text);
+    if (none || *end != '\0') invalid("real", text);
     // strtof reports overflow and underflow through errno, as float4in checks.
     if (errno == ERANGE && (std::isinf(parsed) || parsed == 0))
       throw Error(SqlState::NumericValueOutOfRange,
@@ -144,6 +193,7 @@ InputValue parseInput(std::string_view text, const SqlType& type, bool explicitC
   }
   case TypeId::Date: {
     auto parsed = parseDate(text);
+    if (!parsed) parsed = parseDigitsOnlyDate(text);
     if (!parsed && text.find_first_of(" Tt:") != std::string_view::npos) {
       // A date with a time, as date_in accepts: the time is dropped.
       try {

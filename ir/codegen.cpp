@@ -110,6 +110,11 @@ Value CodegenContext::zeroOf(const SqlType& type) {
   }
 }
 
+Value CodegenContext::payloadUnlessNull(Value value, Value isNull, const SqlType& type) {
+  if (type.isString() || type.id == TypeId::Unknown) return value; // parsed only when not null
+  return b().select(isNull, zeroOf(type), value);
+}
+
 SqlValue CodegenContext::nullValue(const SqlType& type) {
   return {zeroOf(type), b().constI1(true), type};
 }
@@ -144,7 +149,7 @@ SqlValue CodegenContext::constant(const BoundExpr& expr) {
 
 Value CodegenContext::rescale(Value value, int from, int to) {
   if (from == to) return value;
-  if (to > from && from != kDynamicScale)
+  if (to > from && from != kDynamicScale && to - from <= 38)
     return b().emitWith(OpCode::MulChecked, Type::I128,
                         {value, b().constI128(pow10i128(to - from))},
                         [](Op& op) { op.text = "numeric field overflow"; });
@@ -156,7 +161,10 @@ SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
   return cast(value, to, false);
 }
 
-SqlValue CodegenContext::cast(const SqlValue& in, const SqlType& to, bool explicitCast) {
+SqlValue CodegenContext::cast(const SqlValue& input, const SqlType& to, bool explicitCast) {
+  // Range and precision checks below test the payload, which must not be a null's leftover.
+  const SqlValue in{payloadUnlessNull(input.value, input.isNull, input.type), input.isNull,
+                    input.type};
   if (auto extended = castExtended(in, to, explicitCast)) return *extended;
   Builder& b = this->b();
   const TypeId from = in.type.id;
@@ -358,6 +366,7 @@ SqlValue CodegenContext::eval(const BoundExpr& expr, const Row& row) {
     return arith(expr, row);
   case BoundKind::Negate: {
     SqlValue a = eval(*expr.args[0], row);
+    a.value = payloadUnlessNull(a.value, a.isNull, a.type);
     return {negate(a), a.isNull, expr.type};
   }
   case BoundKind::Compare:
@@ -528,9 +537,11 @@ SqlValue CodegenContext::caseWhen(const BoundExpr& expr, const Row& row, size_t 
       b.store(nullSlot, otherwise.isNull);
       return;
     }
-    SqlValue condition = eval(*expr.args[i], row);
+    // A null condition is not true whatever its value slot holds (a cast of a null integer
+    // to boolean leaves the placeholder's truth there).
+    Value condition = isTrue(eval(*expr.args[i], row));
     b.ifThen(
-        condition.value,
+        condition,
         [&] {
           SqlValue then = coerce(eval(*expr.args[i + 1], row), expr.type);
           b.store(valueSlot, then.value);

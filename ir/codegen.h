@@ -81,6 +81,10 @@ public:
   SqlValue loadField(Value base, const RowLayout& layout, size_t index);
   /// The zero value of a type (what a null carries).
   Value zeroOf(const SqlType& type);
+  /// `value` with its payload replaced by zero when `isNull`: a null's payload is whatever its
+  /// producer left (an outer join's missing row, an expression over a null), and checked
+  /// arithmetic or a range-checked cast must not raise on it.
+  Value payloadUnlessNull(Value value, Value isNull, const SqlType& type);
   SqlValue nullValue(const SqlType& type);
 
 private:

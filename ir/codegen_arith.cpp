@@ -34,6 +34,10 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
   SqlValue a = eval(*expr.args[0], row);
   SqlValue c = eval(*expr.args[1], row);
   Value isNull = b.logicalOr(a.isNull, c.isNull);
+  // With either side null the result is null: both payloads become zero, so that no overflow
+  // check fires on them (nor on the zero result when a later operation checks it).
+  a.value = payloadUnlessNull(a.value, isNull, a.type);
+  c.value = payloadUnlessNull(c.value, isNull, c.type);
   const SqlType& type = expr.type;
   const char op = expr.name[0];
   if (a.type.id == TypeId::Timestamp || a.type.id == TypeId::TimestampTz ||
@@ -134,10 +138,15 @@ SqlValue CodegenContext::arith(const BoundExpr& expr, const Row& row) {
     return {rescale(product, a.type.scale + c.type.scale, type.scale), isNull, type};
   }
   case TypeId::Date: {
-    // date + integer / date - integer
-    Value days = b.emitWith(op == '+' ? OpCode::AddChecked : OpCode::SubChecked, Type::I32,
-                            {a.value, c.value}, [](Op& o) { o.text = "date out of range"; });
-    return {days, isNull, type};
+    // date + integer / date - integer, in 64 bits and then checked against PostgreSQL's date
+    // range (julian day 0, 4714-11-24 BC, up to 5874897-12-31), as date_pli / date_mii: 22008.
+    constexpr int64_t kFirstDay = -2451545, kEndDay = 2145031949; // days since 2000-01-01
+    Value wide = b.binary(op == '+' ? OpCode::Add : OpCode::Sub, b.cast(a.value, Type::I64),
+                          b.cast(c.value, Type::I64));
+    Value outside = b.logicalOr(b.compare(OpCode::Lt, wide, b.constI64(kFirstDay)),
+                                b.compare(OpCode::Ge, wide, b.constI64(kEndDay)));
+    b.ifThen(outside, [&] { b.raise("22008", "date out of range"); }); // payloads zeroed if null
+    return {b.cast(wide, Type::I32), isNull, type};
   }
   default:
     break;

@@ -243,7 +243,11 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
       int64_t value;
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (ec == std::errc() && ptr == text.data() + text.size()) {
-        auto node = makeNode(BoundKind::Constant, SqlType::int64(), expr.location);
+        // As PostgreSQL's make_const: a value that fits int4 is an integer (-2147483648 comes
+        // here, negated while parsing as the digits alone did not fit).
+        bool fits32 = value >= INT32_MIN && value <= INT32_MAX;
+        auto node = makeNode(BoundKind::Constant, fits32 ? SqlType::int32() : SqlType::int64(),
+                             expr.location);
         node->intValue = value;
         return node;
       }
@@ -517,13 +521,20 @@ BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,
       node->args = {a, b};
       return node;
     }
-    if (a->type.id == TypeId::Date &&
-        (b->type.id == TypeId::Int32 || b->type.id == TypeId::Int64) && (op == "+" || op == "-")) {
-      node->args = {a, ir::makeCast(b, SqlType::int32())};
+    // date +/- integer and integer + date take int4 (smallint widens to it); bigint does not
+    // narrow implicitly, so date + bigint is 42883 as in PostgreSQL.
+    auto isDays = [](const BoundExprPtr& e) {
+      return e->type.id == TypeId::Int32 || e->type.id == TypeId::Int16;
+    };
+    auto days = [](const BoundExprPtr& e) {
+      return e->type.id == TypeId::Int32 ? e : ir::makeCast(e, SqlType::int32());
+    };
+    if (a->type.id == TypeId::Date && isDays(b) && (op == "+" || op == "-")) {
+      node->args = {a, days(b)};
       return node;
     }
-    if (b->type.id == TypeId::Date && a->type.id == TypeId::Int32 && op == "+") {
-      node->args = {b, a};
+    if (b->type.id == TypeId::Date && isDays(a) && op == "+") {
+      node->args = {b, days(a)};
       return node;
     }
     throw fail();

@@ -4,6 +4,7 @@
 #include "common/datetime.h"
 #include "common/error.h"
 #include "common/value_input.h"
+#include "ir/runtime/numeric_arith.h"
 #include "ir/runtime/query_context.h"
 
 #include <algorithm>
@@ -36,11 +37,6 @@ StringRef arenaText(QueryContext* context, const std::string& text) {
   return flern::makeStringRef(std::string_view(copy, text.size()));
 }
 
-[[noreturn]] void raiseState(QueryContext* context, flern::SqlState state, const char* message) {
-  context->error.emplace(state, std::string(message));
-  std::longjmp(*context->errorJump, 1);
-}
-
 } // namespace
 
 extern "C" {
@@ -55,27 +51,7 @@ StringRef flern_rt_f32_to_text(QueryContext* context, float value) {
 }
 /// REAL to NUMERIC keeps FLT_DIG (6) significant digits, as PostgreSQL's float4_numeric.
 __int128 flern_rt_f32_to_numeric(QueryContext* context, float value, int32_t scale) {
-  if (!std::isfinite(value))
-    raiseState(context, flern::SqlState::FeatureNotSupported,
-               "cannot convert infinity or NaN to numeric");
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.6g", static_cast<double>(value));
-  if (char* plus = std::strstr(buffer, "e+")) // parseDecimal reads exponents without a '+'
-    std::memmove(plus + 1, plus + 2, std::strlen(plus + 2) + 1);
-  if (scale == flern::kDynamicScale) {
-    // The digits written, as a plain decimal: "1.23457e+08" has scale 0, "1e-10" scale 10.
-    const char* exponent = std::strchr(buffer, 'e');
-    int digits =
-        std::max(0, flern::literalScale(buffer) - (exponent ? std::atoi(exponent + 1) : 0));
-    auto parsed = flern::parseDecimal(buffer, digits);
-    if (!parsed)
-      raiseState(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
-    return flern::packNumeric(*parsed, digits);
-  }
-  auto parsed = flern::parseDecimal(buffer, scale);
-  if (!parsed)
-    raiseState(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
-  return *parsed;
+  return flern::ir::floatToNumeric(context, static_cast<double>(value), 6, scale);
 }
 /// NUMERIC to REAL through its text, as PostgreSQL's numeric_float4.
 float flern_rt_numeric_to_f32(__int128 value, int32_t scale) {

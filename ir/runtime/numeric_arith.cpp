@@ -7,6 +7,9 @@
 #include "ir/runtime/string_functions.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 namespace flern::ir {
@@ -66,6 +69,38 @@ std::optional<__int128> scaledQuotient(__int128 a, __int128 b, int shift) {
 }
 
 } // namespace
+
+__int128 floatToNumeric(QueryContext* context, double value, int significantDigits, int scale) {
+  if (!std::isfinite(value))
+    raiseFromRuntime(context, SqlState::FeatureNotSupported,
+                     "cannot convert infinity or NaN to numeric");
+  // "d.ddde[+-]x": the mantissa digits and the decimal exponent of the first one.
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*e", significantDigits - 1, std::fabs(value));
+  __int128 digits = 0;
+  int count = 0;
+  const char* p = buffer;
+  for (; *p != 'e'; ++p)
+    if (*p != '.') {
+      digits = digits * 10 + (*p - '0');
+      ++count;
+    }
+  int exponent = std::atoi(p + 1);
+  while (digits != 0 && digits % 10 == 0) { // %g drops trailing zeros, so does the display scale
+    digits /= 10;
+    --count;
+  }
+  if (digits == 0) return 0; // also -0: NUMERIC has no negative zero; packed 0 is 0 too
+  // value = digits * 10^-written, written being the fraction digits %g shows (at least 0).
+  int written = count - 1 - exponent;
+  if (value < 0) digits = -digits;
+  if (written < 0) {
+    digits = rescale(context, digits, 0, -written);
+    written = 0;
+  }
+  if (scale == kDynamicScale) return pack(context, digits, written);
+  return rescale(context, digits, written, scale);
+}
 
 } // namespace flern::ir
 

@@ -7,6 +7,14 @@
 
 #include <cstdint>
 
+namespace flern::ir {
+/// A float as NUMERIC the way PostgreSQL's float8_numeric / float4_numeric do it: the value
+/// printed with `significantDigits` digits (DBL_DIG or FLT_DIG), read back as a decimal whose
+/// display scale is the fraction digits written; then rounded to `scale` unless that is
+/// kDynamicScale (the result is then packed). What does not fit Flern's digits raises 22003.
+__int128 floatToNumeric(QueryContext* context, double value, int significantDigits, int scale);
+} // namespace flern::ir
+
 extern "C" {
 /// a / b (or a % b) with PostgreSQL's per-value result scale; result packed. 22012 for b = 0.
 __int128 flern_rt_numeric_div(flern::ir::QueryContext* context, __int128 a, int32_t scaleA,

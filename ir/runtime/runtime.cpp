@@ -360,15 +360,7 @@ double flern_rt_numeric_to_f64(__int128 value, int32_t scale) {
   return std::strtod(flern::formatNumeric(value, scale).c_str(), nullptr);
 }
 __int128 flern_rt_f64_to_numeric(QueryContext* context, double value, int32_t scale) {
-  if (!std::isfinite(value))
-    flern::ir::raise(context, flern::SqlState::FeatureNotSupported,
-                     "cannot convert infinity or NaN to numeric");
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.15g", value); // PostgreSQL keeps DBL_DIG digits
-  auto parsed = flern::parseDecimal(buffer, scale);
-  if (!parsed)
-    flern::ir::raise(context, flern::SqlState::NumericValueOutOfRange, "numeric field overflow");
-  return *parsed;
+  return flern::ir::floatToNumeric(context, value, 15, scale); // DBL_DIG, as PostgreSQL
 }
 void flern_rt_check_numeric_precision(QueryContext* context, __int128 value, int32_t precision,
                                       int32_t scale) {

@@ -257,8 +257,10 @@ class ExprGen:
             if (fn, arg) == ("sum", "int8") and self.flags.F21_numeric_rescale_wrap:
                 continue
             if res == t:
+                # sum/avg can overflow (22003), so PostgreSQL's pruning (HAVING FALSE) matters.
                 options.append(lambda fn=fn, arg=arg: Node(
-                    t, fn + "({0})", [self.agg_arg(inner, arg)], agg=True, ref=True))
+                    t, fn + "({0})", [self.agg_arg(inner, arg)], agg=True, ref=True,
+                    risky=fn in ("sum", "avg")))
         if t != "bool":
             options.append(lambda: Node(t, rng.choice(["min", "max"]) + "({0})",
                                         [self.typed(self.agg_arg(inner, t))], agg=True, ref=True))

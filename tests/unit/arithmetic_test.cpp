@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <climits>
 #include <cstring>
+#include <tuple>
 #include <variant>
 
 using namespace flern;
@@ -44,7 +45,7 @@ struct Outcome {
 
 /// Compiles `expr` over columns 0 and 1 (of `types`) and runs it on `inputs`.
 Outcome evaluate(const ir::BoundExprPtr& expr, const std::vector<SqlType>& types,
-                 std::vector<Slot> inputs) {
+                 std::vector<Slot> inputs, const std::vector<bool>& nulls = {}) {
   ir::Module module;
   module.entry = "query";
   auto function = std::make_unique<ir::Function>();
@@ -58,7 +59,7 @@ Outcome evaluate(const ir::BoundExprPtr& expr, const std::vector<SqlType>& types
     ir::Row row;
     for (size_t i = 0; i < types.size(); ++i)
       row.push_back({b.load(ir::irType(types[i]), b.offset(in, static_cast<int64_t>(16 * i))),
-                     b.constI1(false), types[i]});
+                     b.constI1(i < nulls.size() && nulls[i]), types[i]});
     ir::SqlValue result = ctx.eval(*expr, row);
     b.store(out, result.value);
     b.store(b.offset(out, 16), b.cast(result.isNull, ir::Type::I8));
@@ -260,4 +261,55 @@ TEST(Arithmetic, NumericWithPerValueScale) {
   auto abs = unary(ir::BoundKind::Function, "abs", type);
   expectValue<__int128>(evaluate(abs, {type}, {slotOf(packNumeric(-25, 1))}), packNumeric(25, 1));
   expectValue<__int128>(evaluate(abs, {type}, {slotOf(packNumeric(0, 3))}), packNumeric(0, 3));
+}
+
+TEST(Arithmetic, NullPayloadsAreNotChecked) {
+  // A null's payload is whatever its producer left (an outer join's missing row): at the type's
+  // limit it must neither raise nor leak into the result, which is null (findings F18, F26).
+  const SqlType int4 = SqlType::int32(), int8 = SqlType::int64(), float8 = SqlType::float64();
+  const SqlType whole = SqlType::numeric(38, 0), perValue = SqlType::numeric(0, kDynamicScale);
+  auto nullOnLeft = [](const ir::BoundExprPtr& expr, const SqlType& type, Slot a, Slot b) {
+    Outcome outcome = evaluate(expr, {type, type}, {a, b}, {true, false});
+    EXPECT_FALSE(outcome.error.has_value()) << outcome.message;
+    EXPECT_TRUE(outcome.isNull);
+    return outcome;
+  };
+  for (char op : {'+', '-', '*', '/', '%'}) {
+    SCOPED_TRACE(op);
+    nullOnLeft(binary(op, int4, int4, int4), int4, slotOf(INT32_MIN), slotOf(-1));
+    nullOnLeft(binary(op, int8, int8, int8), int8, slotOf(INT64_MIN), slotOf(int64_t{-1}));
+    nullOnLeft(binary(op, whole, whole, op == '/' ? perValue : whole), whole,
+               slotOf(~(__int128(1) << 127)), slotOf(__int128(-7)));
+    nullOnLeft(binary(op, perValue, perValue, perValue), perValue,
+               slotOf(packNumeric((__int128(1) << 118) + 1, 3)), slotOf(packNumeric(-9, 0)));
+    if (op != '%')
+      nullOnLeft(binary(op, float8, float8, float8), float8, slotOf(1e308),
+                 slotOf(op == '/' ? 1e-308 : 1e308));
+  }
+  // The null result's payload is zero, so an operation checking it next does not raise either.
+  auto nested = std::make_shared<ir::BoundExpr>(*binary('-', int4, int4, int4));
+  nested->args[0] = binary('-', int4, int4, int4); // (null - max) - max
+  Outcome twice = evaluate(nested, {int4, int4}, {slotOf(0), slotOf(INT32_MAX)}, {true, false});
+  EXPECT_FALSE(twice.error.has_value()) << twice.message;
+  EXPECT_TRUE(twice.isNull);
+  Outcome negated =
+      evaluate(unary(ir::BoundKind::Negate, "-", int8), {int8}, {slotOf(INT64_MIN)}, {true});
+  EXPECT_FALSE(negated.error.has_value()) << negated.message;
+  EXPECT_TRUE(negated.isNull);
+  // Casts with range checks: bigint to integer, numeric to numeric(2,1).
+  auto cast = [](const SqlType& from, const SqlType& to) {
+    auto expr = std::make_shared<ir::BoundExpr>();
+    expr->kind = ir::BoundKind::Cast;
+    expr->type = to;
+    expr->args = {ir::makeColumn(0, from)};
+    return expr;
+  };
+  for (auto [expr, type, slot] :
+       {std::tuple{cast(int8, int4), int8, slotOf(INT64_MAX)},
+        std::tuple{cast(whole, SqlType::numeric(2, 1)), whole, slotOf(__int128(100))},
+        std::tuple{cast(float8, int4), float8, slotOf(1e10)}}) {
+    Outcome outcome = evaluate(expr, {type}, {slot}, {true});
+    EXPECT_FALSE(outcome.error.has_value()) << outcome.message;
+    EXPECT_TRUE(outcome.isNull);
+  }
 }
