@@ -250,6 +250,38 @@ void Binder::bindTargets(const ast::SelectStmt& select, const Scope& scope,
   }
 }
 
+/// Each ORDER BY item as the position of the select-list entry it names (an output position or
+/// name), or else, with -1 there, as an expression bound in the FROM scope.
+void Binder::bindOrderBy(const ast::SelectStmt& select, const Scope& scope,
+                         AggregateContext& aggregates, const std::vector<BoundExprPtr>& targets,
+                         const std::vector<std::string>& names, std::vector<int>& orderTargets,
+                         std::vector<BoundExprPtr>& orderExprs) {
+  for (const auto& item : select.orderBy) {
+    const ast::Expr& expr = *item.expr;
+    int targetIndex = -1;
+    if (expr.kind == ast::ExprKind::IntConst) {
+      if (expr.intValue < 1 || expr.intValue > static_cast<int64_t>(targets.size()))
+        throw Error(SqlState::InvalidColumnReference,
+                    "ORDER BY position " + std::to_string(expr.intValue) + " is not in select list",
+                    expr.location + 1);
+      targetIndex = static_cast<int>(expr.intValue - 1);
+    } else if (expr.kind == ast::ExprKind::NumConst || expr.kind == ast::ExprKind::StringConst ||
+               expr.kind == ast::ExprKind::BoolConst) {
+      throw Error(SqlState::SyntaxError, "non-integer constant in ORDER BY", expr.location + 1);
+    } else if (expr.kind == ast::ExprKind::ColumnRef && expr.names.size() == 1) {
+      for (size_t i = 0; i < targets.size(); ++i) {
+        if (names[i] != expr.names[0]) continue;
+        if (targetIndex >= 0 && targets[targetIndex]->toString() != targets[i]->toString())
+          throw Error(SqlState::AmbiguousColumn, "ORDER BY \"" + expr.names[0] + "\" is ambiguous",
+                      expr.location + 1);
+        if (targetIndex < 0) targetIndex = static_cast<int>(i);
+      }
+    }
+    orderTargets.push_back(targetIndex);
+    orderExprs.push_back(targetIndex >= 0 ? nullptr : bind(expr, scope, aggregates));
+  }
+}
+
 Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const Scope* parent) {
   Scope scope;
   scope.parent = parent;
@@ -305,30 +337,7 @@ Binder::BlockResult Binder::bindSelectCore(const ast::SelectStmt& select, const 
   // ORDER BY: output positions, output names, or expressions (added as hidden columns).
   std::vector<int> orderTargets;
   std::vector<BoundExprPtr> orderExprs;
-  for (const auto& item : select.orderBy) {
-    const ast::Expr& expr = *item.expr;
-    int targetIndex = -1;
-    if (expr.kind == ast::ExprKind::IntConst) {
-      if (expr.intValue < 1 || expr.intValue > static_cast<int64_t>(targets.size()))
-        throw Error(SqlState::InvalidColumnReference,
-                    "ORDER BY position " + std::to_string(expr.intValue) + " is not in select list",
-                    expr.location + 1);
-      targetIndex = static_cast<int>(expr.intValue - 1);
-    } else if (expr.kind == ast::ExprKind::NumConst || expr.kind == ast::ExprKind::StringConst ||
-               expr.kind == ast::ExprKind::BoolConst) {
-      throw Error(SqlState::SyntaxError, "non-integer constant in ORDER BY", expr.location + 1);
-    } else if (expr.kind == ast::ExprKind::ColumnRef && expr.names.size() == 1) {
-      for (size_t i = 0; i < targets.size(); ++i) {
-        if (names[i] != expr.names[0]) continue;
-        if (targetIndex >= 0 && targets[targetIndex]->toString() != targets[i]->toString())
-          throw Error(SqlState::AmbiguousColumn, "ORDER BY \"" + expr.names[0] + "\" is ambiguous",
-                      expr.location + 1);
-        if (targetIndex < 0) targetIndex = static_cast<int>(i);
-      }
-    }
-    orderTargets.push_back(targetIndex);
-    orderExprs.push_back(targetIndex >= 0 ? nullptr : bind(expr, scope, aggregates));
-  }
+  bindOrderBy(select, scope, aggregates, targets, names, orderTargets, orderExprs);
 
   std::shared_ptr<LogicalOperator> aggregate;
   // Window calls are bound before grouping; their GROUPING() calls resolve with the others.

@@ -232,6 +232,77 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     return bindColumn(expr, scope);
   case ExprKind::Star:
     throw Error(SqlState::SyntaxError, "\"*\" is not allowed here", expr.location + 1);
+  case ExprKind::IntConst:
+  case ExprKind::NumConst:
+  case ExprKind::StringConst:
+  case ExprKind::BoolConst:
+  case ExprKind::NullConst:
+    return bindLiteral(expr);
+  case ExprKind::Cast:
+    return bindCast(expr, scope, aggregates);
+  case ExprKind::Operator:
+    return bindOperator(expr, scope, aggregates);
+  case ExprKind::And:
+  case ExprKind::Or:
+  case ExprKind::Not: {
+    BoundKind kind = expr.kind == ExprKind::And  ? BoundKind::And
+                     : expr.kind == ExprKind::Or ? BoundKind::Or
+                                                 : BoundKind::Not;
+    const char* clause = expr.kind == ExprKind::And  ? "AND"
+                         : expr.kind == ExprKind::Or ? "OR"
+                                                     : "NOT";
+    auto node = makeNode(kind, SqlType::boolean(), expr.location);
+    for (const auto& arg : expr.args)
+      node->args.push_back(bindCondition(*arg, scope, aggregates, clause));
+    return node;
+  }
+  case ExprKind::IsNull:
+  case ExprKind::IsNotNull: {
+    auto node = makeNode(expr.kind == ExprKind::IsNull ? BoundKind::IsNull : BoundKind::IsNotNull,
+                         SqlType::boolean(), expr.location);
+    BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
+    node->args.push_back(isUnknownLiteral(arg) ? coerceLiteral(arg, SqlType::text()) : arg);
+    return node;
+  }
+  case ExprKind::Like: {
+    BoundExprPtr value = bind(*expr.args[0], scope, aggregates);
+    BoundExprPtr pattern = bind(*expr.args[1], scope, aggregates);
+    for (auto* side : {&value, &pattern}) {
+      if (isUnknownLiteral(*side)) *side = coerceLiteral(*side, SqlType::text());
+      if (!(*side)->type.isString())
+        throw Error(SqlState::UndefinedFunction, operatorText("~~", value, pattern),
+                    expr.location + 1)
+            .withHint("No operator matches the given name and argument types. You might need to "
+                      "add explicit type casts.");
+    }
+    auto node = makeNode(BoundKind::Like, SqlType::boolean(), expr.location);
+    node->negated = expr.text == "!~~";
+    node->args = {value, pattern};
+    return node;
+  }
+  case ExprKind::Case:
+    return bindCase(expr, scope, aggregates);
+  case ExprKind::Function:
+    return bindFunction(expr, scope, aggregates);
+  case ExprKind::Subquery:
+    return bindSubquery(expr, scope, aggregates);
+  case ExprKind::Collate:
+    return bindCollate(bind(*expr.args[0], scope, aggregates), expr.names, expr.location);
+  case ExprKind::GroupingFunc:
+    return bindGroupingFunc(expr, scope, aggregates);
+  case ExprKind::GroupingSet: // only GROUP BY has them, and binds them itself
+    throw Error(SqlState::FeatureNotSupported, "grouping set outside GROUP BY", expr.location + 1);
+  case ExprKind::Between:
+    return bindBetween(expr, scope, aggregates);
+  case ExprKind::InList:
+    return bindInList(expr, scope, aggregates);
+  }
+  internalError("unhandled expression kind in binder");
+}
+
+BoundExprPtr Binder::bindLiteral(const ast::Expr& expr) {
+  using ast::ExprKind;
+  switch (expr.kind) {
   case ExprKind::IntConst: {
     auto node = makeNode(BoundKind::Constant, SqlType::int32(), expr.location);
     node->intValue = expr.intValue;
@@ -278,167 +349,129 @@ BoundExprPtr Binder::bind(const ast::Expr& expr, const Scope& scope, AggregateCo
     node->isNull = true;
     return node;
   }
-  case ExprKind::Cast: {
-    SqlType target = bindTypeName(expr.typeName);
-    if (target.id == TypeId::Float64 && expr.args[0]->kind == ast::ExprKind::NumConst) {
-      // Read the digits as a double directly: 1e300::float8 is out of NUMERIC's range here.
-      auto node = makeNode(BoundKind::Constant, target, expr.location);
-      node->floatValue = std::strtod(expr.args[0]->text.c_str(), nullptr);
-      return node;
-    }
-    BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
-    if (isUnknownLiteral(arg)) {
-      auto folded = std::const_pointer_cast<BoundExpr>(coerceLiteral(arg, target, true));
-      folded->location = expr.location;
-      return folded;
-    }
-    const SqlType& source = arg->type;
-    bool castable = source.id == target.id || source.isString() || target.isString() ||
-                    (numericRank(source.id) && numericRank(target.id)) ||
-                    (source.id == TypeId::Bool && target.id == TypeId::Int32) ||
-                    (source.id == TypeId::Int32 && target.id == TypeId::Bool) ||
-                    (source.isDateTime() && target.isDateTime());
-    if (!castable)
-      throw Error(SqlState::CannotCoerce,
-                  "cannot cast type " + source.name() + " to " + target.name(), expr.location + 1);
-    auto node = makeNode(BoundKind::Cast, target, expr.location);
-    node->args.push_back(arg);
-    return foldDatetime(node);
+  default:
+    internalError("not a literal");
   }
-  case ExprKind::Operator:
-    return bindOperator(expr, scope, aggregates);
-  case ExprKind::And:
-  case ExprKind::Or:
-  case ExprKind::Not: {
-    BoundKind kind = expr.kind == ExprKind::And  ? BoundKind::And
-                     : expr.kind == ExprKind::Or ? BoundKind::Or
-                                                 : BoundKind::Not;
-    const char* clause = expr.kind == ExprKind::And  ? "AND"
-                         : expr.kind == ExprKind::Or ? "OR"
-                                                     : "NOT";
-    auto node = makeNode(kind, SqlType::boolean(), expr.location);
-    for (const auto& arg : expr.args)
-      node->args.push_back(bindCondition(*arg, scope, aggregates, clause));
+}
+
+BoundExprPtr Binder::bindCast(const ast::Expr& expr, const Scope& scope,
+                              AggregateContext& aggregates) {
+  SqlType target = bindTypeName(expr.typeName);
+  if (target.id == TypeId::Float64 && expr.args[0]->kind == ast::ExprKind::NumConst) {
+    // Read the digits as a double directly: 1e300::float8 is out of NUMERIC's range here.
+    auto node = makeNode(BoundKind::Constant, target, expr.location);
+    node->floatValue = std::strtod(expr.args[0]->text.c_str(), nullptr);
     return node;
   }
-  case ExprKind::IsNull:
-  case ExprKind::IsNotNull: {
-    auto node = makeNode(expr.kind == ExprKind::IsNull ? BoundKind::IsNull : BoundKind::IsNotNull,
-                         SqlType::boolean(), expr.location);
-    BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
-    node->args.push_back(isUnknownLiteral(arg) ? coerceLiteral(arg, SqlType::text()) : arg);
-    return node;
+  BoundExprPtr arg = bind(*expr.args[0], scope, aggregates);
+  if (isUnknownLiteral(arg)) {
+    auto folded = std::const_pointer_cast<BoundExpr>(coerceLiteral(arg, target, true));
+    folded->location = expr.location;
+    return folded;
   }
-  case ExprKind::Like: {
-    BoundExprPtr value = bind(*expr.args[0], scope, aggregates);
-    BoundExprPtr pattern = bind(*expr.args[1], scope, aggregates);
-    for (auto* side : {&value, &pattern}) {
-      if (isUnknownLiteral(*side)) *side = coerceLiteral(*side, SqlType::text());
-      if (!(*side)->type.isString())
-        throw Error(SqlState::UndefinedFunction, operatorText("~~", value, pattern),
-                    expr.location + 1)
-            .withHint("No operator matches the given name and argument types. You might need to "
-                      "add explicit type casts.");
-    }
-    auto node = makeNode(BoundKind::Like, SqlType::boolean(), expr.location);
-    node->negated = expr.text == "!~~";
-    node->args = {value, pattern};
-    return node;
-  }
-  case ExprKind::Case: {
-    size_t first = expr.hasOperand ? 1 : 0;
-    size_t pairsEnd = expr.args.size() - (expr.hasElse ? 1 : 0);
-    BoundExprPtr operand = expr.hasOperand ? bind(*expr.args[0], scope, aggregates) : nullptr;
-    std::vector<BoundExprPtr> conditions, results;
-    for (size_t i = first; i + 1 < pairsEnd + 1 && i < pairsEnd; i += 2) {
-      if (operand) {
-        BoundExprPtr value = bind(*expr.args[i], scope, aggregates);
-        auto type = commonType(operand->type, value->type);
-        if (!type)
-          throw Error(SqlState::UndefinedFunction, operatorText("=", operand, value),
-                      expr.args[i]->location + 1);
-        auto compare = makeNode(BoundKind::Compare, SqlType::boolean(), expr.args[i]->location);
-        compare->name = "=";
-        compare->args = {implicitCast(operand, *type), implicitCast(value, *type)};
-        conditions.push_back(compare);
-      } else {
-        conditions.push_back(bindCondition(*expr.args[i], scope, aggregates, "CASE/WHEN"));
-      }
-      results.push_back(bind(*expr.args[i + 1], scope, aggregates));
-    }
-    results.push_back(expr.hasElse ? bind(*expr.args.back(), scope, aggregates)
-                                   : makeNull(SqlType::unknown()));
-    SqlType type = SqlType::unknown();
-    for (const auto& result : results) {
-      auto merged = unifyResultType(type, result->type);
-      if (!merged)
-        throw Error(SqlState::DatatypeMismatch,
-                    "CASE types " + type.name() + " and " + result->type.name() +
-                        " cannot be matched",
-                    result->location + 1);
-      type = *merged;
-    }
-    if (type.id == TypeId::Unknown) type = SqlType::text();
-    auto node = makeNode(BoundKind::Case, type, expr.location);
-    for (size_t i = 0; i < conditions.size(); ++i) {
-      node->args.push_back(conditions[i]);
-      node->args.push_back(implicitCast(results[i], type));
-    }
-    node->args.push_back(implicitCast(results.back(), type));
-    return node;
-  }
-  case ExprKind::Function:
-    return bindFunction(expr, scope, aggregates);
-  case ExprKind::Subquery:
-    return bindSubquery(expr, scope, aggregates);
-  case ExprKind::Collate:
-    return bindCollate(bind(*expr.args[0], scope, aggregates), expr.names, expr.location);
-  case ExprKind::GroupingFunc:
-    return bindGroupingFunc(expr, scope, aggregates);
-  case ExprKind::GroupingSet: // only GROUP BY has them, and binds them itself
-    throw Error(SqlState::FeatureNotSupported, "grouping set outside GROUP BY", expr.location + 1);
-  case ExprKind::Between: {
-    // a BETWEEN b AND c  ==  a >= b AND a <= c
-    auto makeCompare = [&](const char* op, const ast::Expr& left, const ast::Expr& right) {
-      ast::Expr fake;
-      fake.kind = ExprKind::Operator;
-      fake.text = op;
-      fake.location = expr.location;
-      BoundExprPtr a = bind(left, scope, aggregates);
-      BoundExprPtr b = bind(right, scope, aggregates);
-      auto type = commonType(a->type, b->type);
+  const SqlType& source = arg->type;
+  bool castable = source.id == target.id || source.isString() || target.isString() ||
+                  (numericRank(source.id) && numericRank(target.id)) ||
+                  (source.id == TypeId::Bool && target.id == TypeId::Int32) ||
+                  (source.id == TypeId::Int32 && target.id == TypeId::Bool) ||
+                  (source.isDateTime() && target.isDateTime());
+  if (!castable)
+    throw Error(SqlState::CannotCoerce,
+                "cannot cast type " + source.name() + " to " + target.name(), expr.location + 1);
+  auto node = makeNode(BoundKind::Cast, target, expr.location);
+  node->args.push_back(arg);
+  return foldDatetime(node);
+}
+
+BoundExprPtr Binder::bindCase(const ast::Expr& expr, const Scope& scope,
+                              AggregateContext& aggregates) {
+  using ast::ExprKind;
+  size_t first = expr.hasOperand ? 1 : 0;
+  size_t pairsEnd = expr.args.size() - (expr.hasElse ? 1 : 0);
+  BoundExprPtr operand = expr.hasOperand ? bind(*expr.args[0], scope, aggregates) : nullptr;
+  std::vector<BoundExprPtr> conditions, results;
+  for (size_t i = first; i + 1 < pairsEnd + 1 && i < pairsEnd; i += 2) {
+    if (operand) {
+      BoundExprPtr value = bind(*expr.args[i], scope, aggregates);
+      auto type = commonType(operand->type, value->type);
       if (!type)
-        throw Error(SqlState::UndefinedFunction, operatorText(op, a, b), expr.location + 1);
-      auto node = makeNode(BoundKind::Compare, SqlType::boolean(), expr.location);
-      node->name = op;
-      node->args = {implicitCast(a, *type), implicitCast(b, *type)};
-      return node;
-    };
-    auto node =
-        makeNode(expr.negated ? BoundKind::Or : BoundKind::And, SqlType::boolean(), expr.location);
-    node->args.push_back(makeCompare(expr.negated ? "<" : ">=", *expr.args[0], *expr.args[1]));
-    node->args.push_back(makeCompare(expr.negated ? ">" : "<=", *expr.args[0], *expr.args[2]));
-    return node;
-  }
-  case ExprKind::InList: {
-    BoundExprPtr value = bind(*expr.args[0], scope, aggregates);
-    auto node =
-        makeNode(expr.negated ? BoundKind::And : BoundKind::Or, SqlType::boolean(), expr.location);
-    for (size_t i = 1; i < expr.args.size(); ++i) {
-      BoundExprPtr item = bind(*expr.args[i], scope, aggregates);
-      auto type = commonType(value->type, item->type);
-      if (!type)
-        throw Error(SqlState::UndefinedFunction, operatorText("=", value, item),
+        throw Error(SqlState::UndefinedFunction, operatorText("=", operand, value),
                     expr.args[i]->location + 1);
       auto compare = makeNode(BoundKind::Compare, SqlType::boolean(), expr.args[i]->location);
-      compare->name = expr.negated ? "<>" : "=";
-      compare->args = {implicitCast(value, *type), implicitCast(item, *type)};
-      node->args.push_back(compare);
+      compare->name = "=";
+      compare->args = {implicitCast(operand, *type), implicitCast(value, *type)};
+      conditions.push_back(compare);
+    } else {
+      conditions.push_back(bindCondition(*expr.args[i], scope, aggregates, "CASE/WHEN"));
     }
+    results.push_back(bind(*expr.args[i + 1], scope, aggregates));
+  }
+  results.push_back(expr.hasElse ? bind(*expr.args.back(), scope, aggregates)
+                                 : makeNull(SqlType::unknown()));
+  SqlType type = SqlType::unknown();
+  for (const auto& result : results) {
+    auto merged = unifyResultType(type, result->type);
+    if (!merged)
+      throw Error(SqlState::DatatypeMismatch,
+                  "CASE types " + type.name() + " and " + result->type.name() +
+                      " cannot be matched",
+                  result->location + 1);
+    type = *merged;
+  }
+  if (type.id == TypeId::Unknown) type = SqlType::text();
+  auto node = makeNode(BoundKind::Case, type, expr.location);
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    node->args.push_back(conditions[i]);
+    node->args.push_back(implicitCast(results[i], type));
+  }
+  node->args.push_back(implicitCast(results.back(), type));
+  return node;
+}
+
+/// a BETWEEN b AND c  ==  a >= b AND a <= c (NOT BETWEEN: a < b OR a > c)
+BoundExprPtr Binder::bindBetween(const ast::Expr& expr, const Scope& scope,
+                                 AggregateContext& aggregates) {
+  using ast::ExprKind;
+  // a BETWEEN b AND c  ==  a >= b AND a <= c
+  auto makeCompare = [&](const char* op, const ast::Expr& left, const ast::Expr& right) {
+    ast::Expr fake;
+    fake.kind = ExprKind::Operator;
+    fake.text = op;
+    fake.location = expr.location;
+    BoundExprPtr a = bind(left, scope, aggregates);
+    BoundExprPtr b = bind(right, scope, aggregates);
+    auto type = commonType(a->type, b->type);
+    if (!type) throw Error(SqlState::UndefinedFunction, operatorText(op, a, b), expr.location + 1);
+    auto node = makeNode(BoundKind::Compare, SqlType::boolean(), expr.location);
+    node->name = op;
+    node->args = {implicitCast(a, *type), implicitCast(b, *type)};
     return node;
+  };
+  auto node =
+      makeNode(expr.negated ? BoundKind::Or : BoundKind::And, SqlType::boolean(), expr.location);
+  node->args.push_back(makeCompare(expr.negated ? "<" : ">=", *expr.args[0], *expr.args[1]));
+  node->args.push_back(makeCompare(expr.negated ? ">" : "<=", *expr.args[0], *expr.args[2]));
+  return node;
+}
+
+/// a IN (b, c)  ==  a = b OR a = c (NOT IN: a <> b AND a <> c)
+BoundExprPtr Binder::bindInList(const ast::Expr& expr, const Scope& scope,
+                                AggregateContext& aggregates) {
+  BoundExprPtr value = bind(*expr.args[0], scope, aggregates);
+  auto node =
+      makeNode(expr.negated ? BoundKind::And : BoundKind::Or, SqlType::boolean(), expr.location);
+  for (size_t i = 1; i < expr.args.size(); ++i) {
+    BoundExprPtr item = bind(*expr.args[i], scope, aggregates);
+    auto type = commonType(value->type, item->type);
+    if (!type)
+      throw Error(SqlState::UndefinedFunction, operatorText("=", value, item),
+                  expr.args[i]->location + 1);
+    auto compare = makeNode(BoundKind::Compare, SqlType::boolean(), expr.args[i]->location);
+    compare->name = expr.negated ? "<>" : "=";
+    compare->args = {implicitCast(value, *type), implicitCast(item, *type)};
+    node->args.push_back(compare);
   }
-  }
-  internalError("unhandled expression kind in binder");
+  return node;
 }
 
 BoundExprPtr Binder::bindOperator(const ast::Expr& expr, const Scope& scope,

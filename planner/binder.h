@@ -150,6 +150,10 @@ private:
                              const std::vector<ColumnId>& localColumns,
                              std::shared_ptr<LogicalOperator>* grouping = nullptr,
                              const std::vector<ir::BoundExprPtr*>& windowInputs = {});
+  void bindOrderBy(const ast::SelectStmt& select, const Scope& scope, AggregateContext& aggregates,
+                   const std::vector<ir::BoundExprPtr>& targets,
+                   const std::vector<std::string>& names, std::vector<int>& orderTargets,
+                   std::vector<ir::BoundExprPtr>& orderExprs);
   LogicalPtr applyLimit(const ast::SelectStmt& select, LogicalPtr plan);
   /// The block with its columns converted to `types`.
   BlockResult castColumns(BlockResult block, const std::vector<SqlType>& types);
@@ -177,6 +181,15 @@ private:
   ir::BoundExprPtr bind(const ast::Expr& expr, const Scope& scope, AggregateContext& aggregates);
   ir::BoundExprPtr bindOperator(const ast::Expr& expr, const Scope& scope,
                                 AggregateContext& aggregates);
+  ir::BoundExprPtr bindLiteral(const ast::Expr& expr);
+  ir::BoundExprPtr bindCast(const ast::Expr& expr, const Scope& scope,
+                            AggregateContext& aggregates);
+  ir::BoundExprPtr bindCase(const ast::Expr& expr, const Scope& scope,
+                            AggregateContext& aggregates);
+  ir::BoundExprPtr bindBetween(const ast::Expr& expr, const Scope& scope,
+                               AggregateContext& aggregates);
+  ir::BoundExprPtr bindInList(const ast::Expr& expr, const Scope& scope,
+                              AggregateContext& aggregates);
   ir::BoundExprPtr bindFunction(const ast::Expr& expr, const Scope& scope,
                                 AggregateContext& aggregates);
   // Window functions (bind_window.cpp)
