@@ -20,9 +20,7 @@ FEATURES = {
     "set_operations": True,       # UNION [ALL] / INTERSECT / EXCEPT
     "window_functions": True,      # row_number / rank / sum(...) OVER (...)
     "ctes": True,                 # WITH name AS (...) SELECT ...
-    # A WITH entry read a second time (computed once instead of inlined). Off by default only so
-    # that existing seeds keep generating the same queries; run with --enable cte_reuse.
-    "cte_reuse": False,
+    "cte_reuse": True,            # a WITH entry read twice (computed once instead of inlined)
     "is_distinct_from": True,     # a IS [NOT] DISTINCT FROM b
     "nullif": True,               # NULLIF(a, b)
     # Supported forms that can be switched off while chasing something else.
