@@ -161,6 +161,92 @@ SqlValue CodegenContext::coerce(const SqlValue& value, const SqlType& to) {
   return cast(value, to, false);
 }
 
+/// Text (or an untyped literal) parsed into `to`; nullopt for the types that take another path.
+std::optional<SqlValue> CodegenContext::castFromText(const SqlValue& in, const SqlType& to) {
+  Builder& b = this->b();
+  auto result = [&](Value v) { return SqlValue{v, in.isNull, to}; };
+  auto checkPrecision = [&](Value v) {
+    if (to.precision > 0)
+      b.call("flern_rt_check_numeric_precision", Type::Void,
+             {b.context(), v, b.constI32(to.precision), b.constI32(to.scale)});
+  };
+  Value ctx = b.context();
+  switch (to.id) {
+  case TypeId::Int32:
+    return result(guarded(*this, in.isNull, Type::I32, b.constI32(0), [&] {
+      return b.cast(b.call("flern_rt_parse_i64", Type::I64, {ctx, in.value, b.constI32(32)}),
+                    Type::I32);
+    }));
+  case TypeId::Int64:
+    return result(guarded(*this, in.isNull, Type::I64, b.constI64(0), [&] {
+      return b.call("flern_rt_parse_i64", Type::I64, {ctx, in.value, b.constI32(64)});
+    }));
+  case TypeId::Float64:
+    return result(guarded(*this, in.isNull, Type::F64, b.constF64(0), [&] {
+      return b.call("flern_rt_parse_f64", Type::F64, {ctx, in.value});
+    }));
+  case TypeId::Numeric: {
+    Value v = guarded(*this, in.isNull, Type::I128, b.constI128(0), [&] {
+      return b.call("flern_rt_parse_numeric", Type::I128, {ctx, in.value, b.constI32(to.scale)});
+    });
+    checkPrecision(v);
+    return result(v);
+  }
+  case TypeId::Date:
+    return result(guarded(*this, in.isNull, Type::I32, b.constI32(0), [&] {
+      return b.call("flern_rt_parse_date", Type::I32, {ctx, in.value});
+    }));
+  case TypeId::Bool:
+    return result(guarded(*this, in.isNull, Type::I1, b.constI1(false), [&] {
+      return b.cast(b.call("flern_rt_parse_bool", Type::I32, {ctx, in.value}), Type::I1);
+    }));
+  default:
+    break;
+  }
+  return std::nullopt;
+}
+
+/// A value of a non-string type as text, as PostgreSQL's output functions write it.
+SqlValue CodegenContext::castToText(const SqlValue& in, const SqlType& to, bool explicitCast) {
+  Builder& b = this->b();
+  const TypeId from = in.type.id;
+  auto result = [&](Value v) { return SqlValue{v, in.isNull, to}; };
+  Value ctx = b.context();
+  Value text;
+  switch (from) {
+  case TypeId::Bool:
+    text = b.select(in.value, b.constStr("true"), b.constStr("false"));
+    break;
+  case TypeId::Int32:
+  case TypeId::Int64:
+    text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+      return b.call("flern_rt_i64_to_text", Type::Str, {ctx, b.cast(in.value, Type::I64)});
+    });
+    break;
+  case TypeId::Float64:
+    text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+      return b.call("flern_rt_f64_to_text", Type::Str, {ctx, in.value});
+    });
+    break;
+  case TypeId::Numeric:
+    text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+      return b.call("flern_rt_numeric_to_text", Type::Str,
+                    {ctx, in.value, b.constI32(in.type.scale)});
+    });
+    break;
+  case TypeId::Date:
+    text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
+      return b.call("flern_rt_date_to_text", Type::Str, {ctx, in.value});
+    });
+    break;
+  default:
+    internalError("unexpected cast to text");
+  }
+  if (to.id == TypeId::Varchar && to.length > 0)
+    return cast({text, in.isNull, SqlType::text()}, to, explicitCast);
+  return result(text);
+}
+
 SqlValue CodegenContext::cast(const SqlValue& input, const SqlType& to, bool explicitCast) {
   // Range and precision checks below test the payload, which must not be a null's leftover.
   const SqlValue in{payloadUnlessNull(input.value, input.isNull, input.type), input.isNull,
@@ -220,77 +306,9 @@ SqlValue CodegenContext::cast(const SqlValue& input, const SqlType& to, bool exp
   bool fromString = in.type.isString() || from == TypeId::Unknown;
   if (fromString && to.isString())
     return to.id == TypeId::Varchar && to.length > 0 ? limitLength() : result(in.value);
-  if (fromString) {
-    Value ctx = b.context();
-    switch (to.id) {
-    case TypeId::Int32:
-      return result(guarded(*this, in.isNull, Type::I32, b.constI32(0), [&] {
-        return b.cast(b.call("flern_rt_parse_i64", Type::I64, {ctx, in.value, b.constI32(32)}),
-                      Type::I32);
-      }));
-    case TypeId::Int64:
-      return result(guarded(*this, in.isNull, Type::I64, b.constI64(0), [&] {
-        return b.call("flern_rt_parse_i64", Type::I64, {ctx, in.value, b.constI32(64)});
-      }));
-    case TypeId::Float64:
-      return result(guarded(*this, in.isNull, Type::F64, b.constF64(0), [&] {
-        return b.call("flern_rt_parse_f64", Type::F64, {ctx, in.value});
-      }));
-    case TypeId::Numeric: {
-      Value v = guarded(*this, in.isNull, Type::I128, b.constI128(0), [&] {
-        return b.call("flern_rt_parse_numeric", Type::I128, {ctx, in.value, b.constI32(to.scale)});
-      });
-      checkPrecision(v);
-      return result(v);
-    }
-    case TypeId::Date:
-      return result(guarded(*this, in.isNull, Type::I32, b.constI32(0), [&] {
-        return b.call("flern_rt_parse_date", Type::I32, {ctx, in.value});
-      }));
-    case TypeId::Bool:
-      return result(guarded(*this, in.isNull, Type::I1, b.constI1(false), [&] {
-        return b.cast(b.call("flern_rt_parse_bool", Type::I32, {ctx, in.value}), Type::I1);
-      }));
-    default:
-      break;
-    }
-  }
-  if (to.isString()) {
-    Value ctx = b.context();
-    Value text;
-    switch (from) {
-    case TypeId::Bool:
-      text = b.select(in.value, b.constStr("true"), b.constStr("false"));
-      break;
-    case TypeId::Int32:
-    case TypeId::Int64:
-      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
-        return b.call("flern_rt_i64_to_text", Type::Str, {ctx, b.cast(in.value, Type::I64)});
-      });
-      break;
-    case TypeId::Float64:
-      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
-        return b.call("flern_rt_f64_to_text", Type::Str, {ctx, in.value});
-      });
-      break;
-    case TypeId::Numeric:
-      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
-        return b.call("flern_rt_numeric_to_text", Type::Str,
-                      {ctx, in.value, b.constI32(in.type.scale)});
-      });
-      break;
-    case TypeId::Date:
-      text = guarded(*this, in.isNull, Type::Str, b.constStr(""), [&] {
-        return b.call("flern_rt_date_to_text", Type::Str, {ctx, in.value});
-      });
-      break;
-    default:
-      internalError("unexpected cast to text");
-    }
-    if (to.id == TypeId::Varchar && to.length > 0)
-      return cast({text, in.isNull, SqlType::text()}, to, explicitCast);
-    return result(text);
-  }
+  if (fromString)
+    if (auto parsed = castFromText(in, to)) return *parsed;
+  if (to.isString()) return castToText(in, to, explicitCast);
   switch (to.id) {
   case TypeId::Int32:
     if (from == TypeId::Int64) {

@@ -63,6 +63,8 @@ public:
   SqlValue eval(const BoundExpr& expr, const Row& row);
   SqlValue constant(const BoundExpr& expr);
   SqlValue cast(const SqlValue& value, const SqlType& to, bool explicitCast);
+  std::optional<SqlValue> castFromText(const SqlValue& in, const SqlType& to);
+  SqlValue castToText(const SqlValue& in, const SqlType& to, bool explicitCast);
   /// Three-way comparison of two non-null values of the same type (i32 -1/0/1).
   Value compareValues(const SqlValue& a, const SqlValue& b);
   /// Equality of two non-null values of the same type.

@@ -377,9 +377,9 @@ private:
     }
   }
 
-  void lowerOp(const Op& op) {
+  /// Constants, slots and arithmetic, compare and cast ops; false for any other op.
+  bool lowerScalarOp(const Op& op) {
     auto* ptrType = builder_.getPtrTy();
-    auto* i64 = builder_.getInt64Ty();
     switch (op.code) {
     case OpCode::Const:
       if (ir::isFloat(op.type))
@@ -391,10 +391,10 @@ private:
                                                      static_cast<uint64_t>(op.imm128 >> 64)})));
       else
         define(op, llvm::ConstantInt::get(llvmType(op.type), op.imm, true));
-      return;
+      return true;
     case OpCode::ConstStr:
       define(op, constString(op.name));
-      return;
+      return true;
     case OpCode::Slot: {
       llvm::Value* slots = builder_.CreateLoad(ptrType, get(op.operands[0]));
       llvm::Value* address = builder_.CreateConstGEP1_64(ptrType, slots, op.imm);
@@ -402,57 +402,57 @@ private:
       if (op.text != "reloaded")
         load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(context_, {}));
       define(op, load);
-      return;
+      return true;
     }
     case OpCode::Add:
       define(op, ir::isFloat(op.type)
                      ? builder_.CreateFAdd(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateAdd(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Sub:
       define(op, ir::isFloat(op.type)
                      ? builder_.CreateFSub(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateSub(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Mul:
       define(op, ir::isFloat(op.type)
                      ? builder_.CreateFMul(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateMul(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Div:
       define(op, ir::isFloat(op.type)
                      ? builder_.CreateFDiv(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateSDiv(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Rem:
       define(op, ir::isFloat(op.type)
                      ? builder_.CreateFRem(get(op.operands[0]), get(op.operands[1]))
                      : builder_.CreateSRem(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Neg:
       define(op, ir::isFloat(op.type) ? builder_.CreateFNeg(get(op.operands[0]))
                                       : builder_.CreateNeg(get(op.operands[0])));
-      return;
+      return true;
     case OpCode::AddChecked:
     case OpCode::SubChecked:
     case OpCode::MulChecked:
       lowerChecked(op);
-      return;
+      return true;
     case OpCode::And:
       define(op, builder_.CreateAnd(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Or:
       define(op, builder_.CreateOr(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Xor:
       define(op, builder_.CreateXor(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::ShrU:
       define(op, builder_.CreateLShr(get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Not:
       define(op, builder_.CreateNot(get(op.operands[0])));
-      return;
+      return true;
     case OpCode::Eq:
     case OpCode::Ne:
     case OpCode::Lt:
@@ -460,14 +460,24 @@ private:
     case OpCode::Gt:
     case OpCode::Ge:
       define(op, compare(op, get(op.operands[0]), get(op.operands[1])));
-      return;
+      return true;
     case OpCode::Select:
       define(op,
              builder_.CreateSelect(get(op.operands[0]), get(op.operands[1]), get(op.operands[2])));
-      return;
+      return true;
     case OpCode::Cast:
       define(op, castValue(get(op.operands[0]), op.operands[0].type, op.type));
-      return;
+      return true;
+    default:
+      return false;
+    }
+  }
+
+  void lowerOp(const Op& op) {
+    auto* ptrType = builder_.getPtrTy();
+    auto* i64 = builder_.getInt64Ty();
+    if (lowerScalarOp(op)) return;
+    switch (op.code) {
     case OpCode::Var: {
       llvm::IRBuilder<> entryBuilder(entry_, entry_->begin());
       define(op, entryBuilder.CreateAlloca(llvmType(op.elementType)));
