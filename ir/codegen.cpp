@@ -606,6 +606,39 @@ Value CodegenContext::isTrue(const SqlValue& predicate) {
   return b().logicalAnd(predicate.value, b().logicalNot(predicate.isNull));
 }
 
+Value CodegenContext::findNullSafeEntry(Value table, Value hash, const RowLayout& layout,
+                                        const Row& keys) {
+  Builder& b = this->b();
+  Value found = b.var(Type::Ptr);
+  b.store(found, b.nullPtr());
+  Value cursor = b.var(Type::Ptr);
+  b.store(cursor, b.emit(OpCode::HashTableFind, Type::Ptr, {table, hash}));
+  b.whileLoop([&] { return b.compare(OpCode::Ne, b.load(Type::Ptr, cursor), b.nullPtr()); },
+              [&] {
+                Value entry = b.load(Type::Ptr, cursor);
+                b.store(cursor, b.emit(OpCode::HashTableNext, Type::Ptr, {entry}));
+                Value sameHash = b.compare(
+                    OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
+                b.ifThen(sameHash, [&] {
+                  Value equal = b.constI1(true);
+                  for (size_t k = 0; k < keys.size(); ++k) {
+                    SqlValue stored = loadField(entry, layout, k);
+                    Value bothNull = b.logicalAnd(keys[k].isNull, stored.isNull);
+                    Value bothValues =
+                        b.logicalAnd(b.logicalNot(keys[k].isNull), b.logicalNot(stored.isNull));
+                    Value same = b.logicalOr(
+                        bothNull, b.logicalAnd(bothValues, equalValues(keys[k], stored)));
+                    equal = b.logicalAnd(equal, same);
+                  }
+                  b.ifThen(equal, [&] {
+                    b.store(found, entry);
+                    b.store(cursor, b.nullPtr());
+                  });
+                });
+              });
+  return found;
+}
+
 Value CodegenContext::hashValues(const Row& values) {
   Builder& b = this->b();
   Value hash = b.constI64(0x2545F4914F6CDD1DLL);

@@ -71,6 +71,9 @@ public:
   Value equalValues(const SqlValue& a, const SqlValue& b);
   /// Hash of the given values (nulls hash as a constant).
   Value hashValues(const Row& values);
+  /// The entry of hash table `table` whose first `keys.size()` fields equal `keys`, nulls equal
+  /// to nulls (GROUP BY and UNION semantics), or null: a Ptr variable to load.
+  Value findNullSafeEntry(Value table, Value hash, const RowLayout& layout, const Row& keys);
   /// True when the predicate value is true and not null.
   Value isTrue(const SqlValue& predicate);
   /// Converts a value to the representation of a (wider) same-family type: scale, width.

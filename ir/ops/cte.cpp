@@ -66,35 +66,9 @@ void RecursiveUnion::emitRow(CodegenContext& ctx, Value seen, Value buffer, Valu
   }
   RowLayout layout(types);
   Value hash = ctx.hashValues(row);
-  Value found = b.var(Type::I1);
-  b.store(found, b.constI1(false));
-  Value cursor = b.var(Type::Ptr);
-  b.store(cursor, b.emit(OpCode::HashTableFind, Type::Ptr, {seen, hash}));
-  b.whileLoop([&] { return b.compare(OpCode::Ne, b.load(Type::Ptr, cursor), b.nullPtr()); },
-              [&] {
-                Value entry = b.load(Type::Ptr, cursor);
-                b.store(cursor, b.emit(OpCode::HashTableNext, Type::Ptr, {entry}));
-                Value sameHash = b.compare(
-                    OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
-                b.ifThen(sameHash, [&] {
-                  // UNION compares rows whole, nulls equal to nulls.
-                  Value equal = b.constI1(true);
-                  for (size_t c = 0; c < row.size(); ++c) {
-                    SqlValue stored = ctx.loadField(entry, layout, c);
-                    Value bothNull = b.logicalAnd(row[c].isNull, stored.isNull);
-                    Value bothValues =
-                        b.logicalAnd(b.logicalNot(row[c].isNull), b.logicalNot(stored.isNull));
-                    Value same = b.logicalOr(
-                        bothNull, b.logicalAnd(bothValues, ctx.equalValues(row[c], stored)));
-                    equal = b.logicalAnd(equal, same);
-                  }
-                  b.ifThen(equal, [&] {
-                    b.store(found, b.constI1(true));
-                    b.store(cursor, b.nullPtr());
-                  });
-                });
-              });
-  b.ifThen(b.logicalNot(b.load(Type::I1, found)), [&] {
+  // UNION compares rows whole, nulls equal to nulls.
+  Value found = ctx.findNullSafeEntry(seen, hash, layout, row);
+  b.ifThen(b.compare(OpCode::Eq, b.load(Type::Ptr, found), b.nullPtr()), [&] {
     ctx.storeRow(b.emit(OpCode::HashTableInsert, Type::Ptr, {seen, hash}), layout, row);
     keep();
   });

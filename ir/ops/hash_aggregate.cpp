@@ -99,35 +99,8 @@ void HashAggregate::produce(CodegenContext& ctx, const ConsumeFn& consume) const
     for (const auto& key : groupKeys_)
       keys.push_back(ctx.eval(*key, row));
     Value hash = ctx.hashValues(keys);
-    Value found = b.var(Type::Ptr);
-    b.store(found, b.nullPtr());
-    Value cursor = b.var(Type::Ptr);
-    b.store(cursor, b.emit(OpCode::HashTableFind, Type::Ptr, {table, hash}));
-    b.whileLoop([&] { return b.compare(OpCode::Ne, b.load(Type::Ptr, cursor), b.nullPtr()); },
-                [&] {
-                  Value entry = b.load(Type::Ptr, cursor);
-                  b.store(cursor, b.emit(OpCode::HashTableNext, Type::Ptr, {entry}));
-                  Value sameHash = b.compare(
-                      OpCode::Eq, b.emit(OpCode::HashTableHashOf, Type::I64, {entry}), hash);
-                  b.ifThen(sameHash, [&] {
-                    // GROUP BY puts nulls in one group: keys match when both are null or both
-                    // equal.
-                    Value equal = b.constI1(true);
-                    for (size_t k = 0; k < keys.size(); ++k) {
-                      SqlValue stored = ctx.loadField(entry, layout, k);
-                      Value bothNull = b.logicalAnd(keys[k].isNull, stored.isNull);
-                      Value bothValues =
-                          b.logicalAnd(b.logicalNot(keys[k].isNull), b.logicalNot(stored.isNull));
-                      Value same = b.logicalOr(
-                          bothNull, b.logicalAnd(bothValues, ctx.equalValues(keys[k], stored)));
-                      equal = b.logicalAnd(equal, same);
-                    }
-                    b.ifThen(equal, [&] {
-                      b.store(found, entry);
-                      b.store(cursor, b.nullPtr());
-                    });
-                  });
-                });
+    // GROUP BY puts nulls in one group.
+    Value found = ctx.findNullSafeEntry(table, hash, layout, keys);
     b.ifThen(b.compare(OpCode::Eq, b.load(Type::Ptr, found), b.nullPtr()), [&] {
       Value entry = b.emit(OpCode::HashTableInsert, Type::Ptr, {table, hash});
       for (size_t k = 0; k < keys.size(); ++k) {

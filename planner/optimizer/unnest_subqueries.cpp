@@ -569,6 +569,22 @@ private:
     return filter;
   }
 
+  /// The join conditions that replace a correlation: each outer column of `local` compared with
+  /// the column the decorrelated plan maps it to (null-safe where that column comes from D).
+  static std::vector<BoundExprPtr> correlationConditions(const std::set<ColumnId>& local,
+                                                         const LogicalOperator& outer,
+                                                         const Decorrelator::Result& result) {
+    std::vector<BoundExprPtr> conditions;
+    for (ColumnId id : local) {
+      const Mapping& mapped = result.mapping.at(id);
+      const LogicalColumn& value = outer.columns[outer.positionOf(id)];
+      const LogicalColumn& inner = result.plan->columns[result.plan->positionOf(mapped.column)];
+      conditions.push_back(makeComparison(mapped.nullSafe ? "IS NOT DISTINCT FROM" : "=",
+                                          columnRef(value), columnRef(inner)));
+    }
+    return conditions;
+  }
+
   /// The left input's columns that the right input of a join refers to (LATERAL): non-empty
   /// makes it a dependent join.
   static std::set<ColumnId> lateralReferences(const LogicalOperator& join) {
@@ -596,14 +612,7 @@ private:
     auto empty = emptyResult(*right);
     Decorrelator decorrelator(left, local, context_);
     auto result = decorrelator.push(right);
-    std::vector<BoundExprPtr> correlation;
-    for (ColumnId id : local) {
-      const Mapping& mapped = result.mapping.at(id);
-      const LogicalColumn& outer = left->columns[left->positionOf(id)];
-      const LogicalColumn& inner = result.plan->columns[result.plan->positionOf(mapped.column)];
-      correlation.push_back(makeComparison(mapped.nullSafe ? "IS NOT DISTINCT FROM" : "=",
-                                           columnRef(outer), columnRef(inner)));
-    }
+    std::vector<BoundExprPtr> correlation = correlationConditions(local, *left, result);
     if (!empty) {
       auto rewritten = std::make_shared<LogicalOperator>(*join);
       rewritten->children = {left, result.plan};
@@ -760,13 +769,8 @@ private:
     }
     Decorrelator decorrelator(input, local, context_);
     auto result = decorrelator.push(plan);
-    for (ColumnId id : local) {
-      const Mapping& mapped = result.mapping.at(id);
-      const LogicalColumn& outer = input->columns[input->positionOf(id)];
-      const LogicalColumn& inner = result.plan->columns[result.plan->positionOf(mapped.column)];
-      predicates.push_back(makeComparison(mapped.nullSafe ? "IS NOT DISTINCT FROM" : "=",
-                                          columnRef(outer), columnRef(inner)));
-    }
+    auto conditions = correlationConditions(local, *input, result);
+    predicates.insert(predicates.end(), conditions.begin(), conditions.end());
     return result.plan;
   }
 
