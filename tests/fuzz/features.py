@@ -46,7 +46,7 @@ FEATURES = {
     "tlp": True,                   # ternary-logic-partitioning check on Flern alone
 }
 
-# name -> the finding in fuzz-findings.md; ON means "avoid the form that triggers it".
+# name -> the finding in FINDINGS.md (this folder); ON means "avoid the form that triggers it".
 DEFECTS = {
     "F1_numeric_negation_crash": False,  # fixed by the functions merge (d2513f7)
     "F2_untyped_literal_in_aggregate": True,  # min/max('lit') get CAST('lit' AS text)
