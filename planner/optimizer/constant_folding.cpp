@@ -300,11 +300,13 @@ public:
     auto copy = std::make_shared<LogicalOperator>(*op);
     for (auto& child : copy->children)
       child = fold(child);
-    if (copy->kind == LogicalKind::Filter || copy->kind == LogicalKind::Join)
-      copy->predicates = expressions_.foldConjuncts(copy->predicates);
-    LogicalPtr folded = mapExpressions(
+    // Conditions fold as one AND (in order, stopping at FALSE); the other expressions each alone.
+    std::vector<BoundExprPtr> conditions = std::move(copy->predicates);
+    copy->predicates.clear();
+    auto folded = std::make_shared<LogicalOperator>(*mapExpressions(
         copy, [this](const BoundExprPtr& expr) { return expressions_.fold(expr); },
-        /*recurse=*/false);
+        /*recurse=*/false));
+    if (!conditions.empty()) folded->predicates = expressions_.foldConjuncts(conditions);
     return simplify(folded);
   }
 
@@ -336,7 +338,7 @@ private:
     switch (op->joinKind) {
     case JoinKind::Inner:
     case JoinKind::Semi:
-      return leftEmpty || neverMatches || rightEmpty ? emptyLike(*op) : op;
+      return leftEmpty || neverMatches ? emptyLike(*op) : op;
     case JoinKind::Anti:
       if (leftEmpty) return emptyLike(*op);
       return neverMatches ? op->children[0] : op;
