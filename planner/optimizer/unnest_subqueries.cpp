@@ -33,6 +33,12 @@ namespace {
   throw Error(SqlState::FeatureNotSupported, what + " is not supported");
 }
 
+/// What an aggregate yields over no rows: count 0, every other aggregate null.
+BoundExprPtr emptyAggregateValue(const ir::AggregateSpec& spec, const SqlType& type) {
+  bool count = spec.kind == ir::AggregateKind::Count || spec.kind == ir::AggregateKind::CountStar;
+  return count ? makeInt64Constant(0) : makeNullConstant(type);
+}
+
 /// Where a correlated column's value is found in a decorrelated plan.
 struct Mapping {
   ColumnId column;
@@ -42,8 +48,11 @@ using MappingTable = std::map<ColumnId, Mapping>;
 
 class Decorrelator {
 public:
-  Decorrelator(const LogicalPtr& outer, const std::set<ColumnId>& free, OptimizerContext& context)
-      : outer_(outer), free_(free), context_(context) {}
+  /// `emptyByCaller`: an aggregate without GROUP BY whose value for outer values without input
+  /// rows the caller substitutes itself (see emptyResult); every other one is filled here.
+  Decorrelator(const LogicalPtr& outer, const std::set<ColumnId>& free, OptimizerContext& context,
+               const LogicalOperator* emptyByCaller = nullptr)
+      : outer_(outer), free_(free), context_(context), emptyByCaller_(emptyByCaller) {}
 
   struct Result {
     LogicalPtr plan;
@@ -258,7 +267,55 @@ private:
     aggregate->columns = keyColumns;
     aggregate->columns.insert(aggregate->columns.end(), aggregateColumns.begin(),
                               aggregateColumns.end());
-    return {aggregate, child.mapping};
+    if (!op->groupKeys.empty() || op.get() == emptyByCaller_) return {aggregate, child.mapping};
+    return fillEmptyGroups(op, aggregate, child.mapping);
+  }
+
+  /// An aggregate without GROUP BY yields one row even for no input rows (count 0, otherwise
+  /// null): grouped by the outer values, it must still yield that row for every outer value
+  /// without rows (the "count bug"). So the distinct outer values D are left-joined with the
+  /// groups, and a value missing there becomes the aggregate's value over no rows.
+  Result fillEmptyGroups(const LogicalPtr& original, const LogicalPtr& grouped,
+                         const MappingTable& mapping) {
+    std::set<ColumnId> outerColumns;
+    for (const auto& [free, mapped] : mapping)
+      outerColumns.insert(free);
+    Result d = distinctOuter(outerColumns);
+    // Fresh ids for the aggregate values below the join and a "matched" marker beside them;
+    // the original ids are given back above it.
+    const size_t keys = mapping.size();
+    std::vector<LogicalColumn> renamed = grouped->columns;
+    for (size_t i = keys; i < renamed.size(); ++i)
+      renamed[i].id = context_.newColumnId();
+    LogicalColumn marker{context_.newColumnId(), SqlType::boolean(), "matched", true};
+    std::vector<BoundExprPtr> below = columnRefs(grouped->columns);
+    below.push_back(makeBoolConstant(true));
+    renamed.push_back(marker);
+    LogicalPtr groups = makeProjection(grouped, below, context_, renamed);
+    std::vector<BoundExprPtr> conditions;
+    for (const auto& [free, mapped] : mapping) {
+      const LogicalColumn& value = d.plan->columns[d.plan->positionOf(d.mapping.at(free).column)];
+      const LogicalColumn& key = groups->columns[groups->positionOf(mapped.column)];
+      // A group key from an equality with the outer column never matches a null outer value.
+      conditions.push_back(makeComparison(mapped.nullSafe ? "IS NOT DISTINCT FROM" : "=",
+                                          columnRef(value), columnRef(key)));
+    }
+    LogicalPtr join = makeJoin(JoinKind::Left, d.plan, groups, conditions);
+    auto matched = std::make_shared<BoundExpr>();
+    matched->kind = BoundKind::IsNotNull;
+    matched->type = SqlType::boolean();
+    matched->args = {columnRef(marker)};
+    std::vector<BoundExprPtr> values = columnRefs(d.plan->columns);
+    std::vector<LogicalColumn> columns = d.plan->columns;
+    for (size_t i = 0; i < original->aggregates.size(); ++i) {
+      const LogicalColumn& value = renamed[keys + i];
+      values.push_back(makeCase(matched, columnRef(value),
+                                emptyAggregateValue(original->aggregates[i], value.type)));
+      LogicalColumn column = original->columns[i];
+      column.notNull = false;
+      columns.push_back(column);
+    }
+    return {makeProjection(join, values, context_, columns), d.mapping};
   }
 
   /// LIMIT / OFFSET (under ORDER BY or not) per outer value: the rows numbered by row_number()
@@ -331,9 +388,11 @@ private:
     const JoinKind kind = op->joinKind;
     Result left = push(op->children[0]);
     Result right = push(op->children[1]);
-    MappingTable mapping = left.mapping;
+    if (kind == JoinKind::Full) return pushFullJoin(op, left, right);
+    MappingTable mapping;
     std::vector<BoundExprPtr> predicates;
     if (kind == JoinKind::Inner) {
+      mapping = left.mapping;
       for (const auto& [free, mapped] : right.mapping) {
         auto it = mapping.find(free);
         if (it == mapping.end()) {
@@ -343,22 +402,20 @@ private:
         predicates.push_back(sameValue(it->second, mapped, *left.plan, *right.plan));
       }
     } else {
-      if (kind == JoinKind::Right || kind == JoinKind::Full)
-        notSupported("a RIGHT or FULL join inside a correlated subquery");
-      // The left side keeps every row, so it must carry every outer value.
+      // The side that keeps every row (the right one of a RIGHT join, the left one of every
+      // other kind) must carry every outer value; the other side's rows match on them.
+      bool keepsRight = kind == JoinKind::Right;
+      Result& kept = keepsRight ? right : left;
+      const Result& other = keepsRight ? left : right;
       std::set<ColumnId> needs = expressionsFree(*op);
-      for (const auto& [free, mapped] : right.mapping)
+      for (const auto& [free, mapped] : other.mapping)
         needs.insert(free);
-      std::set<ColumnId> missing;
-      for (ColumnId id : needs)
-        if (!mapping.count(id)) missing.insert(id);
-      if (!missing.empty()) {
-        Result d = distinctOuter(missing);
-        left.plan = makeJoin(JoinKind::Inner, d.plan, left.plan, {});
-        mapping.insert(d.mapping.begin(), d.mapping.end());
-      }
-      for (const auto& [free, mapped] : right.mapping)
-        predicates.push_back(sameValue(mapping.at(free), mapped, *left.plan, *right.plan));
+      carryOuterValues(kept, needs);
+      mapping = kept.mapping;
+      for (const auto& [free, mapped] : other.mapping)
+        predicates.push_back(keepsRight
+                                 ? sameValue(mapped, mapping.at(free), *left.plan, *right.plan)
+                                 : sameValue(mapping.at(free), mapped, *left.plan, *right.plan));
     }
     auto join = std::make_shared<LogicalOperator>(*op);
     join->children = {left.plan, right.plan};
@@ -369,18 +426,13 @@ private:
       both.columns.insert(both.columns.end(), right.plan->columns.begin(),
                           right.plan->columns.end());
       own = substituteEqualities(own, both, mapping);
-    }
-    std::set<ColumnId> missing;
-    for (const auto& predicate : own) {
-      std::vector<ColumnId> ids;
-      collectColumnIds(predicate, ids);
-      for (ColumnId id : ids)
-        if (free_.count(id) && !mapping.count(id)) missing.insert(id);
-    }
-    if (!missing.empty()) {
-      Result d = distinctOuter(missing);
-      join->children[0] = makeJoin(JoinKind::Inner, d.plan, join->children[0], {});
-      mapping.insert(d.mapping.begin(), d.mapping.end());
+      // An inner join's condition may use outer values that neither side carries yet.
+      std::set<ColumnId> missing = unmapped(own, mapping);
+      if (!missing.empty()) {
+        Result d = distinctOuter(missing);
+        join->children[0] = makeJoin(JoinKind::Inner, d.plan, join->children[0], {});
+        mapping.insert(d.mapping.begin(), d.mapping.end());
+      }
     }
     for (auto& predicate : own)
       predicates.push_back(rewrite(predicate, mapping));
@@ -388,6 +440,75 @@ private:
     join->columns = outputColumnsOfJoin(*join);
     if (join->mark.comparison) join->mark.comparison = rewrite(join->mark.comparison, mapping);
     return {join, mapping};
+  }
+
+  /// Joins D into `side` for the outer values of `needs` it does not carry yet.
+  void carryOuterValues(Result& side, const std::set<ColumnId>& needs) {
+    std::set<ColumnId> missing;
+    for (ColumnId id : needs)
+      if (!side.mapping.count(id)) missing.insert(id);
+    if (missing.empty()) return;
+    Result d = distinctOuter(missing);
+    side.plan = makeJoin(JoinKind::Inner, d.plan, side.plan, {});
+    side.mapping.insert(d.mapping.begin(), d.mapping.end());
+  }
+
+  /// Rows whose outer value comes from an equality with a null never belong to any outer row;
+  /// they are dropped so that the value can be compared null-safely from here on.
+  void dropNullMappings(Result& side) {
+    std::vector<BoundExprPtr> notNull;
+    for (auto& [free, mapped] : side.mapping) {
+      if (mapped.nullSafe) continue;
+      auto test = std::make_shared<BoundExpr>();
+      test->kind = BoundKind::IsNotNull;
+      test->type = SqlType::boolean();
+      test->args = {columnRef(side.plan->columns[side.plan->positionOf(mapped.column)])};
+      notNull.push_back(test);
+      mapped.nullSafe = true;
+    }
+    if (!notNull.empty()) side.plan = makeFilter(side.plan, notNull);
+  }
+
+  /// Both sides of a FULL join keep their rows, so both carry every outer value, and a row's
+  /// value is the one of whichever side it has.
+  Result pushFullJoin(const LogicalPtr& op, Result& left, Result& right) {
+    std::set<ColumnId> needs = expressionsFree(*op);
+    for (const auto* side : {&left, &right})
+      for (const auto& [free, mapped] : side->mapping)
+        needs.insert(free);
+    for (auto* side : {&left, &right}) {
+      carryOuterValues(*side, needs);
+      dropNullMappings(*side);
+    }
+    auto join = std::make_shared<LogicalOperator>(*op);
+    join->children = {left.plan, right.plan};
+    join->predicates.clear();
+    for (ColumnId id : needs)
+      join->predicates.push_back(
+          sameValue(left.mapping.at(id), right.mapping.at(id), *left.plan, *right.plan));
+    for (const auto& predicate : op->predicates)
+      join->predicates.push_back(rewrite(predicate, left.mapping));
+    join->columns = outputColumnsOfJoin(*join);
+    std::vector<BoundExprPtr> values = columnRefs(join->columns);
+    std::vector<LogicalColumn> columns = join->columns;
+    MappingTable mapping;
+    for (ColumnId id : needs) {
+      const LogicalOperator& l = *left.plan;
+      const LogicalOperator& r = *right.plan;
+      const LogicalColumn& a = l.columns[l.positionOf(left.mapping.at(id).column)];
+      const LogicalColumn& b = r.columns[r.positionOf(right.mapping.at(id).column)];
+      auto present = std::make_shared<BoundExpr>();
+      present->kind = BoundKind::IsNotNull;
+      present->type = SqlType::boolean();
+      present->args = {columnRef(a)};
+      LogicalColumn value = a;
+      value.id = context_.newColumnId();
+      value.notNull = false;
+      values.push_back(makeCase(present, columnRef(a), columnRef(b)));
+      columns.push_back(value);
+      mapping[id] = {value.id, true};
+    }
+    return {makeProjection(join, values, context_, columns), mapping};
   }
 
   BoundExprPtr sameValue(const Mapping& a, const Mapping& b, const LogicalOperator& left,
@@ -405,19 +526,8 @@ private:
     std::vector<ColumnId> order(all.begin(), all.end());
     for (size_t side = 0; side < 2; ++side) {
       Result input = pushWithNeeds(op->children[side], all);
-      // The set operation's key columns are compared null-safe above; a branch that took its
-      // key from an equality (never true for NULL) must not bring rows with a NULL key.
-      std::vector<BoundExprPtr> keyNotNull;
-      for (ColumnId id : order) {
-        const Mapping& mapped = input.mapping.at(id);
-        if (mapped.nullSafe) continue;
-        auto test = std::make_shared<BoundExpr>();
-        test->kind = BoundKind::IsNotNull;
-        test->type = SqlType::boolean();
-        test->args = {columnRef(input.plan->columns[input.plan->positionOf(mapped.column)])};
-        keyNotNull.push_back(test);
-      }
-      if (!keyNotNull.empty()) input.plan = makeFilter(input.plan, keyNotNull);
+      // The set operation's key columns are compared null-safe above.
+      dropNullMappings(input);
       std::vector<BoundExprPtr> columns;
       for (const auto& column : op->children[side]->columns)
         columns.push_back(columnRef(column));
@@ -441,6 +551,7 @@ private:
   const LogicalPtr& outer_;
   const std::set<ColumnId>& free_;
   OptimizerContext& context_;
+  const LogicalOperator* emptyByCaller_;
 };
 
 bool containsSubquery(const BoundExprPtr& expr) {
@@ -460,40 +571,42 @@ const char* negatedComparison(const std::string& op) {
   return "<";
 }
 
-/// What a plan yields when its correlated input is empty, per output column: nullopt when it
-/// yields no row. Used for scalar subqueries whose decorrelated join finds no group.
-std::optional<std::vector<BoundExprPtr>> emptyResult(const LogicalOperator& op) {
+/// What a plan over an aggregate without GROUP BY yields when the aggregate's correlated input
+/// is empty, per output column, and that aggregate. Callers that join the decorrelated plan
+/// substitute these values where the join finds no group, which spares the join with the
+/// distinct outer values that the Decorrelator would otherwise add (fillEmptyGroups). Only
+/// projections and sorts may stand above the aggregate: a filter (HAVING) or LIMIT decides
+/// whether the row exists at all, which the Decorrelator's filled groups handle.
+struct EmptyResult {
+  std::vector<BoundExprPtr> values;
+  const LogicalOperator* aggregate = nullptr;
+};
+
+std::optional<EmptyResult> emptyResult(const LogicalOperator& op) {
   switch (op.kind) {
   case LogicalKind::Aggregate: {
     if (!op.groupKeys.empty()) return std::nullopt;
-    std::vector<BoundExprPtr> values;
-    for (size_t i = 0; i < op.aggregates.size(); ++i) {
-      bool count = op.aggregates[i].kind == ir::AggregateKind::Count ||
-                   op.aggregates[i].kind == ir::AggregateKind::CountStar;
-      values.push_back(count ? makeInt64Constant(0) : makeNullConstant(op.columns[i].type));
-    }
-    return values;
+    EmptyResult result;
+    result.aggregate = &op;
+    for (size_t i = 0; i < op.aggregates.size(); ++i)
+      result.values.push_back(emptyAggregateValue(op.aggregates[i], op.columns[i].type));
+    return result;
   }
   case LogicalKind::Project: {
     auto child = emptyResult(*op.children[0]);
     if (!child) return std::nullopt;
     const LogicalOperator& input = *op.children[0];
-    std::vector<BoundExprPtr> values;
+    EmptyResult result;
+    result.aggregate = child->aggregate;
     for (const auto& expr : op.expressions)
-      values.push_back(foldNulls(substituteColumns(expr, [&](const BoundExpr& column) {
+      result.values.push_back(foldNulls(substituteColumns(expr, [&](const BoundExpr& column) {
         int position = input.positionOf(column.index);
-        return position < 0 ? nullptr : (*child)[position];
+        return position < 0 ? nullptr : child->values[position];
       })));
-    return values;
+    return result;
   }
   case LogicalKind::Sort:
     return emptyResult(*op.children[0]);
-  case LogicalKind::Filter:
-  case LogicalKind::Limit: {
-    auto child = emptyResult(*op.children[0]);
-    if (!child) return std::nullopt;
-    notSupported("HAVING, LIMIT or OFFSET above an aggregate in a correlated scalar subquery");
-  }
   default:
     return std::nullopt;
   }
@@ -609,8 +722,11 @@ private:
           .withDetail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
     LogicalPtr left = join->children[0];
     LogicalPtr right = join->children[1];
+    // The values for no rows are substituted above the join unless a LEFT JOIN's ON condition
+    // must first decide over them; then the Decorrelator fills the empty groups.
     auto empty = emptyResult(*right);
-    Decorrelator decorrelator(left, local, context_);
+    if (join->joinKind == JoinKind::Left && !join->predicates.empty()) empty.reset();
+    Decorrelator decorrelator(left, local, context_, empty ? empty->aggregate : nullptr);
     auto result = decorrelator.push(right);
     std::vector<BoundExprPtr> correlation = correlationConditions(local, *left, result);
     if (!empty) {
@@ -621,8 +737,6 @@ private:
       rewritten->columns = outputColumnsOfJoin(*rewritten);
       return makeProjection(rewritten, columnRefs(join->columns), context_, join->columns);
     }
-    if (join->joinKind == JoinKind::Left && !join->predicates.empty())
-      notSupported("LEFT JOIN LATERAL with an ON condition over an aggregate without GROUP BY");
     // Fresh ids below, a "matched" marker, and above it the original ids: the value where a
     // row matched, else what the right input yields for no rows.
     std::vector<LogicalColumn> renamed;
@@ -654,7 +768,7 @@ private:
     std::vector<BoundExprPtr> values = columnRefs(left->columns);
     for (size_t i = 0; i < right->columns.size(); ++i) {
       const LogicalColumn& value = renamed[result.plan->positionOf(right->columns[i].id)];
-      values.push_back(makeCase(matched, columnRef(value), (*empty)[i]));
+      values.push_back(makeCase(matched, columnRef(value), empty->values[i]));
     }
     std::vector<LogicalColumn> columns = left->columns;
     columns.insert(columns.end(), right->columns.begin(), right->columns.end());
@@ -748,9 +862,11 @@ private:
   }
 
   /// The subquery's plan, unnested itself, decorrelated against `input`; `predicates` receives
-  /// the join conditions that replace the correlation.
+  /// the join conditions that replace the correlation. For a scalar subquery over an aggregate
+  /// without GROUP BY, `empty` may receive the value that the caller substitutes for an outer
+  /// row without a group (when it depends on `input`'s columns only).
   LogicalPtr prepare(const ir::SubqueryInfo& info, const LogicalPtr& input,
-                     std::vector<BoundExprPtr>& predicates) {
+                     std::vector<BoundExprPtr>& predicates, BoundExprPtr* empty = nullptr) {
     LogicalPtr plan = rewrite(info.plan);
     if (info.kind == ast::SubLinkKind::Exists) plan = stripForExists(plan);
     std::set<ColumnId> local;
@@ -767,11 +883,24 @@ private:
         return pulledPlan;
       }
     }
-    Decorrelator decorrelator(input, local, context_);
+    const LogicalOperator* emptyByCaller = nullptr;
+    if (empty && info.kind == ast::SubLinkKind::Scalar)
+      if (auto values = emptyResult(*plan); values && substitutable(values->values[0], *input)) {
+        *empty = values->values[0];
+        emptyByCaller = values->aggregate;
+      }
+    Decorrelator decorrelator(input, local, context_, emptyByCaller);
     auto result = decorrelator.push(plan);
     auto conditions = correlationConditions(local, *input, result);
     predicates.insert(predicates.end(), conditions.begin(), conditions.end());
     return result.plan;
+  }
+
+  static bool substitutable(const BoundExprPtr& value, const LogicalOperator& input) {
+    if (containsSubquery(value)) return false;
+    for (ColumnId id : columnsOf(value))
+      if (input.positionOf(id) < 0) return false;
+    return true;
   }
 
   static bool refersTo(const LogicalOperator& op, bool recurse, const std::set<ColumnId>& ids) {
@@ -884,8 +1013,9 @@ private:
     for (auto& arg : operands->args)
       arg = replaceSubqueries(arg, input);
     std::vector<BoundExprPtr> predicates;
-    LogicalPtr plan = prepare(info, input, predicates);
-    if (info.kind == ast::SubLinkKind::Scalar) return scalarJoin(info, plan, predicates, input);
+    BoundExprPtr empty;
+    LogicalPtr plan = prepare(info, input, predicates, &empty);
+    if (info.kind == ast::SubLinkKind::Scalar) return scalarJoin(plan, predicates, empty, input);
     auto join = std::make_shared<LogicalOperator>();
     join->kind = LogicalKind::Join;
     join->joinKind = JoinKind::Mark;
@@ -904,8 +1034,9 @@ private:
     return all ? makeNot(result) : result;
   }
 
-  BoundExprPtr scalarJoin(const ir::SubqueryInfo& info, const LogicalPtr& plan,
-                          const std::vector<BoundExprPtr>& predicates, LogicalPtr& input) {
+  /// `empty`: the value for an outer row without a matching row (null when none applies).
+  BoundExprPtr scalarJoin(const LogicalPtr& plan, const std::vector<BoundExprPtr>& predicates,
+                          const BoundExprPtr& empty, LogicalPtr& input) {
     auto join = std::make_shared<LogicalOperator>();
     join->kind = LogicalKind::Join;
     join->joinKind = JoinKind::Single;
@@ -918,14 +1049,8 @@ private:
     join->columns.push_back(matched);
     input = join;
     BoundExprPtr value = columnRef(plan->columns[0]);
-    if (predicates.empty()) return value;
-    // Decorrelated: an outer row without inner rows gets what the subquery yields on no rows.
-    auto empty = emptyResult(*info.plan);
-    if (!empty || isNullConstant((*empty)[0])) return value;
-    for (ColumnId id : columnsOf((*empty)[0]))
-      if (input->positionOf(id) < 0 || containsSubquery((*empty)[0]))
-        notSupported("this correlated scalar subquery");
-    return makeCase(columnRef(matched), value, (*empty)[0]);
+    if (!empty || isNullConstant(empty)) return value;
+    return makeCase(columnRef(matched), value, empty);
   }
 
   OptimizerContext& context_;

@@ -289,6 +289,54 @@ TEST(UnnestSubqueries, CountOfNoRowsIsZeroNotNull) {
   EXPECT_EQ(unnested->expressions[0]->kind, ir::BoundKind::Case);
 }
 
+TEST(UnnestSubqueries, NestedAggregateWithoutGroupByKeepsARowPerOuterValue) {
+  Fixture f;
+  auto plan = f.bind("SELECT (SELECT sum(c) FROM (SELECT count(*) AS c FROM lineitem WHERE "
+                     "l_orderkey = o_orderkey) d) FROM orders");
+  auto unnested = unnestSubqueries(plan, f.context);
+  EXPECT_FALSE(containsSubquery(unnested));
+  auto single = joins(unnested, JoinKind::Single).at(0);
+  // The inner count is left-joined to the distinct outer values, so an order without lines
+  // still has its count 0 for the sum above it.
+  auto lefts = joins(single->children[1], JoinKind::Left);
+  ASSERT_EQ(lefts.size(), 1u);
+  bool filled = false;
+  for (const auto& op : all(single->children[1]))
+    if (op->kind == LogicalKind::Project)
+      for (const auto& expr : op->expressions)
+        filled = filled || expr->kind == ir::BoundKind::Case;
+  EXPECT_TRUE(filled) << "a missing group gets count's value over no rows";
+}
+
+TEST(UnnestSubqueries, HavingAboveACorrelatedCountFiltersTheFilledGroups) {
+  Fixture f;
+  auto plan = f.bind("SELECT (SELECT count(*) FROM lineitem WHERE l_orderkey = o_orderkey "
+                     "HAVING count(*) < 2) FROM orders");
+  auto unnested = unnestSubqueries(plan, f.context);
+  auto single = joins(unnested, JoinKind::Single).at(0);
+  // HAVING decides over the filled groups (a count of 0 passes it), below the single join.
+  LogicalPtr having;
+  for (const auto& op : all(single->children[1]))
+    if (op->kind == LogicalKind::Filter && !having) having = op;
+  ASSERT_TRUE(having);
+  EXPECT_EQ(joins(having, JoinKind::Left).size(), 1u);
+}
+
+TEST(UnnestSubqueries, FullJoinInsideACorrelatedSubqueryCarriesTheOuterValueOnBothSides) {
+  Fixture f;
+  auto plan = f.bind("SELECT (SELECT count(*) FROM lineitem FULL JOIN supplier ON "
+                     "l_suppkey = s_suppkey AND l_quantity > o_total) FROM orders");
+  auto unnested = unnestSubqueries(plan, f.context);
+  EXPECT_FALSE(containsSubquery(unnested));
+  auto full = joins(unnested, JoinKind::Full).at(0);
+  int nullSafe = 0;
+  for (const auto& predicate : full->predicates)
+    nullSafe += predicate->name == "IS NOT DISTINCT FROM";
+  EXPECT_EQ(nullSafe, 1) << "both sides' outer values compared";
+  EXPECT_FALSE(joins(full->children[0], JoinKind::Inner).empty());
+  EXPECT_FALSE(joins(full->children[1], JoinKind::Inner).empty());
+}
+
 TEST(UnnestSubqueries, NonEqualityCorrelationJoinsTheOuterValues) {
   Fixture f;
   auto plan = f.bind("SELECT (SELECT count(*) FROM lineitem WHERE l_quantity > o_total) "
