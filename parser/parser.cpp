@@ -489,12 +489,21 @@ ExprPtr convertSubLink(const json& link) {
     expr->subLink = SubLinkKind::Scalar;
   else if (type == "ANY_SUBLINK" || type == "ALL_SUBLINK")
     expr->subLink = type == "ANY_SUBLINK" ? SubLinkKind::Any : SubLinkKind::All;
+  else if (type == "ROWCOMPARE_SUBLINK")
+    unsupported("a row value compared with a subquery", expr->location);
   else
     unsupported("this kind of subquery", expr->location);
   if (link.contains("testexpr")) {
-    if (link["testexpr"].contains("RowExpr"))
-      unsupported("a row value compared with a subquery", expr->location);
-    expr->args.push_back(convertExpr(link["testexpr"]));
+    // A row on the left is compared member by member with the subquery's columns.
+    const json& test = link["testexpr"];
+    if (isRow(test)) {
+      for (const auto& member : test["RowExpr"].at("args")) {
+        if (isRow(member)) unsupported("a row value inside a row value", locationOf(member));
+        expr->args.push_back(convertExpr(member));
+      }
+    } else {
+      expr->args.push_back(convertExpr(test));
+    }
   }
   // IN (subquery) has no operator name: it is "= ANY".
   expr->text = link.contains("operName") ? stringValue(link["operName"].back()) : "=";

@@ -215,6 +215,11 @@ private:
                                  AggregateContext& aggregates, const char* clause);
   ir::BoundExprPtr bindSubquery(const ast::Expr& expr, const Scope& scope,
                                 AggregateContext& aggregates);
+  /// The operands of IN / ANY / ALL (one value or a row's members) converted with the
+  /// subquery's columns to common types; returns the subquery's plan with its columns converted.
+  LogicalPtr bindQuantifiedOperands(const ast::Expr& expr, const std::string& op,
+                                    const BlockResult& block, const Scope& scope,
+                                    AggregateContext& aggregates, ir::BoundExpr& node);
 
   /// now() for this statement: read once, so every use in the statement agrees.
   int64_t statementTime();

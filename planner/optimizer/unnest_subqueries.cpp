@@ -571,6 +571,22 @@ const char* negatedComparison(const std::string& op) {
   return "<";
 }
 
+/// `operands op column` for IN / ANY / ALL, one conjunct per member for a row compared with =
+/// (a row is equal when every member is, unequal when any is).
+std::vector<BoundExprPtr> quantifiedComparison(const std::string& op,
+                                               const std::vector<BoundExprPtr>& operands,
+                                               const LogicalOperator& plan) {
+  std::vector<BoundExprPtr> members;
+  for (size_t i = 0; i < operands.size(); ++i)
+    members.push_back(makeComparison(op, operands[i], columnRef(plan.columns[i])));
+  if (members.size() == 1 || op == "=") return members;
+  return {makeOr(members)};
+}
+
+BoundExprPtr conjunctionOf(std::vector<BoundExprPtr> conjuncts) {
+  return conjuncts.size() == 1 ? conjuncts[0] : makeAnd(std::move(conjuncts));
+}
+
 /// What a plan over an aggregate without GROUP BY yields when the aggregate's correlated input
 /// is empty, per output column, and that aggregate. Callers that join the decorrelated plan
 /// substitute these values where the join finds no group, which spares the join with the
@@ -994,7 +1010,8 @@ private:
     std::vector<BoundExprPtr> predicates;
     LogicalPtr plan = prepare(info, input, predicates);
     if (info.kind == ast::SubLinkKind::Any)
-      predicates.push_back(makeComparison(info.op, subquery.args[0], columnRef(plan->columns[0])));
+      for (auto& comparison : quantifiedComparison(info.op, subquery.args, *plan))
+        predicates.push_back(comparison);
     return makeJoin(negated ? JoinKind::Anti : JoinKind::Semi, input, plan, predicates);
   }
 
@@ -1025,8 +1042,8 @@ private:
     join->mark.column = mark.id;
     bool all = info.kind == ast::SubLinkKind::All;
     if (info.kind != ast::SubLinkKind::Exists)
-      join->mark.comparison = makeComparison(all ? negatedComparison(info.op) : info.op.c_str(),
-                                             operands->args[0], columnRef(plan->columns[0]));
+      join->mark.comparison = conjunctionOf(quantifiedComparison(
+          all ? negatedComparison(info.op) : info.op.c_str(), operands->args, *plan));
     join->columns = input->columns;
     join->columns.push_back(mark);
     input = join;
