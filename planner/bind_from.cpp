@@ -81,8 +81,14 @@ LogicalPtr Binder::bindFromItem(const ast::FromItem& item, Scope& scope, const S
                       " arguments does not exist",
                   item.location + 1)
           .withHint("Flern supports generate_series(start, stop) over integers.");
-    BoundExprPtr start = bindConstantExpr(*item.args[0]);
-    BoundExprPtr stop = bindConstantExpr(*item.args[1]);
+    // A function in FROM sees the items to its left (always LATERAL, as in PostgreSQL) and the
+    // enclosing query's names.
+    Scope arguments{
+        {}, {}, lateral ? lateral : scope.parent, std::make_shared<std::vector<ColumnId>>()};
+    AggregateContext none{nullptr, "functions in FROM"};
+    BoundExprPtr start = bind(*item.args[0], arguments, none);
+    BoundExprPtr stop = bind(*item.args[1], arguments, none);
+    mergeReferences(*scope.outerReferences, nonLocal(*arguments.outerReferences, lateral));
     auto type = commonType(start->type, stop->type);
     if (!type || (type->id != TypeId::Int32 && type->id != TypeId::Int64))
       throw Error(SqlState::UndefinedFunction,
@@ -118,18 +124,23 @@ LogicalPtr Binder::bindDerivedTable(const ast::FromItem& item, Scope& scope, con
                 item.location + 1);
   for (size_t i = 0; i < item.columnAliases.size(); ++i)
     block.names[i] = item.columnAliases[i];
+  mergeReferences(*scope.outerReferences, nonLocal(block.outerReferences, lateral));
+  block = resolveUnknownColumns(block);
+  addToScope(item.alias, *block.plan, block.names, scope, item.location);
+  return block.plan;
+}
+
+std::vector<ColumnId> Binder::nonLocal(const std::vector<ColumnId>& references,
+                                       const Scope* lateral) {
   std::vector<ColumnId> outer;
-  for (ColumnId id : block.outerReferences) {
+  for (ColumnId id : references) {
     bool local = false;
     if (lateral)
       for (const auto& column : lateral->columns)
         local = local || column.column.id == id;
     if (!local) outer.push_back(id);
   }
-  mergeReferences(*scope.outerReferences, outer);
-  block = resolveUnknownColumns(block);
-  addToScope(item.alias, *block.plan, block.names, scope, item.location);
-  return block.plan;
+  return outer;
 }
 
 namespace {

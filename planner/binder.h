@@ -169,6 +169,9 @@ private:
   /// `lateral` (the items to its left), and refers to them as a dependent join's right input.
   LogicalPtr bindFromItem(const ast::FromItem& item, Scope& scope, const Scope* lateral = nullptr);
   LogicalPtr bindJoin(const ast::FromItem& item, Scope& scope, const Scope* lateral);
+  /// The `references` to enclosing queries that are not columns of the LATERAL items `lateral`.
+  static std::vector<ColumnId> nonLocal(const std::vector<ColumnId>& references,
+                                        const Scope* lateral);
   LogicalPtr bindDerivedTable(const ast::FromItem& item, Scope& scope, const Scope* lateral);
   LogicalPtr bindTableRef(const ast::FromItem& item, Scope& scope);
   /// A view used in FROM: its stored query bound as a derived table (bind_view.cpp).

@@ -174,9 +174,18 @@ private:
     case LogicalKind::Values:
       return planValues(op);
     case LogicalKind::Series: {
-      auto series =
-          std::make_unique<ir::GenerateSeries>(op.seriesStart, op.seriesStop, op.columns[0].type);
-      return {std::move(series), positionsOf(op)};
+      SqlType type = op.columns.back().type;
+      if (op.children.empty())
+        return {std::make_unique<ir::GenerateSeries>(op.seriesStart, op.seriesStop, type),
+                positionsOf(op)};
+      Planned input = plan(*op.children[0]);
+      int width = static_cast<int>(input.op->outputTypes().size());
+      Planned series{std::make_unique<ir::GenerateSeries>(
+                         std::move(input.op), remap(op.seriesStart, input.positions),
+                         remap(op.seriesStop, input.positions), type),
+                     input.positions};
+      series.positions[op.columns.back().id] = width;
+      return series;
     }
     case LogicalKind::Filter: {
       // Conditions right above a scan (through projections that only pass columns on) also

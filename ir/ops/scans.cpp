@@ -120,19 +120,60 @@ void TableScan::scanChunk(CodegenContext& ctx, Value buffer, Value chunk,
 GenerateSeries::GenerateSeries(BoundExprPtr start, BoundExprPtr stop, SqlType type)
     : PhysicalOperator({type}), start_(std::move(start)), stop_(std::move(stop)) {}
 
+namespace {
+
+std::vector<SqlType> withLast(std::vector<SqlType> types, SqlType last) {
+  types.push_back(last);
+  return types;
+}
+
+} // namespace
+
+GenerateSeries::GenerateSeries(PhysicalOperatorPtr input, BoundExprPtr start, BoundExprPtr stop,
+                               SqlType type)
+    : PhysicalOperator(withLast(input->outputTypes(), type)), input_(std::move(input)),
+      start_(std::move(start)), stop_(std::move(stop)) {}
+
+std::vector<const PhysicalOperator*> GenerateSeries::children() const {
+  if (!input_) return {};
+  return {input_.get()};
+}
+
 void GenerateSeries::produce(CodegenContext& ctx, const ConsumeFn& consume) const {
+  if (!input_) {
+    produceSeries(ctx, {}, consume);
+    return;
+  }
+  input_->produce(ctx, [&](const Row& row) { produceSeries(ctx, row, consume); });
+}
+
+void GenerateSeries::produceSeries(CodegenContext& ctx, const Row& input,
+                                   const ConsumeFn& consume) const {
   Builder& b = ctx.b();
-  SqlValue start = ctx.eval(*start_, {});
-  SqlValue stop = ctx.eval(*stop_, {});
+  SqlValue start = ctx.eval(*start_, input);
+  SqlValue stop = ctx.eval(*stop_, input);
   // A null bound yields no rows, as in PostgreSQL.
   Value anyNull = b.logicalOr(start.isNull, stop.isNull);
   b.ifThen(b.logicalNot(anyNull), [&] {
-    Value begin = b.cast(start.value, Type::I64);
-    Value end = b.add(b.cast(stop.value, Type::I64), b.constI64(1));
-    SqlType type = outputTypes()[0];
-    b.forRange(begin, end, [&](Value i) {
-      consume({{b.cast(i, irType(type)), b.constI1(false), type}});
-    });
+    Value first = b.cast(start.value, Type::I64);
+    Value last = b.cast(stop.value, Type::I64);
+    // Counts up to `last` inclusive without computing last + 1, which overflows at the
+    // type's largest value.
+    Value current = b.var(Type::I64);
+    Value done = b.var(Type::I1);
+    b.store(current, first);
+    b.store(done, b.compare(OpCode::Gt, first, last));
+    SqlType type = outputTypes().back();
+    b.whileLoop([&] { return b.logicalNot(b.load(Type::I1, done)); },
+                [&] {
+                  Value value = b.load(Type::I64, current);
+                  Row row = input;
+                  row.push_back({b.cast(value, irType(type)), b.constI1(false), type});
+                  consume(row);
+                  Value reached = b.compare(OpCode::Eq, value, last);
+                  b.store(done, reached);
+                  b.store(current, b.select(reached, value, b.add(value, b.constI64(1))));
+                });
   });
 }
 

@@ -43,13 +43,20 @@ private:
 };
 
 /// generate_series(start, stop): one integer column counting from start to stop inclusive.
+/// With an input (a LATERAL call whose bounds refer to its rows), every input row is passed on
+/// once per value of its own series, with the value as a last column.
 class GenerateSeries final : public PhysicalOperator {
 public:
   GenerateSeries(BoundExprPtr start, BoundExprPtr stop, SqlType type);
+  GenerateSeries(PhysicalOperatorPtr input, BoundExprPtr start, BoundExprPtr stop, SqlType type);
   std::string explain() const override { return "Function Scan on generate_series"; }
+  std::vector<const PhysicalOperator*> children() const override;
   void produce(CodegenContext& ctx, const ConsumeFn& consume) const override;
 
 private:
+  void produceSeries(CodegenContext& ctx, const Row& input, const ConsumeFn& consume) const;
+
+  PhysicalOperatorPtr input_;
   BoundExprPtr start_;
   BoundExprPtr stop_;
 };

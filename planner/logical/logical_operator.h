@@ -96,7 +96,8 @@ struct LogicalOperator {
   std::vector<int> tableColumns; ///< table column index of each output column
   // Values: rows of expressions without column references
   std::vector<std::vector<ir::BoundExprPtr>> rows;
-  // Series
+  // Series: no children, or one input (a LATERAL call whose bounds refer to the input's
+  // columns): then the input's columns come first and each input row repeats per value.
   ir::BoundExprPtr seriesStart, seriesStop;
   // Filter (conjuncts) and Join (condition conjuncts)
   std::vector<ir::BoundExprPtr> predicates;

@@ -170,10 +170,13 @@ double CardinalityModel::estimate(const LogicalOperator& op) {
     rows = static_cast<double>(op.rows.size());
     break;
   case LogicalKind::Series:
-    rows = 1000;
+    // PostgreSQL's guess for a set-returning function of unknown size is 1000 rows; per input
+    // row of a LATERAL call, 10.
+    rows = children.empty() ? 1000 : 10;
     if (op.seriesStart->kind == BoundKind::Constant && op.seriesStop->kind == BoundKind::Constant)
       rows = std::max(0.0, static_cast<double>(op.seriesStop->intValue) -
                                static_cast<double>(op.seriesStart->intValue) + 1);
+    if (!children.empty()) rows *= children[0];
     break;
   case LogicalKind::Filter:
     rows = children[0];

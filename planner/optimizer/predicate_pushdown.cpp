@@ -121,6 +121,8 @@ public:
       return pushSetOperation(op, pending);
     case LogicalKind::Window:
       return pushWindow(op, pending);
+    case LogicalKind::Series:
+      return pushSeries(op, pending);
     case LogicalKind::CteMaterialize: {
       // The output is the consumer's; the producer is computed whole for every reader.
       auto copy = std::make_shared<LogicalOperator>(*op);
@@ -140,6 +142,18 @@ private:
   static LogicalPtr place(const LogicalPtr& op, const std::vector<BoundExprPtr>& predicates) {
     if (predicates.empty()) return op;
     return makeFilter(op, predicates);
+  }
+
+  /// Conditions on a LATERAL series' input alone filter the input before it repeats.
+  LogicalPtr pushSeries(const LogicalPtr& op, const std::vector<BoundExprPtr>& pending) {
+    if (op->children.empty()) return place(op, pending);
+    std::vector<BoundExprPtr> down, stay;
+    for (const auto& predicate : pending)
+      (boundBy(predicate, *op->children[0]) && !containsSubquery(predicate) ? down : stay)
+          .push_back(predicate);
+    auto copy = std::make_shared<LogicalOperator>(*op);
+    copy->children = {push(op->children[0], down)};
+    return place(copy, stay);
   }
 
   LogicalPtr pushProject(const LogicalPtr& op, const std::vector<BoundExprPtr>& pending) {

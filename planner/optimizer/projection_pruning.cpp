@@ -43,8 +43,17 @@ LogicalPtr prune(const LogicalPtr& op, const Required& required) {
   case LogicalKind::CteScan:
     return keepOnly(op, required);
   case LogicalKind::Values:
-  case LogicalKind::Series:
     return op;
+  case LogicalKind::Series: {
+    if (op->children.empty()) return op;
+    Required below = required;
+    addColumns(op->seriesStart, below);
+    addColumns(op->seriesStop, below);
+    copy->children = {prune(op->children[0], below)};
+    copy->columns = copy->children[0]->columns;
+    copy->columns.push_back(op->columns.back());
+    return copy;
+  }
   case LogicalKind::Filter: {
     Required below = required;
     for (const auto& predicate : op->predicates)

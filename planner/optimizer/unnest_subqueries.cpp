@@ -86,6 +86,8 @@ public:
       return pushWindow(op);
     case LogicalKind::Limit:
       return pushLimit(op);
+    case LogicalKind::Series:
+      return pushSeries(op);
     default:
       notSupported("this correlated subquery");
     }
@@ -358,6 +360,21 @@ private:
     if (!keep.empty()) plan = makeFilter(plan, keep);
     return {makeProjection(plan, columnRefs(child.plan->columns), context_, child.plan->columns),
             child.mapping};
+  }
+
+  /// A series whose bounds use outer values counts once per distinct value set: over D (or
+  /// over its input carrying them), each row repeated per value of its own series.
+  Result pushSeries(const LogicalPtr& op) {
+    std::set<ColumnId> needs = expressionsFree(*op);
+    Result input =
+        op->children.empty() ? distinctOuter(needs) : pushWithNeeds(op->children[0], needs);
+    auto series = std::make_shared<LogicalOperator>(*op);
+    series->children = {input.plan};
+    series->seriesStart = rewrite(op->seriesStart, input.mapping);
+    series->seriesStop = rewrite(op->seriesStop, input.mapping);
+    series->columns = input.plan->columns;
+    series->columns.push_back(op->columns.back());
+    return {series, input.mapping};
   }
 
   /// Windows partition by the mapped columns too: each outer value gets its own partitions,
@@ -738,6 +755,9 @@ private:
           .withDetail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.");
     LogicalPtr left = join->children[0];
     LogicalPtr right = join->children[1];
+    if (right->kind == LogicalKind::Series && right->children.empty() &&
+        join->joinKind == JoinKind::Inner)
+      return seriesOver(join, left, right);
     // The values for no rows are substituted above the join unless a LEFT JOIN's ON condition
     // must first decide over them; then the Decorrelator fills the empty groups.
     auto empty = emptyResult(*right);
@@ -791,6 +811,19 @@ private:
     LogicalPtr plan = makeProjection(outerJoin, values, context_, columns);
     if (!join->predicates.empty()) plan = makeFilter(plan, join->predicates);
     return plan;
+  }
+
+  /// `left JOIN LATERAL generate_series(... left's columns ...)`: the series counts over the
+  /// left input's rows directly, with the join's conditions as a filter above.
+  LogicalPtr seriesOver(const std::shared_ptr<LogicalOperator>& join, const LogicalPtr& left,
+                        const LogicalPtr& right) {
+    auto series = std::make_shared<LogicalOperator>(*right);
+    series->children = {left};
+    series->columns = left->columns;
+    series->columns.push_back(right->columns.back());
+    LogicalPtr plan = series;
+    if (!join->predicates.empty()) plan = makeFilter(plan, join->predicates);
+    return makeProjection(plan, columnRefs(join->columns), context_, join->columns);
   }
 
   /// Columns `expr` reads, the correlated references of the subqueries inside it included.
