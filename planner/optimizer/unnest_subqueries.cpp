@@ -851,6 +851,17 @@ private:
         if (side.positionOf(id) < 0) return false;
       return true;
     };
+    // Conjuncts with a subquery that reads both sides decide per pair of rows.
+    std::vector<BoundExprPtr> pairwise, rest;
+    for (const auto& predicate : join->predicates) {
+      bool both = false;
+      forEachSubquery(predicate, [&](const BoundExprPtr& subquery) {
+        std::set<ColumnId> reads = readsOf(subquery);
+        both = both || (!within(reads, *left) && !within(reads, *right));
+      });
+      (both ? pairwise : rest).push_back(predicate);
+    }
+    if (!pairwise.empty()) return lateralOuterJoin(join, pairwise, rest);
     std::function<BoundExprPtr(const BoundExprPtr&)> place = [&](const BoundExprPtr& expr) {
       if (!containsSubquery(expr)) return expr;
       if (expr->kind != BoundKind::Subquery) {
@@ -870,6 +881,33 @@ private:
     rewritten->children = {left, right};
     rewritten->columns = outputColumnsOfJoin(*rewritten);
     return makeProjection(rewritten, columnRefs(join->columns), context_, join->columns);
+  }
+
+  static void forEachSubquery(const BoundExprPtr& expr,
+                              const std::function<void(const BoundExprPtr&)>& fn) {
+    if (expr->kind == BoundKind::Subquery) {
+      fn(expr);
+      return;
+    }
+    for (const auto& arg : expr->args)
+      forEachSubquery(arg, fn);
+  }
+
+  /// `L LEFT JOIN R ON c AND p(L, R)`, where p has a subquery reading both sides, is
+  /// `L LEFT JOIN LATERAL (SELECT * FROM R WHERE p(L, R)) ON c`: the right side filtered per
+  /// left row, which decorrelation turns into joins (RIGHT joins likewise with the sides
+  /// swapped). A FULL join has no such form (PostgreSQL, too, refuses it without a hashable
+  /// condition beside it).
+  LogicalPtr lateralOuterJoin(const std::shared_ptr<LogicalOperator>& join,
+                              const std::vector<BoundExprPtr>& pairwise,
+                              const std::vector<BoundExprPtr>& rest) {
+    if (join->joinKind != JoinKind::Left && join->joinKind != JoinKind::Right)
+      notSupported("a subquery in a FULL join's ON condition that refers to both sides");
+    bool swap = join->joinKind == JoinKind::Right;
+    LogicalPtr kept = join->children[swap ? 1 : 0];
+    LogicalPtr filtered = makeFilterNode(join->children[swap ? 0 : 1], pairwise);
+    LogicalPtr lateral = makeJoin(JoinKind::Left, kept, filtered, rest);
+    return rewrite(makeProjection(lateral, columnRefs(join->columns), context_, join->columns));
   }
 
   LogicalPtr rewriteFilter(const std::shared_ptr<LogicalOperator>& filter) {
