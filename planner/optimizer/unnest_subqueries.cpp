@@ -11,6 +11,7 @@
 // "empty" value: count 0, otherwise null) is substituted when the join finds no group.
 #include "common/error.h"
 #include "common/stack_depth.h"
+#include "planner/expr_typing.h"
 #include "planner/logical/subquery_info.h"
 #include "planner/optimizer/optimizer.h"
 #include "planner/optimizer/rule_utilities.h"
@@ -691,6 +692,30 @@ public:
       copy->columns.insert(copy->columns.end(), values.begin(), values.end());
       return copy;
     }
+    case LogicalKind::Aggregate: {
+      // Subqueries in group keys and aggregate arguments, FILTER and ORDER BY are values of
+      // the input rows: they join the input, as for a projection.
+      LogicalPtr input = copy->children[0];
+      for (auto& key : copy->groupKeys)
+        key = replaceSubqueries(key, input);
+      for (auto& spec : copy->aggregates)
+        ir::mapAggregateExpressions(
+            spec, [&](const BoundExprPtr& expr) { return replaceSubqueries(expr, input); });
+      copy->children = {input};
+      return copy;
+    }
+    case LogicalKind::Values:
+      return rewriteValues(copy);
+    case LogicalKind::Series: {
+      // Bounds with subqueries: the series counts over one row that the subqueries join.
+      LogicalPtr input = copy->children.empty() ? oneRow() : copy->children[0];
+      copy->seriesStart = replaceSubqueries(copy->seriesStart, input);
+      copy->seriesStop = replaceSubqueries(copy->seriesStop, input);
+      copy->children = {input};
+      copy->columns = input->columns;
+      copy->columns.push_back(op->columns.back());
+      return makeProjection(copy, columnRefs(op->columns), context_, op->columns);
+    }
     case LogicalKind::Join:
       if (copy->joinKind == JoinKind::Inner) {
         // ON conditions of an inner join filter its result.
@@ -881,6 +906,71 @@ private:
     rewritten->children = {left, right};
     rewritten->columns = outputColumnsOfJoin(*rewritten);
     return makeProjection(rewritten, columnRefs(join->columns), context_, join->columns);
+  }
+
+  static LogicalPtr oneRow() {
+    auto values = std::make_shared<LogicalOperator>();
+    values->kind = LogicalKind::Values;
+    values->rows.push_back({});
+    return values;
+  }
+
+  /// VALUES rows with subqueries: each such row is a projection over one row that the
+  /// subqueries join, and the rows are concatenated in order (UNION ALL).
+  LogicalPtr rewriteValues(const std::shared_ptr<LogicalOperator>& values) {
+    LogicalPtr result;
+    auto append = [&](LogicalPtr rows) {
+      if (!result) {
+        result = rows;
+        return;
+      }
+      auto concat = std::make_shared<LogicalOperator>();
+      concat->kind = LogicalKind::SetOperation;
+      concat->setKind = SetOperationKind::Union;
+      concat->setAll = true;
+      concat->children = {result, rows};
+      for (LogicalColumn column : values->columns) {
+        column.id = context_.newColumnId();
+        concat->columns.push_back(column);
+      }
+      result = concat;
+    };
+    auto plain = std::make_shared<LogicalOperator>(*values);
+    plain->rows.clear();
+    auto flushPlain = [&] {
+      if (plain->rows.empty()) return;
+      for (auto& column : plain->columns)
+        column.id = context_.newColumnId();
+      append(plain);
+      plain = std::make_shared<LogicalOperator>(*values);
+      plain->rows.clear();
+    };
+    for (const auto& row : values->rows) {
+      bool subqueries = false;
+      for (const auto& expr : row)
+        subqueries = subqueries || containsSubquery(expr);
+      if (!subqueries) {
+        plain->rows.push_back(row);
+        continue;
+      }
+      flushPlain();
+      LogicalPtr input = oneRow();
+      std::vector<BoundExprPtr> exprs;
+      for (size_t i = 0; i < row.size(); ++i) {
+        // VALUES converts each row to the column types when it produces it; here the
+        // projection does.
+        BoundExprPtr expr = replaceSubqueries(row[i], input);
+        const SqlType& type = values->columns[i].type;
+        exprs.push_back(expr->type == type ? expr : implicitCast(expr, type));
+      }
+      std::vector<LogicalColumn> columns = values->columns;
+      for (auto& column : columns)
+        column.id = context_.newColumnId();
+      append(makeProjection(input, exprs, context_, columns));
+    }
+    flushPlain();
+    // The original ids on top, as the operators above expect.
+    return makeProjection(result, columnRefs(result->columns), context_, values->columns);
   }
 
   static void forEachSubquery(const BoundExprPtr& expr,
