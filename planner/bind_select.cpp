@@ -57,7 +57,7 @@ Binder::BlockResult Binder::bindBlock(const ast::SelectStmt& select, const Scope
   if (select.setOperation != ast::SetOperation::None)
     block = bindSetOperation(select, parent);
   else if (!select.values.empty())
-    block = bindValues(select, insertTargets);
+    block = bindValues(select, parent, insertTargets);
   else
     block = bindSelectCore(select, parent);
   ctes_.resize(ctesBefore);
@@ -105,8 +105,11 @@ Binder::BlockResult Binder::bindSetOperation(const ast::SelectStmt& select, cons
   return orderAndLimit(select, result);
 }
 
-Binder::BlockResult Binder::bindValues(const ast::SelectStmt& select,
+Binder::BlockResult Binder::bindValues(const ast::SelectStmt& select, const Scope* parent,
                                        const std::vector<storage::ColumnDef>* insertTargets) {
+  // Rows may refer to an enclosing query (correlated, or LATERAL (VALUES (t.a), (t.b))).
+  Scope rowScope{{}, {}, parent, std::make_shared<std::vector<ColumnId>>()};
+  AggregateContext none{nullptr, "VALUES"};
   size_t width = select.values[0].size();
   std::vector<std::vector<BoundExprPtr>> rows;
   std::vector<SqlType> types(width, SqlType::unknown());
@@ -119,7 +122,7 @@ Binder::BlockResult Binder::bindValues(const ast::SelectStmt& select,
                   row[insertTargets->size()]->location + 1);
     std::vector<BoundExprPtr> bound;
     for (size_t i = 0; i < width; ++i) {
-      bound.push_back(bindConstantExpr(*row[i]));
+      bound.push_back(bind(*row[i], rowScope, none));
       if (insertTargets)
         bound.back() =
             assignmentCast(bound.back(), (*insertTargets)[i].type, (*insertTargets)[i].name);
@@ -147,6 +150,7 @@ Binder::BlockResult Binder::bindValues(const ast::SelectStmt& select,
       row[i] = implicitCast(row[i], types[i]);
   values->rows = std::move(rows);
   result.plan = values;
+  result.outerReferences = *rowScope.outerReferences;
   return orderAndLimit(select, result);
 }
 

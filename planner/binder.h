@@ -108,7 +108,7 @@ private:
   BlockResult bindBlock(const ast::SelectStmt& select, const Scope* parent,
                         const std::vector<storage::ColumnDef>* insertTargets = nullptr);
   BlockResult bindSetOperation(const ast::SelectStmt& select, const Scope* parent);
-  BlockResult bindValues(const ast::SelectStmt& select,
+  BlockResult bindValues(const ast::SelectStmt& select, const Scope* parent,
                          const std::vector<storage::ColumnDef>* insertTargets);
   BlockResult bindSelectCore(const ast::SelectStmt& select, const Scope* parent);
   // WITH (bind_cte.cpp)

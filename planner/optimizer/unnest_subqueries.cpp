@@ -89,6 +89,8 @@ public:
       return pushLimit(op);
     case LogicalKind::Series:
       return pushSeries(op);
+    case LogicalKind::Values:
+      return pushValues(op);
     default:
       notSupported("this correlated subquery");
     }
@@ -376,6 +378,52 @@ private:
     series->columns = input.plan->columns;
     series->columns.push_back(op->columns.back());
     return {series, input.mapping};
+  }
+
+  /// VALUES rows with outer values: each row is a projection over D, and the rows are
+  /// concatenated (UNION ALL) with D's columns beside them.
+  Result pushValues(const LogicalPtr& op) {
+    Result d = distinctOuter(expressionsFree(*op));
+    std::vector<LogicalPtr> rows;
+    for (const auto& row : op->rows) {
+      std::vector<BoundExprPtr> exprs;
+      std::vector<LogicalColumn> columns = op->columns;
+      for (size_t i = 0; i < row.size(); ++i) {
+        exprs.push_back(rewrite(row[i], d.mapping));
+        if (op->rows.size() > 1) columns[i].id = context_.newColumnId();
+      }
+      for (const auto& column : d.plan->columns) {
+        exprs.push_back(columnRef(column));
+        columns.push_back(column);
+      }
+      rows.push_back(makeProjection(d.plan, exprs, context_, columns));
+    }
+    if (rows.size() == 1) return {rows[0], d.mapping};
+    // The rows' own columns keep the original ids above the concatenation; D's get new ones.
+    LogicalPtr result = rows[0];
+    for (size_t r = 1; r < rows.size(); ++r) {
+      auto concat = std::make_shared<LogicalOperator>();
+      concat->kind = LogicalKind::SetOperation;
+      concat->setKind = SetOperationKind::Union;
+      concat->setAll = true;
+      concat->children = {result, rows[r]};
+      concat->columns = rows[0]->columns;
+      for (auto& column : concat->columns)
+        column.id = context_.newColumnId();
+      result = concat;
+    }
+    std::vector<LogicalColumn> columns = op->columns;
+    MappingTable mapping;
+    for (size_t i = 0; i < d.plan->columns.size(); ++i) {
+      LogicalColumn column = d.plan->columns[i];
+      column.id = context_.newColumnId();
+      columns.push_back(column);
+    }
+    for (const auto& [free, mapped] : d.mapping) {
+      int position = d.plan->positionOf(mapped.column);
+      mapping[free] = {columns[op->columns.size() + position].id, true};
+    }
+    return {makeProjection(result, columnRefs(result->columns), context_, columns), mapping};
   }
 
   /// Windows partition by the mapped columns too: each outer value gets its own partitions,
@@ -1073,6 +1121,19 @@ private:
     return result.plan;
   }
 
+  /// prepare() for the subquery expression `subquery`: what it cannot unnest is reported with
+  /// the cursor on the subquery.
+  LogicalPtr prepareAt(const BoundExpr& subquery, const LogicalPtr& input,
+                       std::vector<BoundExprPtr>& predicates, BoundExprPtr* empty = nullptr) {
+    try {
+      return prepare(*subquery.subquery, input, predicates, empty);
+    } catch (Error& error) {
+      if (error.state() == SqlState::FeatureNotSupported && subquery.location >= 0)
+        error.withPosition(subquery.location + 1);
+      throw;
+    }
+  }
+
   static bool substitutable(const BoundExprPtr& value, const LogicalOperator& input) {
     if (containsSubquery(value)) return false;
     for (ColumnId id : columnsOf(value))
@@ -1169,7 +1230,7 @@ private:
   LogicalPtr filterJoin(const LogicalPtr& input, const BoundExpr& subquery, bool negated) {
     const ir::SubqueryInfo& info = *subquery.subquery;
     std::vector<BoundExprPtr> predicates;
-    LogicalPtr plan = prepare(info, input, predicates);
+    LogicalPtr plan = prepareAt(subquery, input, predicates);
     if (info.kind == ast::SubLinkKind::Any)
       for (auto& comparison : quantifiedComparison(info.op, subquery.args, *plan))
         predicates.push_back(comparison);
@@ -1192,7 +1253,7 @@ private:
       arg = replaceSubqueries(arg, input);
     std::vector<BoundExprPtr> predicates;
     BoundExprPtr empty;
-    LogicalPtr plan = prepare(info, input, predicates, &empty);
+    LogicalPtr plan = prepareAt(*expr, input, predicates, &empty);
     if (info.kind == ast::SubLinkKind::Scalar) return scalarJoin(plan, predicates, empty, input);
     auto join = std::make_shared<LogicalOperator>();
     join->kind = LogicalKind::Join;
